@@ -1,0 +1,369 @@
+package machine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"mosaic/model/dataset"
+	"mosaic/model/schedule"
+)
+
+// allSpecs lists every machine and boundary the package offers.
+func allSpecs() []Spec {
+	var out []Spec
+	out = append(out, Spec{IS, Zeros})
+	for _, k := range []Kind{LS, ELS} {
+		for _, b := range []Boundary{Zeros, Circular, Reflect} {
+			out = append(out, Spec{k, b})
+		}
+	}
+	return out
+}
+
+func mustMachine(t *testing.T, d *dataset.Dataset, s Spec) *Machine {
+	t.Helper()
+	m, err := New(d, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestHandWorkedCases checks values worked out on paper.
+func TestHandWorkedCases(t *testing.T) {
+	tt := 0.5
+	a, b := schedule.A(tt), schedule.B(tt)
+	T := 2 * b * b
+
+	// IS with two 1x1x2 images phi1 = (1, 0), phi2 = (0, 1) and x = (1, 0):
+	// d1 = (1-a)^2, d2 = 1 + a^2, w1 = 1 / (1 + exp(-(d2-d1)/T)).
+	d := &dataset.Dataset{Name: "two", M: 2, C: 1, H: 1, W: 2, Pixels: []float64{1, 0, 0, 1}}
+	step, err := mustMachine(t, d, Spec{IS, Zeros}).Step(context.Background(), []float64{1, 0}, tt, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1, d2 := (1-a)*(1-a), 1+a*a
+	w1 := 1 / (1 + math.Exp(-(d2-d1)/T))
+	if math.Abs(step.D[0]-w1) > 1e-12 || math.Abs(step.D[1]-(1-w1)) > 1e-12 {
+		t.Errorf("IS D = %v, want (%v, %v)", step.D, w1, 1-w1)
+	}
+
+	// ELS (zeros) with k = 1 on a 1x2 image: m = 0, so every position is
+	// interior and each pixel copies from both positions of the one image
+	// phi = (0, 1). For x = (0.2, 0.9): pixel 0 weights exp(-(0.2)^2/T) on
+	// value 0 and exp(-(0.2-a)^2/T) on value 1.
+	d = &dataset.Dataset{Name: "one", M: 1, C: 1, H: 1, W: 2, Pixels: []float64{0, 1}}
+	x := []float64{0.2, 0.9}
+	step, err = mustMachine(t, d, Spec{ELS, Zeros}).Step(context.Background(), x, tt, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, xv := range x {
+		e0, e1 := math.Exp(-xv*xv/T), math.Exp(-(xv-a)*(xv-a)/T)
+		want := e1 / (e0 + e1)
+		if math.Abs(step.D[p]-want) > 1e-12 {
+			t.Errorf("ELS k=1 pixel %d: D = %v, want %v", p, step.D[p], want)
+		}
+		wEff := math.Exp(-(e0/(e0+e1))*math.Log(e0/(e0+e1)) - want*math.Log(want))
+		if math.Abs(step.Effective[p]-wEff) > 1e-9 {
+			t.Errorf("effective = %v, want %v", step.Effective[p], wEff)
+		}
+	}
+	// LS (zeros) k = 1 copies only the same position: D = phi exactly.
+	step, _ = mustMachine(t, d, Spec{LS, Zeros}).Step(context.Background(), x, tt, 1)
+	if step.D[0] != 0 || step.D[1] != 1 {
+		t.Errorf("LS k=1 with one image: D = %v, want (0, 1)", step.D)
+	}
+
+	// LS (zeros) k = 3 on a 1x2 image with phi^1 = (1, 0), phi^2 = (0, 1),
+	// x = (1, 0), pixel 0: the patches are rows (0, x0, x1) against
+	// (0, a phi0, a phi1), so the distances are d1 = (1-a)^2 and
+	// d2 = 1 + a^2 as for IS, and D[0] = w1*1 + w2*0.
+	d = &dataset.Dataset{Name: "two", M: 2, C: 1, H: 1, W: 2, Pixels: []float64{1, 0, 0, 1}}
+	step, _ = mustMachine(t, d, Spec{LS, Zeros}).Step(context.Background(), []float64{1, 0}, tt, 3)
+	if math.Abs(step.D[0]-w1) > 1e-12 {
+		t.Errorf("LS k=3 pixel 0: %v, want %v", step.D[0], w1)
+	}
+}
+
+// TestProductionMatchesReference compares the production engine with the
+// plain reference on small random cases, for every machine, boundary and a
+// range of patch sizes including k >= H.
+func TestProductionMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	shapes := []struct{ m, c, h, w int }{{4, 1, 6, 5}, {3, 2, 5, 7}, {2, 3, 4, 4}}
+	for _, sh := range shapes {
+		d := randomData(rng, sh.m, sh.c, sh.h, sh.w, 2)
+		for _, s := range allSpecs() {
+			m := mustMachine(t, d, s)
+			for _, k := range []int{1, 3, 5, 7, 9} {
+				if m.CheckPatch(k) != nil {
+					continue
+				}
+				for _, tt := range []float64{0.05, 0.5, 0.95} {
+					x := randomImage(rng, d.Size())
+					for i := range x {
+						x[i] = schedule.A(tt)*d.Pixels[i] + schedule.B(tt)*x[i]
+					}
+					name := fmt.Sprintf("%v/%dx%dx%d/k=%d/t=%v", s, sh.c, sh.h, sh.w, k, tt)
+					got, err := m.Step(context.Background(), x, tt, k)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					want := refDenoise(d, s.Kind, s.Boundary, x, schedule.A(tt), schedule.B(tt), k)
+					for i := range want {
+						if math.Abs(got.D[i]-want[i]) > 1e-9 {
+							t.Fatalf("%s: D[%d] = %v, reference %v", name, i, got.D[i], want[i])
+						}
+					}
+					// The by-products agree with the reference weights.
+					r, c := rng.IntN(d.H), rng.IntN(d.W)
+					ref := refWeights(d, s.Kind, s.Boundary, x, schedule.A(tt), schedule.B(tt), k, r, c)
+					at, err := m.Attribute(x, tt, k, r, c, 3)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if at.Candidates != len(ref) {
+						t.Fatalf("%s: %d candidates, reference %d", name, at.Candidates, len(ref))
+					}
+					h, best := 0.0, ref[0]
+					for _, src := range ref {
+						if src.Weight > 0 {
+							h -= src.Weight * math.Log(src.Weight)
+						}
+						if src.Weight > best.Weight {
+							best = src
+						}
+					}
+					if math.Abs(at.Effective-math.Exp(h)) > 1e-9*math.Exp(h) {
+						t.Fatalf("%s: effective %v, reference %v", name, at.Effective, math.Exp(h))
+					}
+					if e := got.Effective[r*d.W+c]; math.Abs(e-math.Exp(h)) > 1e-9*math.Exp(h) {
+						t.Fatalf("%s: step effective %v, reference %v", name, e, math.Exp(h))
+					}
+					if hv := got.Heaviest[r*d.W+c]; math.Abs(hv.Weight-best.Weight) > 1e-9 {
+						t.Fatalf("%s: heaviest %+v, reference %+v", name, hv, best)
+					}
+					if math.Abs(at.Top[0].Weight-best.Weight) > 1e-12 {
+						t.Fatalf("%s: top %+v, reference %+v", name, at.Top[0], best)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestWeightsSumToOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	d := randomData(rng, 5, 1, 6, 6, 1)
+	x := randomImage(rng, d.Size())
+	for _, s := range allSpecs() {
+		m := mustMachine(t, d, s)
+		for _, k := range []int{1, 3, 5} {
+			for _, p := range [][2]int{{0, 0}, {2, 3}, {5, 1}} {
+				w, _, err := m.Weights(x, 0.3, k, p[0], p[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := 0.0
+				for _, s := range w {
+					if s.Weight < 0 {
+						t.Fatalf("negative weight %v", s)
+					}
+					sum += s.Weight
+				}
+				if math.Abs(sum-1) > 1e-12 {
+					t.Errorf("%v k=%d p=%v: weights sum to %v", s, k, p, sum)
+				}
+			}
+		}
+	}
+}
+
+func TestIdealAtSmallTimeIsNearestTrainingImage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	d := randomData(rng, 8, 1, 4, 4, 1)
+	m := mustMachine(t, d, Spec{IS, Zeros})
+	for trial := range 5 {
+		x := randomImage(rng, d.Size())
+		tt := 0.02
+		a := schedule.A(tt)
+		best, bestDist := -1, math.Inf(1)
+		for mu := range d.M {
+			s := 0.0
+			for i, v := range x {
+				s += (v - a*d.Image(mu)[i]) * (v - a*d.Image(mu)[i])
+			}
+			if s < bestDist {
+				best, bestDist = mu, s
+			}
+		}
+		step, err := m.Step(context.Background(), x, tt, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range step.D {
+			if math.Abs(v-d.Image(best)[i]) > 1e-9 {
+				t.Fatalf("trial %d: D differs from nearest image %d at %d: %v vs %v", trial, best, i, v, d.Image(best)[i])
+			}
+		}
+		if step.Heaviest[0].Image != best {
+			t.Errorf("heaviest image %d, want %d", step.Heaviest[0].Image, best)
+		}
+	}
+}
+
+func TestLSEqualsBoundaryBrokenELSWhenPatchCoversImage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	d := randomData(rng, 4, 2, 5, 5, 1)
+	ls, els := mustMachine(t, d, Spec{LS, Zeros}), mustMachine(t, d, Spec{ELS, Zeros})
+	x := randomImage(rng, d.Size())
+	for _, k := range []int{5, 7, 11} {
+		a, _ := ls.Step(context.Background(), x, 0.4, k)
+		b, _ := els.Step(context.Background(), x, 0.4, k)
+		for i := range a.D {
+			if math.Abs(a.D[i]-b.D[i]) > 1e-12 {
+				t.Fatalf("k=%d: LS %v != ELS %v at %d", k, a.D[i], b.D[i], i)
+			}
+		}
+	}
+	// And they differ for small k, so the test above can fail.
+	a, _ := ls.Step(context.Background(), x, 0.4, 3)
+	b, _ := els.Step(context.Background(), x, 0.4, 3)
+	if math.Abs(a.D[12]-b.D[12]) < 1e-6 {
+		t.Error("LS and ELS agree at the centre pixel for k=3; expected them to differ")
+	}
+}
+
+func TestCircularELSCommutesWithShifts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	d := randomData(rng, 3, 2, 6, 7, 1)
+	m := mustMachine(t, d, Spec{ELS, Circular})
+	x := randomImage(rng, d.Size())
+	shift := func(img []float64, dr, dc int) []float64 {
+		out := make([]float64, len(img))
+		for c := range d.C {
+			for r := range d.H {
+				for col := range d.W {
+					out[c*d.H*d.W+((r+dr)%d.H)*d.W+(col+dc)%d.W] = img[c*d.H*d.W+r*d.W+col]
+				}
+			}
+		}
+		return out
+	}
+	for _, k := range []int{1, 3, 5} {
+		base, _ := m.Step(context.Background(), x, 0.6, k)
+		for _, sh := range [][2]int{{1, 0}, {0, 3}, {4, 5}} {
+			got, _ := m.Step(context.Background(), shift(x, sh[0], sh[1]), 0.6, k)
+			want := shift(base.D, sh[0], sh[1])
+			for i := range want {
+				if math.Abs(got.D[i]-want[i]) > 1e-12 {
+					t.Fatalf("k=%d shift %v: D(shift x) != shift D(x) at %d: %v vs %v", k, sh, i, got.D[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+func TestOneImageTrainingSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	d := randomData(rng, 1, 1, 6, 6, 1)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range d.Pixels {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	x := randomImage(rng, d.Size())
+	for _, s := range allSpecs() {
+		m := mustMachine(t, d, s)
+		for _, k := range []int{1, 3, 5} {
+			step, err := m.Step(context.Background(), x, 0.5, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range step.D {
+				switch s.Kind {
+				case IS, LS:
+					if math.Abs(v-d.Pixels[i]) > 1e-12 {
+						t.Fatalf("%v k=%d: D[%d] = %v, want the image's %v", s, k, i, v, d.Pixels[i])
+					}
+				case ELS:
+					if v < lo-1e-12 || v > hi+1e-12 {
+						t.Fatalf("%v k=%d: D[%d] = %v outside [%v, %v]", s, k, i, v, lo, hi)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestBadInputIsAnErrorNotAPanic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	d := randomData(rng, 2, 1, 4, 4, 1)
+	els := mustMachine(t, d, Spec{ELS, Circular})
+	x := randomImage(rng, d.Size())
+	if _, err := els.Step(context.Background(), x, 0.5, 4); err == nil || !strings.Contains(err.Error(), "odd") {
+		t.Errorf("even k: %v", err)
+	}
+	if _, err := els.Step(context.Background(), x, 0.5, 5); err == nil || !strings.Contains(err.Error(), "k <= 4") {
+		t.Errorf("k > H for circular ELS: %v", err)
+	}
+	if _, err := els.Step(context.Background(), x[:3], 0.5, 3); err == nil {
+		t.Error("wrong image size accepted")
+	}
+	if _, err := els.Step(context.Background(), x, 0, 3); err == nil {
+		t.Error("t = 0 accepted")
+	}
+	if _, _, err := els.Weights(x, 0.5, 3, 4, 0); err == nil {
+		t.Error("pixel outside accepted")
+	}
+	if _, err := New(&dataset.Dataset{Name: "empty"}, Spec{ELS, Zeros}); err == nil {
+		t.Error("empty training set accepted")
+	}
+	zeros := mustMachine(t, d, Spec{ELS, Zeros})
+	if _, err := zeros.Step(context.Background(), x, 0.5, 9); err != nil {
+		t.Errorf("k > H is allowed for zeros (it becomes LS): %v", err)
+	}
+}
+
+func TestCancellation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	d := randomData(rng, 3, 1, 8, 8, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, s := range allSpecs() {
+		if _, err := mustMachine(t, d, s).Step(ctx, randomImage(rng, d.Size()), 0.5, 3); err == nil {
+			t.Errorf("%v: cancelled step returned no error", s)
+		}
+	}
+}
+
+func TestPadIndexMatchesReference(t *testing.T) {
+	for n := 1; n <= 5; n++ {
+		for i := -12; i < 12; i++ {
+			if got, want := PadIndex(i, n, PadReflect), refReflect(i, n); got != want {
+				t.Errorf("reflect(%d, %d) = %d, want %d", i, n, got, want)
+			}
+		}
+	}
+	// numpy.pad([a b c d], 2, 'reflect') = [c b a b c d c b]
+	for i, want := range []int{2, 1, 0, 1, 2, 3, 2, 1} {
+		if got := PadIndex(i-2, 4, PadReflect); got != want {
+			t.Errorf("reflect index %d = %d, want %d", i-2, got, want)
+		}
+	}
+	if PadIndex(-1, 4, PadCircular) != 3 || PadIndex(4, 4, PadZeros) != -1 {
+		t.Error("circular/zeros padding")
+	}
+}
+
+func TestTopSourcesOrdersHeaviestFirst(t *testing.T) {
+	src := []Source{{0, 0, 0, 0.1}, {1, 0, 0, 0.5}, {2, 0, 0, 0.2}, {3, 0, 0, 0.2}}
+	top := topSources(src, 3)
+	if len(top) != 3 || top[0].Image != 1 || top[1].Image != 2 || top[2].Image != 3 {
+		t.Errorf("top = %+v", top)
+	}
+}
