@@ -87,11 +87,11 @@ func TestResizeDataset(t *testing.T) {
 	if err := r.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := r.Pixels[5], 59/127.5-1; got != want {
+	if got, want := r.Pixels[5], n8(59); got != want {
 		t.Errorf("8-bit path: pixel (1,1) = %v want %v", got, want)
 	}
 	for _, v := range r.Image(1) {
-		if v != 7/127.5-1 {
+		if v != n8(7) {
 			t.Errorf("constant image changed: %v", v)
 		}
 	}
