@@ -1,0 +1,74 @@
+# Mosaic build, run and test entry points. The README's first two commands are
+# `make run` and `make test`; .ci/run runs `make test`.
+
+SHELL := /bin/bash
+GO ?= go
+# Debian packages that Fyne's desktop driver needs (cgo, OpenGL and X11 headers).
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export LANG ?= en_US.UTF-8
+# Brief fuzzing per target in `make test`.
+FUZZTIME ?= 8s
+
+.PHONY: deps run build cli test vet unit race fuzz kernels bench package clean
+
+## deps: install the missing Debian packages and download the Go modules.
+deps:
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 is required: install it from https://go.dev/dl and put it on PATH" >&2; exit 1; }
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	$(GO) mod download
+
+## run: open the desktop app on its embedded default data.
+run: deps
+	$(GO) run ./cmd/mosaic
+
+## build: build both programs into bin/.
+build: deps
+	$(GO) build -o bin/mosaic ./cmd/mosaic
+	CGO_ENABLED=0 $(GO) build -o bin/mosaic-cli ./cmd/mosaic-cli
+
+## cli: build the headless command line without cgo.
+cli:
+	CGO_ENABLED=0 $(GO) build -o bin/mosaic-cli ./cmd/mosaic-cli
+
+## test: the whole test suite (what CI runs).
+test: deps vet unit race fuzz
+	@echo "make test: all checks passed"
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/mosaic-cli
+
+unit:
+	$(GO) test -count=1 ./...
+
+## race: the packages that run goroutines, under the race detector.
+race:
+	$(GO) test -count=1 -race ./model/machine/... ./model/sampler/... ./app/... ./widgets/...
+
+## fuzz: run every fuzz target briefly.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+			$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+## bench: the speed table of the README (mosaic-cli bench) and the go benchmarks.
+bench:
+	$(GO) run ./cmd/mosaic-cli bench
+	$(GO) test -run='^$$' -bench=. -benchmem ./model/machine/...
+
+## package: an installable Linux bundle with `fyne package`.
+package: deps
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package --os linux --src cmd/mosaic --icon ../../assets/icons/mosaic.png --name Mosaic --app-id io.github.mosaic --release
+
+clean:
+	rm -rf bin
