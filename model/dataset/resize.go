@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // PIL's 8-bit resampling works in fixed point with this many fractional bits.
@@ -17,6 +18,21 @@ type coeffs struct {
 	w      []float64 // outSize*ksize normalised weights
 	fixed  []int32   // the same weights in fixed point (precisionBits)
 	inSize int
+}
+
+// coeffCache holds coefficients by [inSize, outSize]; they are read-only once
+// built, and data sets resize thousands of planes of one size.
+var coeffCache sync.Map
+
+// cachedCoeffs returns bilinearCoeffs(inSize, outSize), computed once.
+func cachedCoeffs(inSize, outSize int) *coeffs {
+	k := [2]int{inSize, outSize}
+	if c, ok := coeffCache.Load(k); ok {
+		return c.(*coeffs)
+	}
+	c := bilinearCoeffs(inSize, outSize)
+	coeffCache.Store(k, &c)
+	return &c
 }
 
 // bilinearCoeffs reproduces Pillow's precompute_coeffs for the bilinear
@@ -99,7 +115,7 @@ func Resize8(pix []uint8, h, w, nh, nw int) []uint8 {
 	}
 	src, sw := pix, w
 	if nw != w {
-		c := bilinearCoeffs(w, nw)
+		c := cachedCoeffs(w, nw)
 		out := make([]uint8, h*nw)
 		for y := 0; y < h; y++ {
 			row := src[y*w : (y+1)*w]
@@ -115,7 +131,7 @@ func Resize8(pix []uint8, h, w, nh, nw int) []uint8 {
 		src, sw = out, nw
 	}
 	if nh != h {
-		c := bilinearCoeffs(h, nh)
+		c := cachedCoeffs(h, nh)
 		out := make([]uint8, nh*sw)
 		for yy := 0; yy < nh; yy++ {
 			k := c.fixed[yy*c.ksize:]
@@ -139,7 +155,7 @@ func Resize8(pix []uint8, h, w, nh, nw int) []uint8 {
 func resizeFloat(pix []float64, h, w, nh, nw int) []float64 {
 	src, sw := pix, w
 	if nw != w {
-		c := bilinearCoeffs(w, nw)
+		c := cachedCoeffs(w, nw)
 		out := make([]float64, h*nw)
 		for y := 0; y < h; y++ {
 			row := src[y*w : (y+1)*w]
@@ -155,7 +171,7 @@ func resizeFloat(pix []float64, h, w, nh, nw int) []float64 {
 		src, sw = out, nw
 	}
 	if nh != h {
-		c := bilinearCoeffs(h, nh)
+		c := cachedCoeffs(h, nh)
 		out := make([]float64, nh*sw)
 		for yy := 0; yy < nh; yy++ {
 			k := c.w[yy*c.ksize:]

@@ -1,0 +1,127 @@
+package builtin
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"mosaic/model/dataset"
+)
+
+func TestMNIST(t *testing.T) {
+	start := time.Now()
+	ds, err := Load("mnist", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Load(\"mnist\", 32) took %v", time.Since(start))
+	if ds.M != 60000 || ds.C != 1 || ds.H != 32 || ds.W != 32 || len(ds.Pixels) != 60000*32*32 {
+		t.Fatalf("shape [%d %d %d %d]", ds.M, ds.C, ds.H, ds.W)
+	}
+	if ds.Label(0) != 5 || ds.Label(1) != 0 || ds.Label(2) != 4 || ds.ClassName(5) != "5" {
+		t.Errorf("first labels %v", ds.Labels[:3])
+	}
+	if err := ds.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	// Cached: the same pointer comes back at once.
+	start = time.Now()
+	again, _ := Load(" MNIST ", 32)
+	if again != ds {
+		t.Error("second load not cached")
+	}
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("cached load took %v", d)
+	}
+	nat, err := Load("mnist", NativeSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nat.H != 28 || nat.M != 60000 || nat.Label(0) != 5 {
+		t.Fatalf("native: %d %d", nat.H, nat.M)
+	}
+	// The resized set is the 8-bit resize of the native one.
+	img := nat.Image(0)
+	pix := make([]uint8, len(img))
+	for i, v := range img {
+		pix[i] = uint8((v+1)*127.5 + 0.5)
+	}
+	want := dataset.Resize8(pix, 28, 28, 32, 32)
+	for i, q := range want {
+		if got := ds.Image(0)[i]; got != float64(q)/127.5-1 {
+			t.Fatalf("pixel %d: %v want level %d", i, got, q)
+		}
+	}
+	// MNIST digits have black borders and white strokes.
+	if img[0] != -1 || maxOf(img) != 1 {
+		t.Errorf("first image range: corner %v max %v", img[0], maxOf(img))
+	}
+}
+
+func maxOf(v []float64) float64 {
+	m := v[0]
+	for _, x := range v {
+		m = max(m, x)
+	}
+	return m
+}
+
+func TestFashion(t *testing.T) {
+	ds, err := Load("fashion", DefaultSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.M != 10000 || ds.H != 32 || ds.W != 32 || ds.C != 1 || len(ds.Labels) != 10000 {
+		t.Fatalf("shape [%d %d %d %d]", ds.M, ds.C, ds.H, ds.W)
+	}
+	// Fashion-MNIST's first training label is 9 (Ankle boot).
+	if ds.Label(0) != 9 || ds.ClassName(9) != "Ankle boot" || ds.ClassName(0) != "T-shirt/top" {
+		t.Errorf("label 0 = %d (%s)", ds.Label(0), ds.ClassName(ds.Label(0)))
+	}
+	if got := ds.Classes(); !reflect.DeepEqual(got, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+		t.Errorf("classes %v", got)
+	}
+}
+
+func TestErrorsAndRegister(t *testing.T) {
+	_, err := Load("cifar", 32)
+	if err == nil || !strings.Contains(err.Error(), `"cifar"`) || !strings.Contains(err.Error(), "mnist, fashion") {
+		t.Errorf("unknown name: %v", err)
+	}
+	if _, err := Load("mnist", 0); err == nil || !strings.Contains(err.Error(), "size 0") {
+		t.Errorf("size 0: %v", err)
+	}
+	calls := 0
+	fn := func(size int) (*dataset.Dataset, error) {
+		calls++
+		if size == 3 {
+			return nil, fmt.Errorf("no size 3")
+		}
+		return &dataset.Dataset{Name: "toy", M: 1, C: 1, H: size, W: size, Pixels: make([]float64, size*size)}, nil
+	}
+	if err := Register("toy", fn); err != nil {
+		t.Fatal(err)
+	}
+	if err := Register("toy", fn); err == nil {
+		t.Error("duplicate registration accepted")
+	}
+	if err := Register("Bad", fn); err == nil {
+		t.Error("upper-case name accepted")
+	}
+	if err := Register("nil", nil); err == nil {
+		t.Error("nil loader accepted")
+	}
+	if n := Names(); !reflect.DeepEqual(n[:2], []string{"mnist", "fashion"}) || n[len(n)-1] != "toy" {
+		t.Errorf("names %v", n)
+	}
+	a, _ := Load("toy", 4)
+	b, _ := Load("toy", 4)
+	if a == nil || a != b || calls != 1 || a.H != 4 {
+		t.Errorf("cache: %v %v calls=%d", a, b, calls)
+	}
+	if _, err := Load("toy", 3); err == nil || !strings.Contains(err.Error(), "no size 3") || !strings.Contains(err.Error(), "toy") {
+		t.Errorf("loader error: %v", err)
+	}
+}
