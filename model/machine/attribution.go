@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"mosaic/model/schedule"
 )
 
 // ImageWeight is the total weight a training image contributes to a pixel,
@@ -39,6 +41,14 @@ type Attribution struct {
 func (m *Machine) Attribute(x []float64, t float64, k, r, c, topK int) (*Attribution, error) {
 	if topK < 1 {
 		return nil, fmt.Errorf("top-K must be at least 1, got %d", topK)
+	}
+	if fa, ok := m.eng.(attributer); ok {
+		if err := m.checkPixel(x, t, k, r, c); err != nil {
+			return nil, err
+		}
+		at := fa.attribute(x, schedule.A(t), schedule.B(t), k, r, c, topK, m.data.Labels)
+		at.T = t
+		return at, nil
 	}
 	src, val, err := m.Weights(x, t, k, r, c)
 	if err != nil {

@@ -44,7 +44,13 @@ type engine interface {
 
 // newLocalEngine builds the production engine of a local machine. It is a
 // variable so that the choice of implementation stays in one place.
-var newLocalEngine = func(d *dataset.Dataset, r Rule) engine { return newDirectEngine(d, r) }
+var newLocalEngine = func(d *dataset.Dataset, r Rule) engine { return newFastEngine(d, r) }
+
+// attributer is implemented by engines that can summarise one pixel's
+// weights without listing every candidate.
+type attributer interface {
+	attribute(x []float64, a, b float64, k, r, c, topK int, labels []int) *Attribution
+}
 
 // Machine is a score machine bound to one training set.
 type Machine struct {
@@ -142,14 +148,21 @@ func (m *Machine) Step(ctx context.Context, x []float64, t float64, k int) (*Ste
 // the denoised value of that pixel (a C-vector). For IS, every image is one
 // candidate at position (r, c).
 func (m *Machine) Weights(x []float64, t float64, k, r, c int) ([]Source, []float64, error) {
-	if err := m.checkInput(x, t); err != nil {
+	if err := m.checkPixel(x, t, k, r, c); err != nil {
 		return nil, nil, err
-	}
-	if err := m.CheckPatch(k); err != nil {
-		return nil, nil, err
-	}
-	if r < 0 || r >= m.data.H || c < 0 || c >= m.data.W {
-		return nil, nil, fmt.Errorf("pixel (%d, %d) is outside the %dx%d image", r, c, m.data.H, m.data.W)
 	}
 	return m.eng.pixel(x, schedule.A(t), schedule.B(t), k, r, c)
+}
+
+func (m *Machine) checkPixel(x []float64, t float64, k, r, c int) error {
+	if err := m.checkInput(x, t); err != nil {
+		return err
+	}
+	if err := m.CheckPatch(k); err != nil {
+		return err
+	}
+	if r < 0 || r >= m.data.H || c < 0 || c >= m.data.W {
+		return fmt.Errorf("pixel (%d, %d) is outside the %dx%d image", r, c, m.data.H, m.data.W)
+	}
+	return nil
 }

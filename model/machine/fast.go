@@ -1,0 +1,395 @@
+package machine
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"mosaic/model/dataset"
+)
+
+// fastEngine evaluates a local machine with box sums over displacements.
+//
+// For a displacement delta = q - p between a pixel and a candidate centre,
+// the squared patch distance of every pixel p is the k x k box sum, centred
+// at p, of the image E(u) = sum_c (xpad_c(u) - a phipad_c(u + delta))^2. Per
+// delta and per chunk of training images the engine keeps running column
+// sums of E (a vertical sliding window, float64 so that adding and removing
+// rows loses nothing) and slides a horizontal window over them, which gives
+// the distances of all pixels sharing that delta in O(1) per (pixel,
+// candidate) pair whatever k is. The training set is kept once, transposed
+// to float32 with the image index innermost ([chunk][C][H][W][lane]), so
+// every inner loop is a contiguous vector over images. Each pixel keeps an
+// online-softmax state (running max, s0, s1, numerator, best) that workers
+// merge exactly at the end; candidates more than skipLogit below the running
+// max of their pixel (weight < e^-skipLogit relative) are skipped, a whole
+// vector at a time.
+type fastEngine struct {
+	d    *dataset.Dataset
+	rule Rule
+
+	once  sync.Once
+	lanes int       // images per chunk (a multiple of 8)
+	nb    int       // number of chunks
+	data  []float32 // [nb][C][H*W][lanes]
+}
+
+// skipLogit: candidates whose logit is this far below the pixel's running
+// maximum get weight 0 instead of < 2.3e-16 of the maximum's.
+const skipLogit = 36
+
+// padValue fills the lanes of the last chunk beyond M: its patches are so
+// far from any query that their weight is exactly or practically zero.
+const padValue = 1e4
+
+// chunkLanes is the number of training images processed together.
+const chunkLanes = 256
+
+func newFastEngine(d *dataset.Dataset, r Rule) *fastEngine { return &fastEngine{d: d, rule: r} }
+
+// prepare builds the transposed float32 copy of the training set, once.
+func (e *fastEngine) prepare() {
+	e.once.Do(func() {
+		d := e.d
+		L := min(chunkLanes, (d.M+7)/8*8)
+		nb := (d.M + L - 1) / L
+		n := d.Size()
+		data := make([]float32, nb*n*L)
+		var wg sync.WaitGroup
+		var next atomic.Int64
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					b := int(next.Add(1)) - 1
+					if b >= nb {
+						return
+					}
+					blk := data[b*n*L : (b+1)*n*L]
+					for i := range L {
+						mu := b*L + i
+						if mu >= d.M {
+							for j := range n {
+								blk[j*L+i] = padValue
+							}
+							continue
+						}
+						img := d.Image(mu)
+						for j, v := range img {
+							blk[j*L+i] = float32(v)
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		e.lanes, e.nb, e.data = L, nb, data
+	})
+}
+
+// row returns the lanes of chunk b, channel c, pixel index pix.
+func (e *fastEngine) row(b, c, pix int) []float32 {
+	L := e.lanes
+	off := ((b*e.d.C+c)*e.d.H*e.d.W + pix) * L
+	return e.data[off : off+L : off+L]
+}
+
+// axisDelta is one displacement d along an axis and the range [lo, hi) of
+// pixel indices i for which i+d is a candidate centre.
+type axisDelta struct{ d, lo, hi int }
+
+// axisDeltas lists the displacements of one axis of length n for half-width
+// m under the candidate rule, displacement 0 first.
+func axisDeltas(n, m int, c Candidates) []axisDelta {
+	switch c {
+	case SamePosition:
+		return []axisDelta{{0, 0, n}}
+	case AllInterior:
+		var out []axisDelta
+		for d := m - n + 1; d <= n-m-1; d++ {
+			lo, hi := max(0, m-d), min(n, n-m-d)
+			if lo < hi {
+				out = append(out, axisDelta{d, lo, hi})
+			}
+		}
+		slices.SortStableFunc(out, func(a, b axisDelta) int { return abs(a.d) - abs(b.d) })
+		return out
+	default: // SameClass
+		out := []axisDelta{{0, 0, n}}
+		for d := m - n + 1; d <= n-m-1; d++ {
+			if d == 0 {
+				continue
+			}
+			lo, hi := max(m, m-d), min(n-m, n-m-d)
+			if lo < hi {
+				out = append(out, axisDelta{d, lo, hi})
+			}
+		}
+		slices.SortStableFunc(out, func(a, b axisDelta) int { return abs(a.d) - abs(b.d) })
+		return out
+	}
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
+
+// pixState is the online softmax state of every pixel of one worker.
+type pixState struct {
+	mx, s0, s1, bestL []float64
+	num               []float64 // [pixel][channel]
+	best              []Source
+}
+
+func newPixState(hw, ch int) *pixState {
+	s := &pixState{mx: make([]float64, hw), s0: make([]float64, hw), s1: make([]float64, hw),
+		bestL: make([]float64, hw), num: make([]float64, hw*ch), best: make([]Source, hw)}
+	for i := range s.mx {
+		s.mx[i], s.bestL[i] = math.Inf(-1), math.Inf(-1)
+	}
+	return s
+}
+
+// raise moves pixel p's reference maximum up to nm, rescaling its sums.
+func (s *pixState) raise(p, ch int, nm float64) {
+	old := s.mx[p]
+	if s.s0[p] > 0 {
+		d := old - nm
+		f := math.Exp(d)
+		s.s1[p] = (s.s1[p] + d*s.s0[p]) * f
+		s.s0[p] *= f
+		for c := range ch {
+			s.num[p*ch+c] *= f
+		}
+	}
+	s.mx[p] = nm
+}
+
+// merge folds o into s (the log-sum-exp merge of two online softmaxes).
+func (s *pixState) merge(o *pixState, ch int) {
+	for p := range s.mx {
+		if o.s0[p] == 0 {
+			continue
+		}
+		if o.mx[p] > s.mx[p] {
+			s.raise(p, ch, o.mx[p])
+		}
+		d := o.mx[p] - s.mx[p]
+		f := math.Exp(d)
+		s.s0[p] += o.s0[p] * f
+		s.s1[p] += (o.s1[p] + d*o.s0[p]) * f
+		for c := range ch {
+			s.num[p*ch+c] += o.num[p*ch+c] * f
+		}
+		if o.bestL[p] > s.bestL[p] || (o.bestL[p] == s.bestL[p] && heavierPos(o.best[p], s.best[p])) {
+			s.bestL[p], s.best[p] = o.bestL[p], o.best[p]
+		}
+	}
+}
+
+// heavierPos breaks ties between equal logits deterministically: the
+// smaller (image, row, col) wins.
+func heavierPos(a, b Source) bool {
+	if a.Image != b.Image {
+		return a.Image < b.Image
+	}
+	if a.Row != b.Row {
+		return a.Row < b.Row
+	}
+	return a.Col < b.Col
+}
+
+// xpad returns the padded query value of channel c at (u, v).
+func (e *fastEngine) xpad(x []float32, c, u, v int) float32 {
+	d := e.d
+	r, col := PadIndex(u, d.H, e.rule.PadX), PadIndex(v, d.W, e.rule.PadX)
+	if r < 0 || col < 0 {
+		return 0
+	}
+	return x[(c*d.H+r)*d.W+col]
+}
+
+// phiRow returns the lanes of the padded training value of channel c at
+// (u, v) of chunk b, or nil where the padding is zero.
+func (e *fastEngine) phiRow(b, c, u, v int) []float32 {
+	d := e.d
+	r, col := PadIndex(u, d.H, e.rule.PadPhi), PadIndex(v, d.W, e.rule.PadPhi)
+	if r < 0 || col < 0 {
+		return nil
+	}
+	return e.row(b, c, r*d.W+col)
+}
+
+// worker holds one goroutine's scratch buffers.
+type worker struct {
+	st     *pixState
+	v      []float64 // running column sums, [cols][lanes]
+	dsum   []float64 // running horizontal sum, [lanes]
+	lg, ex []float32 // logits and weights of one pixel
+	z32    []float32
+	z64    []float64
+}
+
+func (e *fastEngine) newWorker(hw, ch, cols int) *worker {
+	L := e.lanes
+	return &worker{st: newPixState(hw, ch), v: make([]float64, cols*L), dsum: make([]float64, L),
+		lg: make([]float32, L), ex: make([]float32, L), z32: make([]float32, L), z64: make([]float64, L)}
+}
+
+func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int, out *Step) error {
+	e.prepare()
+	kn := activeKernels()
+	d := e.d
+	h, w, ch, L := d.H, d.W, d.C, e.lanes
+	m := k / 2
+	xs := make([]float32, len(x))
+	for i, v := range x {
+		xs[i] = float32(v)
+	}
+	rows := axisDeltas(h, m, e.rule.Candidates)
+	cols := axisDeltas(w, m, e.rule.Candidates)
+	maxCols := 0
+	for _, dc := range cols {
+		maxCols = max(maxCols, dc.hi-dc.lo+2*m)
+	}
+	s := -1 / (2 * b * b)
+	af := float32(a)
+	items := e.nb * len(rows)
+	nw := min(runtime.GOMAXPROCS(0), items)
+	workers := make([]*worker, nw)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for wi := range workers {
+		wk := e.newWorker(h*w, ch, maxCols)
+		workers[wi] = wk
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				it := int(next.Add(1)) - 1
+				if it >= items || ctx.Err() != nil {
+					return
+				}
+				e.stepItem(kn, wk, xs, af, s, k, it/len(rows), rows[it%len(rows)], cols)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st := workers[0].st
+	for _, o := range workers[1:] {
+		st.merge(o.st, ch)
+	}
+	_ = L
+	hw := h * w
+	for p := range hw {
+		for c := range ch {
+			out.D[c*hw+p] = st.num[p*ch+c] / st.s0[p]
+		}
+		best := st.best[p]
+		best.Weight = math.Exp(st.bestL[p]-st.mx[p]) / st.s0[p]
+		out.Heaviest[p] = best
+		hh := math.Log(st.s0[p]) - st.s1[p]/st.s0[p]
+		if hh < 0 {
+			hh = 0
+		}
+		out.Effective[p] = math.Exp(hh)
+	}
+	return nil
+}
+
+// stepItem folds in the candidates of chunk bi at row displacement dr and
+// every column displacement.
+func (e *fastEngine) stepItem(kn kernels, wk *worker, xs []float32, a float32, s float64, k, bi int, dr axisDelta, cols []axisDelta) {
+	d := e.d
+	w, ch, L := d.W, d.C, e.lanes
+	m := k / 2
+	st := wk.st
+	// addRows folds row un of E in and row uo out of every column sum
+	// (uo < -1000 means none).
+	addRows := func(dc axisDelta, ncols, un, uo int) {
+		for c := range ch {
+			for j := range ncols {
+				v := dc.lo - m + j
+				xn := e.xpad(xs, c, un, v)
+				pn := e.phiRow(bi, c, un+dr.d, v+dc.d)
+				xo, po := float32(0), []float32(nil)
+				if uo > -1000 {
+					xo = e.xpad(xs, c, uo, v)
+					po = e.phiRow(bi, c, uo+dr.d, v+dc.d)
+				}
+				if xn == 0 && pn == nil && xo == 0 && po == nil {
+					continue
+				}
+				if pn == nil {
+					pn = wk.z32
+				}
+				if po == nil {
+					po = wk.z32
+				}
+				kn.vupd(wk.v[j*L:(j+1)*L], pn, po, xn, xo, a)
+			}
+		}
+	}
+	for _, dc := range cols {
+		ncols := dc.hi - dc.lo + 2*m
+		vv := wk.v[:ncols*L]
+		clear(vv)
+		for u := dr.lo - m; u <= dr.lo+m; u++ {
+			addRows(dc, ncols, u, -10000)
+		}
+		for r := dr.lo; r < dr.hi; r++ {
+			if r > dr.lo {
+				addRows(dc, ncols, r+m, r-m-1)
+			}
+			clear(wk.dsum)
+			for j := 0; j < 2*m; j++ {
+				kn.hstep(wk.lg, wk.dsum, vv[j*L:(j+1)*L], wk.z64, s)
+			}
+			qr := r + dr.d
+			for c := dc.lo; c < dc.hi; c++ {
+				jn := c - dc.lo + 2*m
+				vout := wk.z64
+				if c > dc.lo {
+					vout = vv[(jn-k)*L : (jn-k+1)*L]
+				}
+				lmax := float64(kn.hstep(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, s))
+				p := r*w + c
+				if lmax < st.mx[p]-skipLogit {
+					continue
+				}
+				qc := c + dc.d
+				if lmax > st.mx[p] {
+					st.raise(p, ch, lmax)
+				}
+				if lmax >= st.bestL[p] {
+					for i, l := range wk.lg {
+						if float64(l) == lmax {
+							src := Source{Image: bi*L + i, Row: qr, Col: qc}
+							if lmax > st.bestL[p] || heavierPos(src, st.best[p]) {
+								st.bestL[p], st.best[p] = lmax, src
+							}
+							break
+						}
+					}
+				}
+				s0, s1 := kn.expacc(wk.lg, float32(st.mx[p]), skipLogit, wk.ex)
+				st.s0[p] += float64(s0)
+				st.s1[p] += float64(s1)
+				qp := qr*w + qc
+				for cc := range ch {
+					st.num[p*ch+cc] += float64(kn.dot(wk.ex, e.row(bi, cc, qp)))
+				}
+			}
+		}
+	}
+}

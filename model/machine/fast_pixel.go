@@ -1,0 +1,216 @@
+package machine
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// pixelLogits holds the logit of every candidate of one pixel:
+// lg[(b*S + j)*lanes + i] for chunk b, candidate centre j (row-major over
+// rows x cols) and lane i (image b*lanes + i).
+type pixelLogits struct {
+	rows, cols []int
+	lg         []float32
+	smax       []float32 // max of each (chunk, centre) slot
+	mx         float64   // overall max
+}
+
+func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) *pixelLogits {
+	e.prepare()
+	d := e.d
+	L, ch := e.lanes, d.C
+	m := k / 2
+	pl := &pixelLogits{rows: AxisCandidates(r, d.H, m, e.rule.Candidates), cols: AxisCandidates(c, d.W, m, e.rule.Candidates)}
+	S := len(pl.rows) * len(pl.cols)
+	pl.lg = make([]float32, e.nb*S*L)
+	pl.smax = make([]float32, e.nb*S)
+	// The query patch, padded.
+	xs := make([]float32, ch*k*k)
+	for cc := range ch {
+		for i := range k {
+			for j := range k {
+				xs[(cc*k+i)*k+j] = e.xpad32(x, cc, r+i-m, c+j-m)
+			}
+		}
+	}
+	s := -1 / (2 * b * b)
+	af := float32(a)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), e.nb) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			acc := make([]float64, L)
+			z32, z64 := make([]float32, L), make([]float64, L)
+			for {
+				bi := int(next.Add(1)) - 1
+				if bi >= e.nb {
+					return
+				}
+				for jr, qr := range pl.rows {
+					for jc, qc := range pl.cols {
+						clear(acc)
+						for cc := range ch {
+							for i := range k {
+								for j := range k {
+									xv := xs[(cc*k+i)*k+j]
+									pn := e.phiRow(bi, cc, qr+i-m, qc+j-m)
+									if pn == nil {
+										if xv == 0 {
+											continue
+										}
+										pn = z32
+									}
+									kn.vupd(acc, pn, z32, xv, 0, af)
+								}
+							}
+						}
+						slot := bi*S + jr*len(pl.cols) + jc
+						pl.smax[slot] = kn.hstep(pl.lg[slot*L:(slot+1)*L], acc, z64, z64, s)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	pl.mx = math.Inf(-1)
+	for _, v := range pl.smax {
+		pl.mx = max(pl.mx, float64(v))
+	}
+	return pl
+}
+
+func (e *fastEngine) xpad32(x []float64, c, u, v int) float32 {
+	d := e.d
+	r, col := PadIndex(u, d.H, e.rule.PadX), PadIndex(v, d.W, e.rule.PadX)
+	if r < 0 || col < 0 {
+		return 0
+	}
+	return float32(x[(c*d.H+r)*d.W+col])
+}
+
+func (e *fastEngine) pixel(x []float64, a, b float64, k, r, c int) ([]Source, []float64, error) {
+	kn := activeKernels()
+	pl := e.logits(kn, x, a, b, k, r, c)
+	d := e.d
+	L := e.lanes
+	S := len(pl.rows) * len(pl.cols)
+	src := make([]Source, 0, d.M*S)
+	for mu := range d.M {
+		bi, i := mu/L, mu%L
+		for jr, qr := range pl.rows {
+			for jc, qc := range pl.cols {
+				src = append(src, Source{Image: mu, Row: qr, Col: qc, Weight: float64(pl.lg[(bi*S+jr*len(pl.cols)+jc)*L+i])})
+			}
+		}
+	}
+	normalise(src)
+	hw := d.H * d.W
+	val := make([]float64, d.C)
+	for _, s := range src {
+		if s.Weight == 0 {
+			continue
+		}
+		phi := d.Image(s.Image)
+		for cc := range val {
+			val[cc] += s.Weight * phi[cc*hw+s.Row*d.W+s.Col]
+		}
+	}
+	return src, val, nil
+}
+
+// attribute computes the Attribution of one pixel without listing every
+// candidate: the top-K, the per-image sums, the effective number and the
+// value come straight from the logits.
+func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, labels []int) *Attribution {
+	kn := activeKernels()
+	pl := e.logits(kn, x, a, b, k, r, c)
+	d := e.d
+	L := e.lanes
+	nc := len(pl.cols)
+	S := len(pl.rows) * nc
+	mx := float32(pl.mx)
+	per := make([]float64, e.nb*L)
+	ex := make([]float32, L)
+	var s0, s1 float64
+	num := make([]float64, d.C)
+	// top holds the best topK candidates by logit (Weight = logit).
+	top := make([]Source, 0, topK+1)
+	kth := math.Inf(-1)
+	for bi := range e.nb {
+		for j := range S {
+			slot := bi*S + j
+			if float64(pl.smax[slot]) < pl.mx-skipLogit {
+				continue
+			}
+			lg := pl.lg[slot*L : (slot+1)*L]
+			a0, a1 := kn.expacc(lg, mx, skipLogit, ex)
+			s0 += float64(a0)
+			s1 += float64(a1)
+			qr, qc := pl.rows[j/nc], pl.cols[j%nc]
+			for cc := range d.C {
+				num[cc] += float64(kn.dot(ex, e.row(bi, cc, qr*d.W+qc)))
+			}
+			pi := per[bi*L : (bi+1)*L]
+			for i, v := range ex {
+				pi[i] += float64(v)
+			}
+			if float64(pl.smax[slot]) < kth {
+				continue
+			}
+			for i, l := range lg {
+				if float64(l) < kth || bi*L+i >= d.M {
+					continue
+				}
+				s := Source{Image: bi*L + i, Row: qr, Col: qc, Weight: float64(l)}
+				if len(top) == topK && heavier(s, top[topK-1]) >= 0 {
+					continue
+				}
+				at, _ := slices.BinarySearchFunc(top, s, heavier)
+				top = slices.Insert(top, at, s)
+				if len(top) > topK {
+					top = top[:topK]
+				}
+				if len(top) == topK {
+					kth = top[topK-1].Weight
+				}
+			}
+		}
+	}
+	at := &Attribution{Row: r, Col: c, K: k, Candidates: d.M * S, Value: num}
+	for cc := range num {
+		num[cc] /= s0
+	}
+	for i := range top {
+		top[i].Weight = math.Exp(top[i].Weight-pl.mx) / s0
+	}
+	at.Top = top
+	hh := math.Log(s0) - s1/s0
+	if hh < 0 {
+		hh = 0
+	}
+	at.Effective = math.Exp(hh)
+	for mu := range d.M {
+		if per[mu] > 0 {
+			l := -1
+			if labels != nil {
+				l = labels[mu]
+			}
+			at.PerImage = append(at.PerImage, ImageWeight{Image: mu, Label: l, Weight: per[mu] / s0})
+		}
+	}
+	slices.SortFunc(at.PerImage, func(a, b ImageWeight) int {
+		if a.Weight != b.Weight {
+			if a.Weight > b.Weight {
+				return -1
+			}
+			return 1
+		}
+		return a.Image - b.Image
+	})
+	return at
+}

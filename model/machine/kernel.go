@@ -1,0 +1,152 @@
+package machine
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"sync"
+)
+
+// The fast engine's inner loops are five vector kernels over one chunk of
+// training images (the lanes). Each exists in pure Go (every CPU) and, on
+// amd64 with AVX2 and FMA, in assembly (kernel_amd64.s). The choice is made
+// once at start-up from the CPU features and can be forced with the
+// environment variable MOSAIC_KERNEL=go|avx2 or with SetKernel, so that
+// tests exercise every path on one machine.
+type kernels struct {
+	name string
+	// vupd: v[i] += (xn - a*pn[i])^2 - (xo - a*po[i])^2, squares in float32,
+	// sums in float64. len(pn) = len(po) = len(v), a multiple of 8.
+	vupd func(v []float64, pn, po []float32, xn, xo, a float32)
+	// hstep: dsum[i] += vin[i] - vout[i]; dst[i] = float32(dsum[i]*s);
+	// returns max(dst).
+	hstep func(dst []float32, dsum, vin, vout []float64, s float64) float32
+	// expacc: e[i] = exp(l[i] - mx), with e[i] = 0 wherever l[i] - mx < -skip
+	// (whole blocks of 8 may be skipped); returns sum e and sum e*(l-mx).
+	expacc func(l []float32, mx, skip float32, e []float32) (s0, s1 float32)
+	// dot returns sum e[i]*v[i].
+	dot func(e, v []float32) float32
+}
+
+var goKernels = kernels{name: "go", vupd: vupdGo, hstep: hstepGo, expacc: expaccGo, dot: dotGo}
+
+// avx2Kernels is set by kernel_amd64.go when the CPU supports AVX2 and FMA.
+var avx2Kernels *kernels
+
+var (
+	kernelMu  sync.Mutex
+	kern      = goKernels
+	kernelSet bool
+)
+
+// activeKernels returns the kernel set in use, choosing it on first use.
+func activeKernels() kernels {
+	kernelMu.Lock()
+	defer kernelMu.Unlock()
+	if !kernelSet {
+		kernelSet = true
+		kern = goKernels
+		if avx2Kernels != nil {
+			kern = *avx2Kernels
+		}
+		if env := strings.TrimSpace(os.Getenv("MOSAIC_KERNEL")); env != "" {
+			if k, err := lookupKernel(env); err == nil {
+				kern = k
+			} else {
+				fmt.Fprintf(os.Stderr, "mosaic: MOSAIC_KERNEL=%q ignored: %v\n", env, err)
+			}
+		}
+	}
+	return kern
+}
+
+func lookupKernel(name string) (kernels, error) {
+	switch strings.ToLower(name) {
+	case "go":
+		return goKernels, nil
+	case "avx2":
+		if avx2Kernels == nil {
+			return kernels{}, fmt.Errorf("this CPU or build has no AVX2+FMA kernels")
+		}
+		return *avx2Kernels, nil
+	}
+	return kernels{}, fmt.Errorf("unknown kernel %q: use go or avx2", name)
+}
+
+// Kernel returns the name of the vector kernels the local machines use
+// ("go" or "avx2").
+func Kernel() string { return activeKernels().name }
+
+// Kernels lists the kernels available on this CPU, the fastest last.
+func Kernels() []string {
+	out := []string{"go"}
+	if avx2Kernels != nil {
+		out = append(out, "avx2")
+	}
+	return out
+}
+
+// SetKernel forces the vector kernels ("go" or "avx2") for engines that
+// run from now on. It is meant for tests and benchmarks.
+func SetKernel(name string) error {
+	k, err := lookupKernel(name)
+	if err != nil {
+		return err
+	}
+	activeKernels()
+	kernelMu.Lock()
+	kern = k
+	kernelMu.Unlock()
+	return nil
+}
+
+func vupdGo(v []float64, pn, po []float32, xn, xo, a float32) {
+	po = po[:len(pn)]
+	v = v[:len(pn)]
+	for i, p := range pn {
+		en := xn - a*p
+		eo := xo - a*po[i]
+		v[i] += float64(en*en) - float64(eo*eo)
+	}
+}
+
+func hstepGo(dst []float32, dsum, vin, vout []float64, s float64) float32 {
+	dsum = dsum[:len(dst)]
+	vin = vin[:len(dst)]
+	vout = vout[:len(dst)]
+	mx := float32(math.Inf(-1))
+	for i := range dst {
+		d := dsum[i] + vin[i] - vout[i]
+		dsum[i] = d
+		l := float32(d * s)
+		dst[i] = l
+		mx = max(mx, l)
+	}
+	return mx
+}
+
+func expaccGo(l []float32, mx, skip float32, e []float32) (s0, s1 float32) {
+	e = e[:len(l)]
+	for i, v := range l {
+		d := v - mx
+		if d < -skip {
+			e[i] = 0
+			continue
+		}
+		w := float32(math.Exp(float64(d)))
+		e[i] = w
+		s0 += w
+		s1 += w * d
+	}
+	return s0, s1
+}
+
+func dotGo(e, v []float32) float32 {
+	v = v[:len(e)]
+	s := float32(0)
+	for i, w := range e {
+		s += w * v[i]
+	}
+	return s
+}
