@@ -1,0 +1,297 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"mosaic/model/dataset"
+	"mosaic/model/machine"
+	"mosaic/model/sampler"
+)
+
+// Result is what the UI shows: a trajectory snapshot that no goroutine
+// modifies any more, and how far its computation has come. While a
+// recompute runs, the rows it has not reached yet are taken from the
+// trajectory that was on screen (when it has the same shape) and marked
+// Stale, so the old picture stays usable until the new one replaces it.
+type Result struct {
+	// Gen is the request this result belongs to (increasing).
+	Gen uint64
+	// Settings produced the fresh part of Traj.
+	Settings Settings
+	// Traj is complete where computed; rows not computed yet are nil or
+	// taken from the previous trajectory (see Stale).
+	Traj *sampler.Trajectory
+	// Stale[i] says that x_i, or D_i and eps_i, still come from the
+	// previous trajectory (the patch sizes K are always the new ones).
+	Stale []bool
+	// Machine computed the trajectory; Data is its full data set.
+	Machine *machine.Machine
+	Data    *dataset.Dataset
+	// Done of Total steps of this request are computed; From is the step
+	// the request started at (N-1 for a full run).
+	Done, Total, From int
+	// Complete reports that the whole request has finished.
+	Complete bool
+}
+
+// Ready reports whether step i of the result holds fresh data for x_i.
+func (r *Result) Ready(i int) bool {
+	return r != nil && i >= 0 && i < len(r.Stale) && r.Traj.X[i] != nil && !r.Stale[i]
+}
+
+// Controller owns the current trajectory and computes new ones off the UI
+// goroutine. Every request supersedes the previous one: its context is
+// cancelled and only the newest request's results reach the UI. Requests
+// run one at a time, so rapid changes never pile up work. A change of the
+// patch-size schedule at step i branches the current trajectory and
+// recomputes only steps i..1; any other change recomputes everything.
+type Controller struct {
+	lib      *Library
+	dispatch func(func())
+
+	// OnResult receives every new snapshot (one per computed step), on the
+	// dispatch goroutine.
+	OnResult func(*Result)
+	// OnError receives a failed request's error; the previous result stays.
+	OnError func(error)
+	// OnTiming, if set, receives the timings of each request: the time from
+	// the request to its first fresh step and to its completion, both
+	// measured when the dispatched result is handed over.
+	OnTiming func(t Timing)
+
+	mu      sync.Mutex
+	gen     uint64
+	cancel  context.CancelFunc
+	running chan struct{} // closed when the current worker exits
+	base    *sampler.Trajectory
+	baseSet Settings
+	baseM   *machine.Machine
+	baseD   *dataset.Dataset
+	shown   *Result // the last result handed to the UI (dispatch side)
+}
+
+// Timing is the measured latency of one request.
+type Timing struct {
+	Gen        uint64
+	Kind       Change
+	From       int
+	Requested  time.Time
+	FirstFrame time.Duration // request to first fresh step handed to the UI
+	Complete   time.Duration // request to last step handed to the UI
+}
+
+// NewController returns a controller loading data and machines from lib
+// and handing results over with dispatch (fyne.Do in the app).
+func NewController(lib *Library, dispatch func(func())) *Controller {
+	return &Controller{lib: lib, dispatch: dispatch}
+}
+
+// Current returns the last result handed to the UI (dispatch side only).
+func (c *Controller) Current() *Result { return c.shown }
+
+// Request starts computing the trajectory of s, cancelling any running
+// request. Invalid settings are rejected at once with the reason; load
+// errors arrive through OnError. It returns what will be recomputed.
+func (c *Controller) Request(s Settings) (Change, error) {
+	if err := s.Validate(); err != nil {
+		return ChangeNone, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	kind, from := ChangeAll, s.Steps-1
+	if c.base != nil {
+		kind, from = Compare(c.baseSet, s)
+	}
+	if kind == ChangeNone && c.base != nil && c.base.Complete() && c.running == nil {
+		return ChangeNone, nil
+	}
+	if kind == ChangeNone {
+		kind = ChangeSchedule // resume whatever is unfinished
+		from = 1
+	}
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.gen++
+	gen := c.gen
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	prev := c.running
+	done := make(chan struct{})
+	c.running = done
+	base, baseM, baseD := c.base, c.baseM, c.baseD
+	go func() {
+		defer close(done)
+		if prev != nil {
+			<-prev // one computation at a time
+		}
+		c.work(ctx, gen, s, kind, from, base, baseM, baseD, time.Now())
+		c.mu.Lock()
+		if c.running == done {
+			c.running = nil
+		}
+		c.mu.Unlock()
+	}()
+	return kind, nil
+}
+
+// Cancel stops the running request, if any, keeping what is on screen.
+func (c *Controller) Cancel() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// Wait blocks until no request is running (for tests and shutdown).
+func (c *Controller) Wait() {
+	for {
+		c.mu.Lock()
+		r := c.running
+		c.mu.Unlock()
+		if r == nil {
+			return
+		}
+		<-r
+	}
+}
+
+// current reports whether gen is still the newest request.
+func (c *Controller) current(gen uint64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen == gen
+}
+
+// work runs one request on a worker goroutine.
+func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Change, from int, base *sampler.Trajectory, baseM *machine.Machine, baseD *dataset.Dataset, requested time.Time) {
+	if ctx.Err() != nil {
+		return
+	}
+	fail := func(err error) {
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		c.dispatch(func() {
+			if c.current(gen) && c.OnError != nil {
+				c.OnError(err)
+			}
+		})
+	}
+	m, data := baseM, baseD
+	if kind == ChangeAll || m == nil {
+		var err error
+		if m, data, err = c.lib.Machine(s); err != nil {
+			fail(err)
+			return
+		}
+	}
+	k, _ := s.Schedule()
+	if err := m.CheckSchedule(k); err != nil {
+		fail(err)
+		return
+	}
+	var work *sampler.Trajectory
+	var err error
+	if kind == ChangeSchedule && base != nil {
+		// Resume from the highest changed step, or from where the base
+		// run had got to if it never reached that step.
+		lo := base.N - 1
+		for lo > 0 && base.X[lo-1] != nil {
+			lo--
+		}
+		if lo > from {
+			from = lo
+		}
+		work, err = base.Branch(from, k)
+	}
+	if work == nil || err != nil {
+		d := m.Data()
+		from = len(k) - 1
+		work, err = sampler.New(sampler.Noise(s.Seed, d.C, d.H, d.W), d.C, d.H, d.W, k)
+		if err != nil {
+			fail(err)
+			return
+		}
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.base, c.baseSet, c.baseM, c.baseD = snapshot(work), s, m, data
+	}
+	c.mu.Unlock()
+	timing := Timing{Gen: gen, Kind: kind, From: from, Requested: requested}
+	err = work.Resume(ctx, m, from, func(i, done, total int, tr *sampler.Trajectory) {
+		snap := snapshot(tr)
+		c.mu.Lock()
+		if c.gen == gen {
+			c.base = snap
+		}
+		c.mu.Unlock()
+		res := &Result{Gen: gen, Settings: s, Traj: snap, Machine: m, Data: data,
+			Done: done, Total: total, From: from, Complete: done == total}
+		c.dispatch(func() {
+			if !c.current(gen) {
+				return
+			}
+			c.show(res)
+			if timing.FirstFrame == 0 {
+				timing.FirstFrame = time.Since(requested)
+			}
+			if res.Complete {
+				timing.Complete = time.Since(requested)
+				if c.OnTiming != nil {
+					c.OnTiming(timing)
+				}
+			}
+		})
+	})
+	if err != nil {
+		fail(fmt.Errorf("computing the trajectory: %w", err))
+	}
+}
+
+// show merges a fresh snapshot with what is on screen and hands it over.
+func (c *Controller) show(res *Result) {
+	res.Stale = make([]bool, res.Traj.N)
+	old := c.shown
+	if old != nil && old.Traj.N == res.Traj.N && old.Traj.C == res.Traj.C && old.Traj.H == res.Traj.H && old.Traj.W == res.Traj.W && !res.Complete {
+		tr := res.Traj
+		merged := *tr
+		merged.X = append([][]float64(nil), tr.X...)
+		merged.Steps = append([]*machine.Step(nil), tr.Steps...)
+		merged.Eps = append([][]float64(nil), tr.Eps...)
+		for i := range tr.N {
+			if tr.X[i] == nil && old.Traj.X[i] != nil {
+				merged.X[i] = old.Traj.X[i]
+				res.Stale[i] = true
+			}
+			if i > 0 && tr.Steps[i] == nil && old.Traj.Steps[i] != nil {
+				merged.Steps[i], merged.Eps[i] = old.Traj.Steps[i], old.Traj.Eps[i]
+				res.Stale[i] = true
+			}
+		}
+		res.Traj = &merged
+	}
+	c.shown = res
+	if c.OnResult != nil {
+		c.OnResult(res)
+	}
+}
+
+// snapshot copies the slice headers of a trajectory, so that later writes
+// by Resume into tr do not reach the copy (the per-step data themselves
+// are never modified once written).
+func snapshot(tr *sampler.Trajectory) *sampler.Trajectory {
+	s := *tr
+	s.K = append(tr.K[:0:0], tr.K...)
+	s.X = append([][]float64(nil), tr.X...)
+	s.Steps = append([]*machine.Step(nil), tr.Steps...)
+	s.Eps = append([][]float64(nil), tr.Eps...)
+	return &s
+}

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"mosaic/model/builtin"
+	"mosaic/model/dataset"
+	"mosaic/model/hands"
+	"mosaic/model/machine"
+)
+
+var registerHands sync.Once
+
+// BuiltinNames returns the built-in data sets, registering the procedural
+// hands of model/hands the first time if nobody has yet.
+func BuiltinNames() []string {
+	registerHands.Do(func() {
+		if !slices.Contains(builtin.Names(), hands.Name) {
+			_ = builtin.Register(hands.Name, hands.Builtin)
+		}
+	})
+	return builtin.Names()
+}
+
+// IsBuiltin reports whether name is a built-in data set rather than a path.
+func IsBuiltin(name string) bool {
+	return slices.Contains(BuiltinNames(), strings.ToLower(strings.TrimSpace(name)))
+}
+
+// machineKey identifies a machine: the same key always builds the same one.
+type machineKey struct {
+	dataset, labels    string
+	size, class, limit int
+	spec               machine.Spec
+}
+
+// machineEntry is one cached machine, built once.
+type machineEntry struct {
+	once sync.Once
+	m    *machine.Machine
+	full *dataset.Dataset
+	err  error
+	used uint64
+}
+
+// Library loads data sets and builds machines, caching both so that a
+// machine (and any costly engine data it builds) is reused for the same
+// (dataset, class, limit, spec). It is safe for concurrent use.
+type Library struct {
+	mu       sync.Mutex
+	machines map[machineKey]*machineEntry
+	files    map[[2]string]*fileEntry
+	clock    uint64
+	// Keep is how many machines stay cached (least recently used go).
+	Keep int
+	// load reads a data set file or folder; dataset.Load by default.
+	load func(path, labels string) (*dataset.Dataset, error)
+}
+
+type fileEntry struct {
+	once sync.Once
+	ds   *dataset.Dataset
+	err  error
+}
+
+// NewLibrary returns an empty library keeping up to 6 machines.
+func NewLibrary() *Library {
+	return &Library{machines: map[machineKey]*machineEntry{}, files: map[[2]string]*fileEntry{}, Keep: 6, load: dataset.Load}
+}
+
+// Dataset returns the whole data set the settings name (before the class
+// and limit restriction).
+func (l *Library) Dataset(s Settings) (*dataset.Dataset, error) {
+	if IsBuiltin(s.Dataset) {
+		return builtin.Load(s.Dataset, s.Size)
+	}
+	l.mu.Lock()
+	k := [2]string{s.Dataset, s.Labels}
+	e := l.files[k]
+	if e == nil {
+		e = &fileEntry{}
+		l.files[k] = e
+	}
+	l.mu.Unlock()
+	e.once.Do(func() {
+		e.ds, e.err = l.load(s.Dataset, s.Labels)
+		if e.err == nil {
+			e.err = e.ds.Validate()
+		}
+	})
+	if e.err != nil {
+		l.mu.Lock()
+		delete(l.files, k) // let the user retry after fixing the file
+		l.mu.Unlock()
+	}
+	return e.ds, e.err
+}
+
+// Machine returns the machine of the settings, building it on first use.
+// The second result is the full data set (for class names and labels).
+func (l *Library) Machine(s Settings) (*machine.Machine, *dataset.Dataset, error) {
+	spec, err := s.Spec()
+	if err != nil {
+		return nil, nil, err
+	}
+	key := machineKey{s.Dataset, s.Labels, s.Size, s.Class, s.Limit, spec}
+	if spec.Kind == machine.IS {
+		key.spec.Boundary = machine.Zeros // IS has no boundary
+	}
+	l.mu.Lock()
+	e := l.machines[key]
+	if e == nil {
+		e = &machineEntry{}
+		l.machines[key] = e
+	}
+	l.clock++
+	e.used = l.clock
+	l.evict(key)
+	l.mu.Unlock()
+	e.once.Do(func() {
+		var full, sub *dataset.Dataset
+		full, e.err = l.Dataset(s)
+		if e.err != nil {
+			return
+		}
+		sub, e.err = full.Subset(s.Class, s.Limit)
+		if e.err != nil {
+			return
+		}
+		e.full = full
+		e.m, e.err = machine.New(sub, spec)
+	})
+	if e.err != nil {
+		l.mu.Lock()
+		if l.machines[key] == e {
+			delete(l.machines, key)
+		}
+		l.mu.Unlock()
+		return nil, nil, e.err
+	}
+	return e.m, e.full, nil
+}
+
+// evict drops the least recently used machines beyond Keep (never keep).
+func (l *Library) evict(keep machineKey) {
+	for len(l.machines) > max(l.Keep, 1) {
+		var oldest machineKey
+		var t uint64 = ^uint64(0)
+		for k, e := range l.machines {
+			if k != keep && e.used < t {
+				oldest, t = k, e.used
+			}
+		}
+		delete(l.machines, oldest)
+	}
+}
+
+// Cached reports how many machines the library holds.
+func (l *Library) Cached() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.machines)
+}
+
+// ClassChoices returns the labels of a data set with their names, for the
+// class selector ("unconditional" is the caller's).
+func ClassChoices(d *dataset.Dataset) []string {
+	var out []string
+	for _, c := range d.Classes() {
+		name := d.ClassName(c)
+		if name == fmt.Sprint(c) {
+			out = append(out, name)
+		} else {
+			out = append(out, fmt.Sprintf("%d %s", c, name))
+		}
+	}
+	return out
+}

@@ -1,0 +1,422 @@
+// Package gallery is Mosaic's "Hands gallery" (issue 5): it generates a
+// batch of samples under the current machine settings, shows each one as a
+// crisp thumbnail with its finger count as a badge, and compares the
+// batch's distribution of finger counts with the training set's in a bar
+// chart. Clicking a sample asks the main app to open its trajectory.
+//
+// Threading: New, Content, Generate, Cancel, SetOptions and every accessor
+// must be called on the Fyne UI goroutine. Sampling runs on a worker
+// goroutine, one per Generate; a newer Generate or Cancel supersedes it and
+// its results are dropped, and results come back through Options.Dispatch
+// (fyne.Do by default).
+package gallery
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot/vg"
+
+	"mosaic/model/dataset"
+	"mosaic/model/hands"
+	"mosaic/model/machine"
+	"mosaic/model/render"
+	"mosaic/model/sampler"
+	"mosaic/model/schedule"
+)
+
+// DefaultCount is the number of samples a gallery generates when
+// Options.Count is not set.
+const DefaultCount = 24
+
+// Options configures a gallery.
+type Options struct {
+	// Data is the training set (e.g. the built-in hands), already
+	// restricted to the wanted class.
+	Data *dataset.Dataset
+	// Spec is the machine (kind and boundary).
+	Spec machine.Spec
+	// Schedule is the patch-size schedule, one entry per step.
+	Schedule schedule.Patch
+	// Seed0 is the seed of the first sample; sample j uses Seed0+j.
+	Seed0 uint64
+	// Count is the number of samples (DefaultCount when <= 0).
+	Count int
+	// OnOpen is called on the UI goroutine with a sample's seed when the
+	// user clicks it: the main app opens that sample's trajectory.
+	OnOpen func(seed uint64)
+	// Dispatch runs a function on the UI goroutine; nil means fyne.Do.
+	// Tests inject a queue that they drain themselves.
+	Dispatch func(func())
+}
+
+// Sample is one finished sample of the gallery.
+type Sample struct {
+	// Seed is the seed of its initial noise (sampler.Noise).
+	Seed uint64
+	// Trajectory is the whole sampler run; callers must not modify it.
+	Trajectory *sampler.Trajectory
+	// Image is the rendered final image x_0.
+	Image image.Image
+	// Count is the finger counter's verdict on x_0.
+	Count hands.Result
+}
+
+// Gallery is the hands gallery panel. Build it with New.
+type Gallery struct {
+	opts Options
+
+	// UI state (UI goroutine only).
+	gen      int // generation of the current run; results of older runs are dropped
+	cancel   context.CancelFunc
+	running  bool
+	samples  []*Sample // by index j (seed Seed0+j), nil until finished
+	thumbs   []*thumb
+	batch    Tally
+	training *Tally
+	trainFor *dataset.Dataset // the data set training was counted for
+
+	wg sync.WaitGroup // running workers
+
+	content   fyne.CanvasObject
+	title     *widget.Label
+	grid      *fyne.Container
+	progress  *widget.ProgressBar
+	status    *widget.Label
+	generate  *widget.Button
+	stop      *widget.Button
+	histImg   *canvas.Image
+	batchText *canvas.Text
+	trainText *widget.Label
+	notFive   *canvas.Text
+}
+
+// New returns a gallery for the given settings. It does not start
+// generating: call Generate (ShowWindow does).
+func New(opts Options) *Gallery {
+	g := &Gallery{opts: opts}
+	if g.opts.Count <= 0 {
+		g.opts.Count = DefaultCount
+	}
+	g.build()
+	return g
+}
+
+// dispatch hands f to the UI goroutine.
+func (g *Gallery) dispatch(f func()) {
+	if g.opts.Dispatch != nil {
+		g.opts.Dispatch(f)
+		return
+	}
+	fyne.Do(f)
+}
+
+// Options returns the gallery's current settings.
+func (g *Gallery) Options() Options { return g.opts }
+
+// SetOptions replaces the settings (for example after the user changed the
+// machine or the schedule in the main window). It cancels a running batch
+// but does not start a new one: call Generate.
+func (g *Gallery) SetOptions(opts Options) {
+	g.Cancel()
+	if opts.Count <= 0 {
+		opts.Count = DefaultCount
+	}
+	g.opts = opts
+	g.title.SetText(g.describe())
+}
+
+func (g *Gallery) describe() string {
+	o := g.opts
+	name := "no data"
+	if o.Data != nil {
+		name = fmt.Sprintf("%s (%d images)", o.Data.Name, o.Data.M)
+	}
+	return fmt.Sprintf("%s · %v · %d steps · %d samples, seeds %d–%d", name, o.Spec, len(o.Schedule), o.Count, o.Seed0, o.Seed0+uint64(o.Count)-1)
+}
+
+func (g *Gallery) build() {
+	g.title = widget.NewLabel(g.describe())
+	g.title.Truncation = fyne.TextTruncateEllipsis
+	g.progress = widget.NewProgressBar()
+	g.status = widget.NewLabel("Press Generate to sample a batch.")
+	g.generate = widget.NewButtonWithIcon("Generate", theme.MediaPlayIcon(), g.Generate)
+	g.generate.Importance = widget.HighImportance
+	g.stop = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), g.Cancel)
+	g.stop.Disable()
+
+	g.grid = container.NewGridWrap(fyne.NewSize(thumbSide+16, thumbSide+40))
+	g.histImg = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleSmooth}
+	g.histImg.SetMinSize(fyne.NewSize(histW, histH))
+	g.notFive = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	g.notFive.TextSize = theme.TextSize() * 2
+	g.notFive.TextStyle.Bold = true
+	g.batchText = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	g.batchText.TextSize = theme.TextSize() * 1.1
+	g.trainText = widget.NewLabel("")
+	g.trainText.Wrapping = fyne.TextWrapWord
+	hint := widget.NewLabel("Click a sample to open its trajectory in the main view.")
+	hint.Wrapping = fyne.TextWrapWord
+
+	side := container.NewVBox(g.histImg, g.notFive, g.batchText, g.trainText, hint)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(g.generate, g.stop), g.title)
+	bottom := container.NewBorder(nil, nil, nil, nil, container.NewVBox(g.progress, g.status))
+	split := container.NewHSplit(container.NewVScroll(g.grid), container.NewVScroll(container.NewPadded(side)))
+	split.Offset = 0.6
+	g.content = container.NewBorder(top, bottom, nil, nil, split)
+	g.refreshSummary(nil)
+}
+
+// histW and histH are the size of the histogram in Fyne units.
+const histW, histH = 440, 320
+
+// Content returns the panel to put in a window or a tab.
+func (g *Gallery) Content() fyne.CanvasObject { return g.content }
+
+// ShowWindow opens the gallery in a new window of app a, starts generating
+// and returns the window. Closing the window cancels the batch.
+func (g *Gallery) ShowWindow(a fyne.App) fyne.Window {
+	w := a.NewWindow("Hands gallery")
+	w.SetContent(g.Content())
+	w.Resize(fyne.NewSize(1280, 820))
+	w.SetOnClosed(g.Cancel)
+	w.Show()
+	g.Generate()
+	return w
+}
+
+// Running reports whether a batch is being generated.
+func (g *Gallery) Running() bool { return g.running }
+
+// Samples returns the finished samples in seed order (unfinished ones are
+// left out).
+func (g *Gallery) Samples() []*Sample {
+	var out []*Sample
+	for _, s := range g.samples {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Sample returns the finished sample with the given seed, or nil.
+func (g *Gallery) Sample(seed uint64) *Sample {
+	for _, s := range g.samples {
+		if s != nil && s.Seed == seed {
+			return s
+		}
+	}
+	return nil
+}
+
+// Tallies returns the finger counts of the finished samples of the
+// current batch and of the training set (the latter zero until counted).
+func (g *Gallery) Tallies() (batch, training Tally) {
+	if g.training != nil {
+		training = *g.training
+	}
+	return g.batch, training
+}
+
+// Wait blocks until every worker has returned, cancelled or not. It is for
+// tests and shutdown; do not call it on the UI goroutine while a worker
+// may still be waiting for the UI (with a synchronous Dispatch).
+func (g *Gallery) Wait() { g.wg.Wait() }
+
+// Cancel stops the running batch, if any. Results it has not delivered yet
+// are dropped; the samples already shown stay.
+func (g *Gallery) Cancel() {
+	if g.cancel != nil {
+		g.cancel()
+		g.cancel = nil
+	}
+	g.gen++
+	if g.running {
+		g.running = false
+		g.status.SetText(fmt.Sprintf("Cancelled after %d of %d samples.", len(g.Samples()), len(g.samples)))
+	}
+	g.generate.Enable()
+	g.stop.Disable()
+}
+
+// Generate starts a new batch with the current options, superseding any
+// running one: the grid is cleared and samples appear as they finish.
+func (g *Gallery) Generate() {
+	g.Cancel()
+	o := g.opts
+	g.title.SetText(g.describe())
+	g.samples = make([]*Sample, o.Count)
+	g.thumbs = make([]*thumb, o.Count)
+	g.batch = Tally{Fingers: map[int]int{}}
+	g.grid.RemoveAll()
+	for j := range o.Count {
+		seed := o.Seed0 + uint64(j)
+		t := newThumb(seed, fmt.Sprintf("seed %d", seed))
+		t.onTap = func() {
+			if g.opts.OnOpen != nil {
+				g.opts.OnOpen(seed)
+			}
+		}
+		g.thumbs[j] = t
+		g.grid.Add(t)
+	}
+	g.grid.Refresh()
+	g.progress.SetValue(0)
+	g.refreshSummary(nil)
+	if o.Data == nil || o.Data.M == 0 {
+		g.status.SetText("No training set: choose a data set first.")
+		return
+	}
+	if len(o.Schedule) < 2 {
+		g.status.SetText("The patch-size schedule needs at least 2 steps.")
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	g.cancel = cancel
+	g.running = true
+	g.generate.Disable()
+	g.stop.Enable()
+	g.status.SetText(fmt.Sprintf("Sampling %d hands with %v…", o.Count, o.Spec))
+	var training *Tally
+	if g.training != nil && g.trainFor == o.Data {
+		t := *g.training
+		training = &t
+	}
+	gen := g.gen
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		g.work(ctx, gen, o, training)
+	}()
+}
+
+// post delivers f to the UI goroutine if run gen is still current.
+func (g *Gallery) post(gen int, f func()) {
+	g.dispatch(func() {
+		if g.gen == gen {
+			f()
+		}
+	})
+}
+
+// work is the worker of run gen: it counts the training set unless
+// training is given, then samples seed after seed, posting progress and
+// every finished sample with the histogram redrawn.
+func (g *Gallery) work(ctx context.Context, gen int, o Options, training *Tally) {
+	fail := func(err error) {
+		g.post(gen, func() {
+			g.running = false
+			g.cancel = nil
+			g.generate.Enable()
+			g.stop.Disable()
+			g.status.SetText("Error: " + err.Error())
+		})
+	}
+	m, err := machine.New(o.Data, o.Spec)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if err := m.CheckSchedule(o.Schedule); err != nil {
+		fail(err)
+		return
+	}
+	if training == nil {
+		t := NewTally(hands.CountDataset(o.Data))
+		training = &t
+		if ctx.Err() != nil {
+			return
+		}
+		g.post(gen, func() { g.training, g.trainFor = &t, o.Data })
+	}
+	batch := Tally{Fingers: map[int]int{}}
+	hist := RenderPlot(HistogramPlot(batch, *training), vg.Points(histW), vg.Points(histH), 2)
+	g.post(gen, func() { g.refreshSummary(hist) })
+	d := o.Data
+	total := float64(o.Count)
+	for j := range o.Count {
+		if ctx.Err() != nil {
+			return
+		}
+		seed := o.Seed0 + uint64(j)
+		noise := sampler.Noise(seed, d.C, d.H, d.W)
+		tr, err := sampler.Run(ctx, m, noise, o.Schedule, func(_, done, steps int, _ *sampler.Trajectory) {
+			f := (float64(j) + float64(done)/float64(steps)) / total
+			g.post(gen, func() { g.progress.SetValue(f) })
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			fail(fmt.Errorf("seed %d: %w", seed, err))
+			return
+		}
+		s := &Sample{Seed: seed, Trajectory: tr, Image: render.Image(tr.Final(), d.C, d.H, d.W), Count: countImage(tr.Final(), d.C, d.H, d.W)}
+		batch.Add(s.Count)
+		hist := RenderPlot(HistogramPlot(batch, *training), vg.Points(histW), vg.Points(histH), 2)
+		g.post(gen, func() { g.addSample(j, s, hist) })
+	}
+	g.post(gen, func() {
+		g.running = false
+		g.cancel = nil
+		g.generate.Enable()
+		g.stop.Disable()
+		g.progress.SetValue(1)
+		g.status.SetText(fmt.Sprintf("Done: %d samples.", o.Count))
+	})
+}
+
+// countImage runs the finger counter on x ([C, H, W]), averaging channels.
+func countImage(x []float64, c, h, w int) hands.Result {
+	if c == 1 {
+		return hands.Count(x, h, w)
+	}
+	return hands.Count(render.ChannelMean(x, c, h, w), h, w)
+}
+
+// addSample shows finished sample j and the histogram that includes it
+// (UI goroutine).
+func (g *Gallery) addSample(j int, s *Sample, hist image.Image) {
+	if j < 0 || j >= len(g.samples) {
+		return
+	}
+	g.samples[j] = s
+	g.batch.Add(s.Count)
+	g.thumbs[j].set(s.Image, s.Count)
+	g.status.SetText(fmt.Sprintf("%d of %d samples done.", len(g.Samples()), len(g.samples)))
+	g.refreshSummary(hist)
+}
+
+// refreshSummary shows the histogram hist (rendered by the worker; nil
+// keeps the current one) and the counts (UI goroutine).
+func (g *Gallery) refreshSummary(hist image.Image) {
+	var training Tally
+	if g.training != nil {
+		training = *g.training
+	}
+	if hist != nil {
+		g.histImg.Image = hist
+		g.histImg.Refresh()
+	}
+	if g.batch.Total == 0 {
+		g.notFive.Text = "Not five: –"
+	} else {
+		g.notFive.Text = fmt.Sprintf("Not five: %.0f%% (%d of %d)", 100*g.batch.NotFive(), g.batch.Total-g.batch.Five(), g.batch.Total)
+	}
+	g.notFive.Refresh()
+	g.batchText.Text = "Samples: " + g.batch.Summary()
+	g.batchText.Refresh()
+	if g.training == nil {
+		g.trainText.SetText("Training set: not counted yet.")
+	} else {
+		g.trainText.SetText(fmt.Sprintf("Training set: %s. Every training hand is drawn with five digits; the counter reads %.1f%% of them as five.", training.Summary(), 100*(1-training.NotFive())))
+	}
+}

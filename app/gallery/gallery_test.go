@@ -1,0 +1,260 @@
+package gallery
+
+import (
+	"image/color"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"mosaic/model/dataset"
+	"mosaic/model/hands"
+	"mosaic/model/machine"
+	"mosaic/model/schedule"
+)
+
+// queue is a fake UI goroutine: workers post to it and the test goroutine
+// runs the posted functions, so widgets are touched by one goroutine only.
+type queue chan func()
+
+func (q queue) dispatch(f func()) { q <- f }
+
+// drainUntil runs posted functions until cond holds, failing after timeout.
+func (q queue) drainUntil(t *testing.T, cond func() bool, timeout time.Duration) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for !cond() {
+		select {
+		case f := <-q:
+			f()
+		case <-deadline:
+			t.Fatalf("timed out after %v", timeout)
+		}
+	}
+}
+
+// drainAll runs everything already posted.
+func (q queue) drainAll() int {
+	n := 0
+	for {
+		select {
+		case f := <-q:
+			f()
+			n++
+		default:
+			return n
+		}
+	}
+}
+
+func tinyHands(t *testing.T) *dataset.Dataset {
+	t.Helper()
+	d, err := hands.Generate(20, 32, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func newTestGallery(t *testing.T, d *dataset.Dataset, count, steps int, q queue) *Gallery {
+	return New(Options{
+		Data:     d,
+		Spec:     machine.Spec{Kind: machine.ELS, Boundary: machine.Zeros},
+		Schedule: schedule.Constant(steps, 3),
+		Seed0:    100,
+		Count:    count,
+		Dispatch: q.dispatch,
+	})
+}
+
+func TestGalleryGeneratesCountsAndOpens(t *testing.T) {
+	test.NewTempApp(t)
+	d := tinyHands(t)
+	q := make(queue, 4096)
+	var opened []uint64
+	g := newTestGallery(t, d, 4, 5, q)
+	o := g.Options()
+	o.OnOpen = func(seed uint64) { opened = append(opened, seed) }
+	g.SetOptions(o)
+	w := test.NewTempWindow(t, g.Content())
+	_ = w
+
+	g.Generate()
+	if !g.Running() {
+		t.Fatal("Generate did not start a run")
+	}
+	q.drainUntil(t, func() bool { return !g.Running() }, 2*time.Minute)
+	g.Wait()
+	q.drainAll()
+
+	samples := g.Samples()
+	if len(samples) != 4 {
+		t.Fatalf("got %d samples, want 4 (status %q)", len(samples), g.status.Text)
+	}
+	var results []hands.Result
+	for j, s := range samples {
+		if s.Seed != 100+uint64(j) {
+			t.Errorf("sample %d has seed %d, want %d", j, s.Seed, 100+j)
+		}
+		want := hands.Count(s.Trajectory.Final(), d.H, d.W)
+		results = append(results, want)
+		if s.Count != want {
+			t.Errorf("seed %d: stored count %+v, counter says %+v", s.Seed, s.Count, want)
+		}
+		th := g.thumbs[j]
+		if th.badge.Text != BadgeText(want) || th.badge.Hidden {
+			t.Errorf("seed %d: badge %q (hidden %v), want %q", s.Seed, th.badge.Text, th.badge.Hidden, BadgeText(want))
+		}
+		if th.badgeBg.FillColor != BadgeColor(want) {
+			t.Errorf("seed %d: badge colour %v, want %v", s.Seed, th.badgeBg.FillColor, BadgeColor(want))
+		}
+		if th.img.Image == nil {
+			t.Errorf("seed %d: no thumbnail", s.Seed)
+		}
+	}
+	batch, training := g.Tallies()
+	wantBatch := NewTally(results)
+	if !sameTally(batch, wantBatch) {
+		t.Errorf("batch tally %+v, want %+v", batch, wantBatch)
+	}
+	wantTrain := NewTally(hands.CountDataset(d))
+	if !sameTally(training, wantTrain) || training.Total != 20 {
+		t.Errorf("training tally %+v, want %+v", training, wantTrain)
+	}
+	if g.histImg.Image == nil {
+		t.Error("no histogram drawn")
+	}
+
+	test.Tap(g.thumbs[2])
+	test.Tap(g.thumbs[0])
+	if len(opened) != 2 || opened[0] != 102 || opened[1] != 100 {
+		t.Errorf("OnOpen calls %v, want [102 100]", opened)
+	}
+}
+
+func sameTally(a, b Tally) bool {
+	if a.Total != b.Total || a.Unknown != b.Unknown {
+		return false
+	}
+	for k, n := range a.Fingers {
+		if b.Fingers[k] != n {
+			return false
+		}
+	}
+	for k, n := range b.Fingers {
+		if a.Fingers[k] != n {
+			return false
+		}
+	}
+	return true
+}
+
+func TestGalleryCancelStopsWriting(t *testing.T) {
+	test.NewTempApp(t)
+	d := tinyHands(t)
+	q := make(queue, 4096)
+	g := newTestGallery(t, d, 8, 10, q)
+	g.Generate()
+	// Let the first sample arrive, then cancel.
+	q.drainUntil(t, func() bool { return len(g.Samples()) >= 1 }, 2*time.Minute)
+	g.Cancel()
+	if g.Running() {
+		t.Fatal("still running after Cancel")
+	}
+	shown := len(g.Samples())
+	batch, _ := g.Tallies()
+
+	done := make(chan struct{})
+	go func() { g.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the worker did not return after Cancel")
+	}
+	q.drainAll() // anything posted before the worker noticed must be dropped
+	if got := len(g.Samples()); got != shown {
+		t.Errorf("%d samples after Cancel, want %d", got, shown)
+	}
+	if b, _ := g.Tallies(); b.Total != batch.Total {
+		t.Errorf("batch tally changed after Cancel: %d -> %d", batch.Total, b.Total)
+	}
+	if shown >= 8 {
+		t.Errorf("cancel came too late to test anything (%d samples)", shown)
+	}
+}
+
+func TestGallerySupersede(t *testing.T) {
+	test.NewTempApp(t)
+	d := tinyHands(t)
+	q := make(queue, 4096)
+	g := newTestGallery(t, d, 3, 5, q)
+	g.Generate()
+	q.drainUntil(t, func() bool { return len(g.Samples()) >= 1 }, 2*time.Minute)
+	first := g.thumbs
+
+	o := g.Options()
+	o.Seed0, o.Count = 500, 2
+	g.SetOptions(o)
+	g.Generate()
+	q.drainUntil(t, func() bool { return !g.Running() }, 2*time.Minute)
+	g.Wait()
+	q.drainAll()
+
+	s := g.Samples()
+	if len(s) != 2 || s[0].Seed != 500 || s[1].Seed != 501 {
+		t.Fatalf("samples after supersede: %d, want seeds 500 and 501", len(s))
+	}
+	if b, _ := g.Tallies(); b.Total != 2 {
+		t.Errorf("batch tally counts %d samples, want 2", b.Total)
+	}
+	if len(g.grid.Objects) != 2 {
+		t.Errorf("grid shows %d thumbnails, want 2", len(g.grid.Objects))
+	}
+	for _, th := range first[1:] {
+		if th.done {
+			t.Error("a thumbnail of the superseded run was filled in")
+		}
+	}
+}
+
+func TestGalleryReportsErrors(t *testing.T) {
+	test.NewTempApp(t)
+	d := tinyHands(t)
+	q := make(queue, 64)
+	g := newTestGallery(t, d, 2, 5, q)
+	o := g.Options()
+	o.Schedule = schedule.Constant(5, 99) // larger than the image
+	g.SetOptions(o)
+	g.Generate()
+	q.drainUntil(t, func() bool { return !g.Running() }, time.Minute)
+	g.Wait()
+	if len(g.Samples()) != 0 || g.status.Text == "" || g.status.Text[:6] != "Error:" {
+		t.Errorf("status %q, samples %d", g.status.Text, len(g.Samples()))
+	}
+}
+
+func TestTallyAndCategories(t *testing.T) {
+	tl := NewTally([]hands.Result{{Fingers: 5, OK: true}, {Fingers: 6, OK: true}, {OK: false}, {Fingers: 5, OK: true}})
+	if tl.Total != 4 || tl.Five() != 2 || tl.Unknown != 1 || tl.NotFive() != 0.5 {
+		t.Errorf("tally %+v", tl)
+	}
+	labels, keys := Categories(tl, NewTally([]hands.Result{{Fingers: 9, OK: true}}))
+	if labels[0] != "?" || keys[0] != -1 || keys[1] != 3 || keys[len(keys)-1] != 9 {
+		t.Errorf("categories %v %v", labels, keys)
+	}
+	v := shares(tl, keys)
+	if v[0] != 25 || v[3] != 50 || v[4] != 25 { // ?, 3, 4, 5, 6
+		t.Errorf("shares %v", v)
+	}
+	if BadgeText(hands.Result{}) != "?" || BadgeText(hands.Result{Fingers: 6, OK: true}) != "6" {
+		t.Error("badge text")
+	}
+	if BadgeColor(hands.Result{Fingers: 5, OK: true}) == BadgeColor(hands.Result{Fingers: 4, OK: true}) {
+		t.Error("five and four share a badge colour")
+	}
+	img := RenderPlot(HistogramPlot(tl, tl), 200, 150, 1)
+	if b := img.Bounds(); b.Dx() < 190 || b.Dy() < 140 {
+		t.Errorf("plot image %v", b)
+	}
+	_ = color.White
+}

@@ -1,0 +1,115 @@
+package gallery
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// Colours of the two histogram series and of the badges.
+var (
+	// SampleColor is the colour of the generated samples' bars.
+	SampleColor = color.NRGBA{0xd9, 0x5f, 0x02, 0xff}
+	// TrainingColor is the colour of the training set's bars.
+	TrainingColor = color.NRGBA{0x1b, 0x9e, 0x77, 0xff}
+)
+
+// Categories returns the histogram's categories: "?" (unreadable) first,
+// then every digit count from min(3, lowest seen) to max(7, highest seen),
+// so that a batch of perfect hands still shows where the errors would go.
+// keys[i] is the digit count of label i, -1 for "?".
+func Categories(ts ...Tally) (labels []string, keys []int) {
+	lo, hi := 3, 7
+	for _, t := range ts {
+		for _, k := range t.Counts() {
+			lo, hi = min(lo, k), max(hi, k)
+		}
+	}
+	labels, keys = []string{"?"}, []int{-1}
+	for k := lo; k <= hi; k++ {
+		labels = append(labels, fmt.Sprint(k))
+		keys = append(keys, k)
+	}
+	return labels, keys
+}
+
+// shares returns, per category key, the percentage of t's images.
+func shares(t Tally, keys []int) plotter.Values {
+	v := make(plotter.Values, len(keys))
+	if t.Total == 0 {
+		return v
+	}
+	for i, k := range keys {
+		n := t.Unknown
+		if k >= 0 {
+			n = t.Fingers[k]
+		}
+		v[i] = 100 * float64(n) / float64(t.Total)
+	}
+	return v
+}
+
+// HistogramPlot returns the bar chart of the batch's finger counts beside
+// the training set's, as percentages of each set so that 24 samples and
+// 2000 training hands share one axis. It is what widgets.PlotView shows.
+func HistogramPlot(batch, training Tally) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = "Digits per hand"
+	p.Title.TextStyle.Font.Size = vg.Points(16)
+	p.X.Label.Text = "digits counted (? = cannot tell)"
+	p.Y.Label.Text = "% of hands"
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font.Size = vg.Points(13)
+		ax.Tick.Label.Font.Size = vg.Points(13)
+	}
+	p.Legend.TextStyle.Font.Size = vg.Points(12)
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Y.Min, p.Y.Max = 0, 100
+
+	grid := plotter.NewGrid()
+	grid.Vertical.Width = 0
+	p.Add(grid)
+	labels, keys := Categories(batch, training)
+	w := vg.Points(14)
+	series := []struct {
+		name string
+		t    Tally
+		c    color.Color
+		off  vg.Length
+	}{
+		{fmt.Sprintf("samples (%d)", batch.Total), batch, SampleColor, -w / 2},
+		{fmt.Sprintf("training (%d)", training.Total), training, TrainingColor, w / 2},
+	}
+	for _, s := range series {
+		bc, err := plotter.NewBarChart(shares(s.t, keys), w)
+		if err != nil { // only for NaN or infinite values, which shares never makes
+			continue
+		}
+		bc.Color = s.c
+		bc.LineStyle.Width = 0
+		bc.Offset = s.off
+		p.Add(bc)
+		p.Legend.Add(s.name, bc)
+	}
+	p.NominalX(labels...)
+	p.Y.Max = 100
+	return p
+}
+
+// RenderPlot draws p into an image of w x h points at the given pixels per
+// point (2 gives a sharp image on a high-density screen or projector).
+func RenderPlot(p *plot.Plot, w, h vg.Length, pixelsPerPoint float64) image.Image {
+	if pixelsPerPoint <= 0 {
+		pixelsPerPoint = 1
+	}
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(int(72*pixelsPerPoint+0.5)), vgimg.UseBackgroundColor(color.White))
+	p.Draw(draw.New(c))
+	return c.Image()
+}

@@ -1,0 +1,67 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"mosaic/model/render"
+)
+
+// sessionVersion is written into every session file.
+const sessionVersion = 1
+
+// session is the JSON form of a saved session.
+type session struct {
+	Mosaic   int      `json:"mosaic_session"`
+	Settings Settings `json:"settings"`
+	// Step and the selected pixel are restored too (Row -1 = none).
+	Step int    `json:"step"`
+	Row  int    `json:"row"`
+	Col  int    `json:"col"`
+	View string `json:"view,omitempty"`
+}
+
+// Session is what a session file restores: the settings (which determine
+// the trajectory, seed included) and where the user was looking.
+type Session struct {
+	Settings Settings
+	Step     int
+	Row, Col int
+	View     View
+}
+
+// SaveSession writes s to path as JSON, atomically.
+func SaveSession(path string, s Session) error {
+	data, err := json.MarshalIndent(session{Mosaic: sessionVersion, Settings: s.Settings, Step: s.Step, Row: s.Row, Col: s.Col, View: s.View.Key()}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return render.WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
+		return err
+	})
+}
+
+// LoadSession reads a session file written by SaveSession and validates
+// its settings.
+func LoadSession(path string) (Session, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Session{}, err
+	}
+	var f session
+	f.Settings = DefaultSettings()
+	if err := json.Unmarshal(data, &f); err != nil {
+		return Session{}, fmt.Errorf("%s is not a Mosaic session: %w", path, err)
+	}
+	if f.Mosaic < 1 || f.Mosaic > sessionVersion {
+		return Session{}, fmt.Errorf("%s is not a Mosaic session (or is of a newer version %d)", path, f.Mosaic)
+	}
+	if err := f.Settings.Validate(); err != nil {
+		return Session{}, fmt.Errorf("session %s: %w", path, err)
+	}
+	v, _ := ParseView(f.View)
+	return Session{Settings: f.Settings, Step: f.Step, Row: f.Row, Col: f.Col, View: v}, nil
+}

@@ -1,0 +1,125 @@
+package trace
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+
+	"mosaic/model/analysis"
+)
+
+// heatStops samples matplotlib's "inferno" at 9 evenly spaced points: black,
+// purple, red, orange, pale yellow. It stays readable in grayscale and on a
+// washed-out projector because its lightness rises monotonically.
+var heatStops = []color.RGBA{
+	{0, 0, 4, 255}, {31, 12, 72, 255}, {85, 15, 109, 255}, {136, 34, 106, 255},
+	{186, 54, 85, 255}, {227, 89, 51, 255}, {249, 140, 10, 255}, {249, 201, 50, 255},
+	{252, 255, 164, 255},
+}
+
+// HeatColor maps f in [0, 1] to the heat colormap (dark at 0, bright at 1);
+// values outside are clamped and NaN maps to the dark end.
+func HeatColor(f float64) color.RGBA {
+	if !(f > 0) {
+		return heatStops[0]
+	}
+	if f >= 1 {
+		return heatStops[len(heatStops)-1]
+	}
+	pos := f * float64(len(heatStops)-1)
+	i := int(pos)
+	u := pos - float64(i)
+	a, b := heatStops[i], heatStops[i+1]
+	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + u*(float64(y)-float64(x)))) }
+	return color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 255}
+}
+
+// CommitmentFraction returns the position on the heat scale of commitment
+// step s of an n-step trajectory: 0 for s >= n (fixed from the start, the
+// earliest possible decision), 1 for s <= 1 (still changing at the very last
+// step), linear in between. Late decisions are bright.
+func CommitmentFraction(s, n int) float64 {
+	if n <= 1 {
+		return 0
+	}
+	s = min(max(s, 1), n)
+	return float64(n-s) / float64(n-1)
+}
+
+// CommitmentColor returns the colour of commitment step s of an n-step
+// trajectory (see CommitmentFraction).
+func CommitmentColor(s, n int) color.RGBA { return HeatColor(CommitmentFraction(s, n)) }
+
+// CommitmentImage renders a commitment map as a W x H image, one pixel per
+// image pixel (scale it up with nearest-neighbour sampling to show it): each
+// pixel is coloured by the step at which it was last still changing, with
+// late decisions (small t, small patches) bright and early ones dark.
+// A nil map gives nil.
+func CommitmentImage(c *analysis.Commitment) image.Image {
+	if c == nil || c.W <= 0 || c.H <= 0 || len(c.Step) < c.W*c.H {
+		return nil
+	}
+	img := image.NewRGBA(image.Rect(0, 0, c.W, c.H))
+	for p := range c.W * c.H {
+		col := CommitmentColor(c.Step[p], c.N)
+		o := 4 * p
+		img.Pix[o], img.Pix[o+1], img.Pix[o+2], img.Pix[o+3] = col.R, col.G, col.B, 255
+	}
+	return img
+}
+
+// LegendEntry is one entry of the commitment map's legend: the colour of
+// the pixels that committed at Step (time T = Step/N), with a label such as
+// "t = 0.15".
+type LegendEntry struct {
+	// Step is the commitment step; Step = N means "fixed from the start".
+	Step int
+	// T is the commitment time Step/N.
+	T float64
+	// Color is the colour CommitmentImage uses for Step.
+	Color color.RGBA
+	// Label is the text to show beside the colour.
+	Label string
+}
+
+// CommitmentLegend returns the legend of the commitment map of an n-step
+// trajectory: one entry per possible commitment step, from n (fixed from
+// the start, dark) down to 1 (decided at the last step, bright), so that it
+// reads top to bottom as the sampler runs. It returns nil for n < 2.
+func CommitmentLegend(n int) []LegendEntry {
+	if n < 2 {
+		return nil
+	}
+	out := make([]LegendEntry, 0, n)
+	for s := n; s >= 1; s-- {
+		t := float64(s) / float64(n)
+		label := fmt.Sprintf("t = %.2f", t)
+		switch s {
+		case n:
+			label = "fixed from the start"
+		case 1:
+			label = fmt.Sprintf("t = %.2f (last step)", t)
+		}
+		out = append(out, LegendEntry{Step: s, T: t, Color: CommitmentColor(s, n), Label: label})
+	}
+	return out
+}
+
+// CommitmentBar returns a vertical colour bar of the commitment scale of an
+// n-step trajectory, one row per legend entry of CommitmentLegend (early at
+// the top, late at the bottom), width pixels wide. Scale it up with
+// nearest-neighbour sampling to show it.
+func CommitmentBar(n, width int) image.Image {
+	leg := CommitmentLegend(n)
+	if len(leg) == 0 || width < 1 {
+		return nil
+	}
+	img := image.NewRGBA(image.Rect(0, 0, width, len(leg)))
+	for y, e := range leg {
+		for x := range width {
+			img.SetRGBA(x, y, e.Color)
+		}
+	}
+	return img
+}

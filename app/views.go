@@ -1,0 +1,257 @@
+package app
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"strings"
+
+	"mosaic/model/machine"
+	"mosaic/model/render"
+)
+
+// View is what the large image shows for the current step.
+type View int
+
+const (
+	// ViewX is the noisy image x_t.
+	ViewX View = iota
+	// ViewD is the denoised estimate D_t.
+	ViewD
+	// ViewNoise is the predicted noise eps.
+	ViewNoise
+	// ViewChange is x_t minus the previous frame x_{t+1/N}.
+	ViewChange
+	// ViewMosaic colours each pixel by the training image of its heaviest
+	// patch.
+	ViewMosaic
+	// ViewEffective maps the effective number of patches per pixel.
+	ViewEffective
+)
+
+// Views lists the views in selector order.
+var Views = []View{ViewX, ViewD, ViewNoise, ViewChange, ViewMosaic, ViewEffective}
+
+var viewKeys = []string{"x", "d", "noise", "change", "mosaic", "effective"}
+var viewTitles = []string{"x_t (noisy)", "D_t (denoised)", "predicted noise", "change since previous step", "mosaic map", "effective number"}
+
+// Key is the view's name in session files and flags.
+func (v View) Key() string { return viewKeys[v] }
+
+// Title is the view's name in the selector.
+func (v View) Title() string { return viewTitles[v] }
+
+// ParseView reads a view key (as Key returns); unknown keys give ViewX.
+func ParseView(s string) (View, bool) {
+	for i, k := range viewKeys {
+		if k == strings.ToLower(s) {
+			return View(i), true
+		}
+	}
+	return ViewX, false
+}
+
+// StepOf returns the machine step whose by-products describe frame i: step
+// i itself, or step 1 for the final frame x_0 (= D_1).
+func StepOf(i int) int { return max(i, 1) }
+
+// Legend describes a rendered view's colours: a scale (Ticks with a
+// colour function) or categories (Entries).
+type Legend struct {
+	Title   string
+	Entries []LegendItem
+	Colors  func(v float64) color.Color
+	Min     float64
+	Max     float64
+}
+
+// LegendItem is one category of a legend.
+type LegendItem struct {
+	Color color.Color
+	Label string
+	// Image is the training image the entry stands for (-1 for none).
+	Image int
+}
+
+// Rendered is one view of one step, ready for display.
+type Rendered struct {
+	Image  image.Image // nil when the view does not exist at this step
+	Legend Legend
+	Note   string // why there is no image, or what is shown instead
+}
+
+// RenderView renders view v of frame i of res. Results are pure functions
+// of the immutable trajectory data, so callers may cache them.
+func RenderView(res *Result, i int, v View) Rendered {
+	tr := res.Traj
+	if i < 0 || i >= tr.N || tr.X[i] == nil {
+		return Rendered{Note: "not computed yet"}
+	}
+	c, h, w := tr.C, tr.H, tr.W
+	st := tr.Steps[StepOf(i)]
+	switch v {
+	case ViewX:
+		return Rendered{Image: render.Image(tr.X[i], c, h, w)}
+	case ViewD:
+		if i == 0 {
+			return Rendered{Image: render.Image(tr.X[0], c, h, w), Note: "x_0 = D_1"}
+		}
+		if st == nil {
+			return Rendered{Note: "not computed yet"}
+		}
+		return Rendered{Image: render.Image(st.D, c, h, w)}
+	case ViewNoise:
+		if i == 0 || tr.Eps[i] == nil {
+			return Rendered{Note: "no noise is predicted at t = 0"}
+		}
+		m := render.ChannelMean(tr.Eps[i], c, h, w)
+		return diverging(m, h, w, "predicted noise")
+	case ViewChange:
+		if i == tr.N-1 || tr.X[i+1] == nil {
+			return Rendered{Note: "the first frame has no previous step"}
+		}
+		m := render.ChannelMean(render.Diff(tr.X[i], tr.X[i+1]), c, h, w)
+		return diverging(m, h, w, "change since previous step")
+	case ViewMosaic:
+		if st == nil {
+			return Rendered{Note: "not computed yet"}
+		}
+		src := make([]int, h*w)
+		for p, s := range st.Heaviest {
+			src[p] = s.Image
+		}
+		img, entries := render.Mosaic(src, h, w, 12)
+		lg := Legend{Title: "source training image"}
+		for _, e := range entries {
+			label := fmt.Sprintf("#%d (%d px)", e.Image, e.Pixels)
+			if e.Image < 0 {
+				label = fmt.Sprintf("other (%d px)", e.Pixels)
+			} else if res.Machine != nil {
+				if l := res.Machine.Data().Label(e.Image); l >= 0 {
+					label = fmt.Sprintf("#%d %s (%d px)", e.Image, res.Machine.Data().ClassName(l), e.Pixels)
+				}
+			}
+			lg.Entries = append(lg.Entries, LegendItem{Color: e.Color, Label: label, Image: e.Image})
+		}
+		return Rendered{Image: img, Legend: lg}
+	case ViewEffective:
+		if st == nil {
+			return Rendered{Note: "not computed yet"}
+		}
+		s := render.NewScale(st.Effective, true)
+		if s.Hi <= s.Lo {
+			s.Hi = s.Lo * 10
+		}
+		return Rendered{Image: render.Heat(st.Effective, h, w, s), Legend: Legend{
+			Title: "effective number of patches (log)", Min: s.Lo, Max: s.Hi,
+			Colors: func(f float64) color.Color { return render.Viridis(s.At(f)) }}}
+	}
+	return Rendered{Note: "unknown view"}
+}
+
+func diverging(m []float64, h, w int, title string) Rendered {
+	lim := render.SymmetricLimit(m)
+	return Rendered{Image: render.Diverging(m, h, w, lim), Legend: Legend{Title: title, Min: -lim, Max: lim,
+		Colors: func(v float64) color.Color { return render.DivergingColor(v / lim) }}}
+}
+
+// Readout describes pixel (r, c) of frame i under view v for the hover
+// line: coordinates, the value shown and, for the mosaic, the source.
+func Readout(res *Result, i int, v View, r, c int) string {
+	tr := res.Traj
+	if res == nil || r < 0 || c < 0 || r >= tr.H || c >= tr.W || tr.X[i] == nil {
+		return ""
+	}
+	hw := tr.H * tr.W
+	p := r*tr.W + c
+	px := func(x []float64) string {
+		if x == nil {
+			return "–"
+		}
+		if tr.C == 1 {
+			return fmt.Sprintf("%+.3f", x[p])
+		}
+		parts := make([]string, tr.C)
+		for ch := range tr.C {
+			parts[ch] = fmt.Sprintf("%+.2f", x[ch*hw+p])
+		}
+		return "(" + strings.Join(parts, ", ") + ")"
+	}
+	head := fmt.Sprintf("row %d, col %d", r, c)
+	st := tr.Steps[StepOf(i)]
+	switch v {
+	case ViewX:
+		return fmt.Sprintf("%s   x = %s", head, px(tr.X[i]))
+	case ViewD:
+		if i == 0 {
+			return fmt.Sprintf("%s   x_0 = D_1 = %s", head, px(tr.X[0]))
+		}
+		if st == nil {
+			return head
+		}
+		return fmt.Sprintf("%s   D = %s", head, px(st.D))
+	case ViewNoise:
+		return fmt.Sprintf("%s   eps = %s", head, px(tr.Eps[i]))
+	case ViewChange:
+		if i+1 < tr.N && tr.X[i+1] != nil {
+			return fmt.Sprintf("%s   change = %s", head, px(render.Diff(tr.X[i], tr.X[i+1])))
+		}
+		return head
+	case ViewMosaic:
+		if st == nil {
+			return head
+		}
+		s := st.Heaviest[p]
+		return fmt.Sprintf("%s   from training image #%d%s at (%d, %d), weight %.3f", head, s.Image, labelOf(res, s.Image), s.Row, s.Col, s.Weight)
+	case ViewEffective:
+		if st == nil {
+			return head
+		}
+		return fmt.Sprintf("%s   effective number = %.1f", head, st.Effective[p])
+	}
+	return head
+}
+
+// labelOf returns " (label name)" for a training image, or "".
+func labelOf(res *Result, mu int) string {
+	if res.Machine == nil {
+		return ""
+	}
+	d := res.Machine.Data()
+	if l := d.Label(mu); l >= 0 {
+		return " (" + d.ClassName(l) + ")"
+	}
+	return ""
+}
+
+// EffectiveSeries returns the selected pixel's effective number of patches
+// at every computed step i = N-1..1 (NaN where not computed), indexed by i.
+func EffectiveSeries(res *Result, r, c int) []float64 {
+	tr := res.Traj
+	out := make([]float64, tr.N)
+	for i := range out {
+		out[i] = nan
+		if i >= 1 && tr.Steps[i] != nil && r >= 0 && c >= 0 && r < tr.H && c < tr.W {
+			out[i] = tr.Steps[i].Effective[r*tr.W+c]
+		}
+	}
+	return out
+}
+
+// StepLabel is the timeline label of frame i: its time and patch size.
+func StepLabel(res *Result, i int) string {
+	tr := res.Traj
+	if i == 0 {
+		return "t=0.00 final"
+	}
+	return fmt.Sprintf("t=%.2f k=%d", tr.Time(i), tr.K[i])
+}
+
+// Heaviest returns the mosaic source of pixel p at frame i, if computed.
+func Heaviest(res *Result, i, r, c int) (machine.Source, bool) {
+	st := res.Traj.Steps[StepOf(i)]
+	if st == nil {
+		return machine.Source{}, false
+	}
+	return st.Heaviest[r*res.Traj.W+c], true
+}
