@@ -1,7 +1,6 @@
 package gallery
 
 import (
-	"image/color"
 	"testing"
 	"time"
 
@@ -223,7 +222,8 @@ func TestGalleryReportsErrors(t *testing.T) {
 	q := make(queue, 64)
 	g := newTestGallery(t, d, 2, 5, q)
 	o := g.Options()
-	o.Schedule = schedule.Constant(5, 99) // larger than the image
+	o.Spec.Boundary = machine.Circular
+	o.Schedule = schedule.Constant(5, 33) // ELS-circular needs k <= 32
 	g.SetOptions(o)
 	g.Generate()
 	q.drainUntil(t, func() bool { return !g.Running() }, time.Minute)
@@ -256,5 +256,4 @@ func TestTallyAndCategories(t *testing.T) {
 	if b := img.Bounds(); b.Dx() < 190 || b.Dy() < 140 {
 		t.Errorf("plot image %v", b)
 	}
-	_ = color.White
 }
