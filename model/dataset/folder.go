@@ -6,6 +6,7 @@ import (
 	"image/color"
 	_ "image/jpeg" // register JPEG decoding
 	_ "image/png"  // register PNG decoding
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,6 +111,11 @@ func (ld *folderLoader) add(path string, label int) error {
 		return fmt.Errorf("loading image: %w", err)
 	}
 	defer f.Close()
+	return ld.addReader(path, f, label)
+}
+
+// addReader decodes one image from r; path names it in errors.
+func (ld *folderLoader) addReader(path string, f io.ReadSeeker, label int) error {
 	cfg, _, err := image.DecodeConfig(f)
 	if err != nil {
 		return fmt.Errorf("%s: not a readable PNG or JPEG image: %w", path, err)
@@ -126,7 +132,7 @@ func (ld *folderLoader) add(path string, label int) error {
 	if ld.totalValue > MaxValues {
 		return fmt.Errorf("%s: the folder holds too many pixels (more than %d values)", path, MaxValues)
 	}
-	if _, err := f.Seek(0, 0); err != nil {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	img, _, err := image.Decode(f)
