@@ -1,0 +1,386 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"mosaic/model/hands"
+	"mosaic/model/machine"
+	"mosaic/model/sampler"
+	"mosaic/model/schedule"
+)
+
+// fingerConfig is one schedule the fingers command samples with: the base
+// schedule, or the base with its late steps overridden.
+type fingerConfig struct {
+	name  string // "schedule" or "k=5"
+	lateK int    // 0 for the base schedule
+	k     schedule.Patch
+}
+
+// fingerSample is the outcome of one sample under one configuration.
+type fingerSample struct {
+	seed    uint64
+	final   []float64
+	count   hands.Result
+	nearest int
+	dist    float64
+}
+
+// fingerStats summarises the samples of one configuration.
+type fingerStats struct {
+	cfg         fingerConfig
+	samples     int
+	byCount     map[int]int // counts the counter could tell
+	unsure      int         // "cannot tell"
+	five        int
+	wrong       int // told, but not five
+	meanNearest float64
+}
+
+// notFive is the fraction of samples not counted as five (wrong or cannot tell).
+func (s fingerStats) notFive() float64 { return float64(s.samples-s.five) / float64(s.samples) }
+
+// wrongRate is the fraction of wrong counts among the samples the counter
+// could tell (NaN when it could tell none).
+func (s fingerStats) wrongRate() float64 {
+	told := s.samples - s.unsure
+	if told == 0 {
+		return math.NaN()
+	}
+	return float64(s.wrong) / float64(told)
+}
+
+func summarize(cfg fingerConfig, res []fingerSample) fingerStats {
+	st := fingerStats{cfg: cfg, samples: len(res), byCount: map[int]int{}}
+	for _, r := range res {
+		st.meanNearest += r.dist / float64(len(res))
+		switch {
+		case !r.count.OK:
+			st.unsure++
+		case r.count.Fingers == 5:
+			st.five++
+			st.byCount[5]++
+		default:
+			st.wrong++
+			st.byCount[r.count.Fingers]++
+		}
+	}
+	return st
+}
+
+// parseSizes reads a list of odd patch sizes such as "3,5,7,9".
+func parseSizes(flagName, s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		k, err := parsePatch(flagName+" entry", f)
+		if err != nil {
+			return nil, usagef("%s must list odd patch sizes such as 3,5,7,9 (entry %q is not one)", flagName, f)
+		}
+		out = append(out, k)
+	}
+	if len(out) == 0 {
+		return nil, usagef("%s must list odd patch sizes such as 3,5,7,9", flagName)
+	}
+	return out, nil
+}
+
+// defaultLateSteps is the number of steps i >= 1 with t_i <= 0.25 (5 of 20),
+// at least 1.
+func defaultLateSteps(n int) int {
+	l := 0
+	for i := 1; i < n; i++ {
+		if 4*i <= n {
+			l = i
+		}
+	}
+	return max(l, 1)
+}
+
+// grayOf returns a single-channel view of an image [C,H,W] (channels
+// averaged) for the finger counter.
+func grayOf(x []float64, c, hw int) []float64 {
+	if c == 1 {
+		return x
+	}
+	g := make([]float64, hw)
+	for ch := 0; ch < c; ch++ {
+		for p := range g {
+			g[p] += x[ch*hw+p] / float64(c)
+		}
+	}
+	return g
+}
+
+func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("fingers", fingersUsage, stderr)
+	var df dataFlags
+	var mf machineFlags
+	var sf scheduleFlags
+	df.add(fs, hands.Name)
+	mf.add(fs)
+	sf.add(fs)
+	samples := fs.Int("samples", 20, "number of samples")
+	seed0 := fs.Uint64("seed", 1, "seed of the first sample")
+	csvPath := fs.String("csv", "", "per-sample CSV")
+	pngPath := fs.String("png", "", "contact sheet PNG")
+	scale := fs.Int("scale", 4, "contact sheet upscaling")
+	latePatch := fs.String("late-patch", "", "late patch sizes, e.g. 3,5,7,9")
+	lateSteps := fs.Int("late-steps", 0, "number of late steps to override")
+	plotPath := fs.String("plot", "", "chart PNG of the sweep")
+	quiet := fs.Bool("quiet", false, "no progress lines")
+	set, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *samples < 1 {
+		return usagef("--samples must be at least 1, e.g. --samples 20")
+	}
+	if *scale < 1 || *scale > 64 {
+		return usagef("--scale must be an integer from 1 to 64, e.g. --scale 4")
+	}
+	var late []int
+	if *latePatch != "" {
+		if late, err = parseSizes("--late-patch", *latePatch); err != nil {
+			return err
+		}
+	} else {
+		if set["late-steps"] {
+			return usagef("--late-steps needs --late-patch, e.g. --late-patch 3,5,7,9 --late-steps 5")
+		}
+		if *plotPath != "" {
+			return usagef("--plot charts the --late-patch sweep: add --late-patch 3,5,7,9")
+		}
+	}
+	st, err := newSetup(&df, &mf, &sf, set, stderr)
+	if err != nil {
+		return err
+	}
+	d, m, n := st.data, st.m, len(st.k)
+	if st.m.Spec().Kind == machine.IS && late != nil {
+		return usagef("--late-patch changes patch sizes, which the ideal machine does not have: use --machine ls or els")
+	}
+	nLate := *lateSteps
+	if !set["late-steps"] {
+		nLate = defaultLateSteps(n)
+	} else if nLate < 1 || nLate > n-1 {
+		return usagef("--late-steps must be from 1 to %d (the number of steps minus one), e.g. --late-steps %d", n-1, defaultLateSteps(n))
+	}
+	configs := []fingerConfig{{name: "schedule", k: st.k}}
+	for _, v := range late {
+		if err := m.CheckPatch(v); err != nil {
+			return usagef("--late-patch: %v", err)
+		}
+		k := append(schedule.Patch(nil), st.k...)
+		for i := 1; i <= nLate; i++ {
+			k[i] = v
+		}
+		configs = append(configs, fingerConfig{name: fmt.Sprintf("k=%d", v), lateK: v, k: k})
+	}
+	if d.C != 1 && d.C != 3 {
+		return fmt.Errorf("the finger counter needs gray or RGB images, not %d channels", d.C)
+	}
+	local := m.Spec().Kind != machine.IS
+	fmt.Fprintf(stdout, "machine   %v\n", m.Spec())
+	fmt.Fprintf(stdout, "data      %s\n", describe(d))
+	fmt.Fprintf(stdout, "schedule  %v (N=%d)\n", st.k, n)
+	if late != nil {
+		fmt.Fprintf(stdout, "sweep     late steps %d..1 (t <= %.2f) with patch sizes %v\n", nLate, schedule.Time(nLate, n), late)
+	}
+	fmt.Fprintf(stdout, "samples   %d, seeds %d..%d\n\n", *samples, *seed0, *seed0+uint64(*samples)-1)
+
+	results := make([][]fingerSample, len(configs))
+	record := func(ci int, seed uint64, final []float64) fingerSample {
+		cnt := hands.Count(grayOf(final, d.C, d.H*d.W), d.H, d.W)
+		mu, dist := nearest(d, final)
+		s := fingerSample{seed: seed, final: final, count: cnt, nearest: mu, dist: dist}
+		results[ci] = append(results[ci], s)
+		return s
+	}
+	describeCount := func(r hands.Result) string {
+		if !r.OK {
+			return "cannot tell (" + r.Reason + ")"
+		}
+		return strconv.Itoa(r.Fingers)
+	}
+	start := time.Now()
+	for s := 0; s < *samples; s++ {
+		seed := *seed0 + uint64(s)
+		prefix := fmt.Sprintf("sample %d/%d seed %d: ", s+1, *samples, seed)
+		noise := sampler.Noise(seed, d.C, d.H, d.W)
+		tStart := time.Now()
+		tr, err := sampler.Run(ctx, m, noise, st.k, stepPrinter(stderr, prefix, *quiet, local))
+		if err != nil {
+			return err
+		}
+		r := record(0, seed, tr.Final())
+		if !*quiet {
+			fmt.Fprintf(stderr, "%sfingers %s, nearest distance %.3g, %.2fs\n", prefix, describeCount(r.count), r.dist, time.Since(tStart).Seconds())
+		}
+		for ci := 1; ci < len(configs); ci++ {
+			cfg := configs[ci]
+			br, err := tr.Branch(nLate, cfg.k)
+			if err != nil {
+				return err
+			}
+			p := prefix + cfg.name + " "
+			if err := br.Resume(ctx, m, nLate, stepPrinter(stderr, p, *quiet, local)); err != nil {
+				return err
+			}
+			r := record(ci, seed, br.Final())
+			if !*quiet {
+				fmt.Fprintf(stderr, "%sfingers %s\n", p, describeCount(r.count))
+			}
+		}
+	}
+	if !*quiet {
+		fmt.Fprintf(stderr, "%d samples in %.1fs\n", *samples*len(configs), time.Since(start).Seconds())
+	}
+
+	stats := make([]fingerStats, len(configs))
+	for ci, cfg := range configs {
+		stats[ci] = summarize(cfg, results[ci])
+	}
+	if err := writeDistribution(stdout, stats, nLate, late != nil); err != nil {
+		return err
+	}
+	if *csvPath != "" {
+		if err := writeFingersCSV(*csvPath, configs, results, d.Labels, d.ClassName); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *csvPath)
+	}
+	if *pngPath != "" {
+		cols := min(*samples, 10)
+		var blocks []sheetBlock
+		for ci, cfg := range configs {
+			b := sheetBlock{}
+			if len(configs) > 1 {
+				b.title = "base schedule"
+				if ci > 0 {
+					b.title = fmt.Sprintf("late steps %d..1 with k=%d", nLate, cfg.lateK)
+				}
+				b.title += fmt.Sprintf(": %d of %d not five", stats[ci].samples-stats[ci].five, stats[ci].samples)
+			}
+			for _, r := range results[ci] {
+				t := tile{x: r.final, badge: "?", color: colorUnsure}
+				if r.count.OK {
+					t.badge, t.color = strconv.Itoa(r.count.Fingers), colorWrong
+					if r.count.Fingers == 5 {
+						t.color = colorFive
+					}
+				}
+				b.tiles = append(b.tiles, t)
+			}
+			blocks = append(blocks, b)
+		}
+		sheet, err := contactSheet(blocks, d.C, d.H, d.W, *scale, cols)
+		if err != nil {
+			return err
+		}
+		if err := writePNG(*pngPath, sheet); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *pngPath)
+	}
+	if *plotPath != "" {
+		if err := writeSweepPlot(*plotPath, stats, nLate, n); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *plotPath)
+	}
+	return nil
+}
+
+// writeDistribution prints the table of finger counts per configuration and
+// the not-five fractions.
+func writeDistribution(w io.Writer, stats []fingerStats, nLate int, sweep bool) error {
+	seen := map[int]bool{5: true}
+	for _, s := range stats {
+		for c := range s.byCount {
+			seen[c] = true
+		}
+	}
+	var counts []int
+	for c := range seen {
+		counts = append(counts, c)
+	}
+	sort.Ints(counts)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "late steps\tsamples\t")
+	for _, c := range counts {
+		fmt.Fprintf(tw, "%d fingers\t", c)
+	}
+	fmt.Fprint(tw, "cannot tell\tnot five\twrong (of told)\tmean nearest\t\n")
+	for _, s := range stats {
+		name := "base schedule"
+		if s.cfg.lateK > 0 {
+			name = fmt.Sprintf("k=%d", s.cfg.lateK)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t", name, s.samples)
+		for _, c := range counts {
+			fmt.Fprintf(tw, "%d\t", s.byCount[c])
+		}
+		fmt.Fprintf(tw, "%d\t%.1f%%\t%s\t%.3f\t\n", s.unsure, 100*s.notFive(), pct(s.wrongRate()), s.meanNearest)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	b := stats[0]
+	fmt.Fprintf(w, "\nnot five: %d of %d samples (%.1f%%): %d with a wrong count, %d the counter cannot tell\n",
+		b.samples-b.five, b.samples, 100*b.notFive(), b.wrong, b.unsure)
+	if sweep {
+		fmt.Fprintf(w, "sweep over the patch size of steps %d..1:\n", nLate)
+		for _, s := range stats[1:] {
+			fmt.Fprintf(w, "  k=%-3d not five %5.1f%% (%+.1f points vs the base schedule), wrong among told %s\n",
+				s.cfg.lateK, 100*s.notFive(), 100*(s.notFive()-b.notFive()), pct(s.wrongRate()))
+		}
+	}
+	return nil
+}
+
+func pct(f float64) string {
+	if math.IsNaN(f) {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*f)
+}
+
+// writeFingersCSV writes one row per sample (and configuration): seed,
+// fingers (empty when the counter cannot tell), nearest_distance, then
+// late_k (empty for the base schedule), nearest_image, nearest_label, ok and
+// reason.
+func writeFingersCSV(path string, configs []fingerConfig, results [][]fingerSample, labels []int, className func(int) string) error {
+	return writeFileAtomic(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"seed", "fingers", "nearest_distance", "late_k", "nearest_image", "nearest_label", "ok", "reason"})
+		for ci, cfg := range configs {
+			for _, r := range results[ci] {
+				fingers := ""
+				if r.count.OK {
+					fingers = strconv.Itoa(r.count.Fingers)
+				}
+				lateK := ""
+				if cfg.lateK > 0 {
+					lateK = strconv.Itoa(cfg.lateK)
+				}
+				label := ""
+				if labels != nil {
+					label = className(labels[r.nearest])
+				}
+				cw.Write([]string{strconv.FormatUint(r.seed, 10), fingers, strconv.FormatFloat(r.dist, 'g', 8, 64),
+					lateK, strconv.Itoa(r.nearest), label, strconv.FormatBool(r.count.OK), r.count.Reason})
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"mosaic/model/builtin"
+	"mosaic/model/dataset"
+	"mosaic/model/hands"
+	"mosaic/model/machine"
+	"mosaic/model/npy"
+	"mosaic/model/schedule"
+)
+
+// dataFlags select the training set.
+type dataFlags struct {
+	train, labels, dataset string
+	defaultDataset         string
+	size, limit, class     int
+}
+
+func (d *dataFlags) add(fs *flag.FlagSet, defaultDataset string) {
+	d.defaultDataset = defaultDataset
+	fs.StringVar(&d.train, "train", "", "training images (.npy, IDX or folder)")
+	fs.StringVar(&d.labels, "labels", "", "labels for --train (.npy or IDX)")
+	fs.StringVar(&d.dataset, "dataset", "", "built-in data set: mnist, fashion or hands")
+	fs.IntVar(&d.size, "size", builtin.DefaultSize, "image size of --dataset")
+	fs.IntVar(&d.limit, "limit", 0, "keep the first M images (0 = all)")
+	fs.IntVar(&d.class, "class", -1, "keep only the images with this label")
+}
+
+// registerHands makes "hands" a built-in data set if model/builtin does not
+// already offer it.
+func registerHands() {
+	for _, n := range builtin.Names() {
+		if n == hands.Name {
+			return
+		}
+	}
+	builtin.Register(hands.Name, hands.Builtin) // a concurrent registration is harmless
+}
+
+// load reads the training set and applies --class and --limit. Flag mistakes
+// are usage errors; unreadable files are failures.
+func (d *dataFlags) load(set map[string]bool) (*dataset.Dataset, error) {
+	if d.train != "" && d.dataset != "" {
+		return nil, usagef("give either --train PATH or --dataset NAME, not both")
+	}
+	name := d.dataset
+	if d.train == "" && name == "" {
+		name = d.defaultDataset
+	}
+	if d.train == "" && name == "" {
+		return nil, usagef("no training data: give --train PATH (a .npy, an IDX file or a folder of images) or --dataset mnist|fashion|hands")
+	}
+	if d.limit < 0 {
+		return nil, usagef("--limit must be a number of images >= 0 (0 keeps all), e.g. --limit 100")
+	}
+	if set["class"] && d.class < 0 {
+		return nil, usagef("--class must be a label >= 0, e.g. --class 3")
+	}
+	var full *dataset.Dataset
+	if d.train != "" {
+		if set["size"] {
+			return nil, usagef("--size applies to --dataset only; resize your own images before using --train")
+		}
+		ds, err := dataset.Load(d.train, d.labels)
+		if err != nil {
+			return nil, err
+		}
+		full = ds
+	} else {
+		if d.labels != "" {
+			return nil, usagef("--labels applies to --train only: the built-in data sets have their own labels")
+		}
+		registerHands()
+		name = strings.ToLower(strings.TrimSpace(name))
+		known := builtin.Names()
+		ok := false
+		for _, n := range known {
+			ok = ok || n == name
+		}
+		if !ok {
+			return nil, usagef("unknown --dataset %q: use one of %s, or --train PATH for your own images", d.dataset, strings.Join(known, ", "))
+		}
+		switch {
+		case name == hands.Name && d.size != 32 && d.size != 64:
+			return nil, usagef("--size %d is not available for hands: use --size 32 or --size 64", d.size)
+		case name != hands.Name && (d.size < 1 || d.size > builtin.MaxSize):
+			return nil, usagef("--size must be an image side such as 32 (the paper's) or 28 (native), not %d", d.size)
+		}
+		ds, err := builtin.Load(name, d.size)
+		if err != nil {
+			return nil, err
+		}
+		full = ds
+	}
+	ds, err := full.Subset(d.class, d.limit)
+	if err != nil {
+		if d.class >= 0 {
+			return nil, usagef("--class %d: %v", d.class, err)
+		}
+		return nil, err
+	}
+	return ds, nil
+}
+
+// machineFlags select the machine.
+type machineFlags struct{ kind, boundary string }
+
+func (m *machineFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&m.kind, "machine", "els", "ideal, ls or els")
+	fs.StringVar(&m.boundary, "boundary", "zeros", "zeros, circular or reflect")
+}
+
+func (m *machineFlags) spec() (machine.Spec, error) {
+	k, err := machine.ParseKind(m.kind)
+	if err != nil {
+		return machine.Spec{}, usagef("--machine: %v", err)
+	}
+	b, err := machine.ParseBoundary(m.boundary)
+	if err != nil {
+		return machine.Spec{}, usagef("--boundary: %v", err)
+	}
+	return machine.Spec{Kind: k, Boundary: b}, nil
+}
+
+// scheduleFlags select the patch-size schedule and the number of steps.
+type scheduleFlags struct {
+	patch, sched, preset string
+	steps                int
+}
+
+func (s *scheduleFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&s.patch, "patch", "", "constant patch size K (odd)")
+	fs.StringVar(&s.sched, "schedule", "", "patch size per step, k0,...,k(N-1)")
+	fs.StringVar(&s.preset, "preset", "", "calibrated schedule name (see mosaic-cli presets)")
+	fs.IntVar(&s.steps, "steps", schedule.DefaultSteps, "number of sampler steps N")
+}
+
+// parsePatch reads one patch size given on the command line.
+func parsePatch(flagName, s string) (int, error) {
+	k, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || k < 1 || k%2 == 0 {
+		return 0, usagef("%s must be an odd integer such as 3 or 5 (got %q)", flagName, s)
+	}
+	return k, nil
+}
+
+// resolve returns the schedule of N = --steps entries. For IS, which has no
+// patches, a schedule is optional (its entries are ignored). Notes (such as
+// resampling a preset) go to stderr.
+func (s *scheduleFlags) resolve(kind machine.Kind, stderr io.Writer) (schedule.Patch, error) {
+	n := s.steps
+	if n < 2 {
+		return nil, usagef("--steps must be at least 2 (the paper uses 20), not %d", n)
+	}
+	given := 0
+	for _, v := range []string{s.patch, s.sched, s.preset} {
+		if v != "" {
+			given++
+		}
+	}
+	if given > 1 {
+		return nil, usagef("give only one of --patch K, --schedule k0,...,k(N-1) and --preset NAME")
+	}
+	var k schedule.Patch
+	switch {
+	case given == 0:
+		if kind != machine.IS {
+			return nil, usagef("the %s machine needs patch sizes: give --patch K (e.g. --patch 5), --schedule k0,...,k%d (%d entries) or --preset NAME (see mosaic-cli presets)", kind, n-1, n)
+		}
+		return schedule.Constant(n, 1), nil
+	case s.patch != "":
+		p, err := parsePatch("--patch", s.patch)
+		if err != nil {
+			return nil, err
+		}
+		k = schedule.Constant(n, p)
+	case s.sched != "":
+		p, err := schedule.Parse(s.sched)
+		if err != nil {
+			return nil, usagef("--schedule: %v", err)
+		}
+		if len(p) != n {
+			return nil, usagef("--schedule has %d entries but %d steps need %d (one per step, k0,...,k%d; entry 0 is never used): give %d entries or set --steps %d", len(p), n, n, n-1, n, len(p))
+		}
+		k = p
+	default:
+		p, err := schedule.Lookup(s.preset)
+		if err != nil {
+			return nil, usagef("--preset: %v", err)
+		}
+		k = p.K
+		if len(k) != n {
+			k = k.Resample(n)
+			fmt.Fprintf(stderr, "preset %s is calibrated for %d steps; resampled by time to --steps %d: %v\n", p.Name, len(p.K), n, k)
+		}
+	}
+	if kind == machine.IS {
+		fmt.Fprintf(stderr, "note: the ideal machine has no patches; the patch sizes are ignored\n")
+	}
+	return k, nil
+}
+
+// readImage reads a single image [C,H,W] from a .npy file of shape [C,H,W]
+// or [1,C,H,W] (or [H,W] when C = 1), checking it against the data shape.
+func readImage(path, what string, c, h, w int) ([]float64, error) {
+	a, err := npy.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	sh := a.Shape
+	ok := false
+	switch len(sh) {
+	case 2:
+		ok = c == 1 && sh[0] == h && sh[1] == w
+	case 3:
+		ok = sh[0] == c && sh[1] == h && sh[2] == w
+	case 4:
+		ok = sh[0] == 1 && sh[1] == c && sh[2] == h && sh[3] == w
+	}
+	if !ok {
+		return nil, fmt.Errorf("%s: %s has shape %v but the training images are [C,H,W] = [%d,%d,%d]: give an array of shape [%d,%d,%d] or [1,%d,%d,%d]", path, what, sh, c, h, w, c, h, w, c, h, w)
+	}
+	for i, v := range a.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%s: %s holds a NaN or infinite value at index %d", path, what, i)
+		}
+	}
+	return a.Data, nil
+}
+
+// nearest returns the training image closest to img in Euclidean distance
+// and that distance.
+func nearest(ds *dataset.Dataset, img []float64) (int, float64) {
+	best, bestD := -1, math.Inf(1)
+	for mu := 0; mu < ds.M; mu++ {
+		s := 0.0
+		for j, v := range ds.Image(mu) {
+			d := img[j] - v
+			s += d * d
+			if s >= bestD {
+				break
+			}
+		}
+		if s < bestD {
+			best, bestD = mu, s
+		}
+	}
+	return best, math.Sqrt(bestD)
+}
+
+// describe summarises a training set, e.g. "hands: 100 images [1,32,32]".
+func describe(ds *dataset.Dataset) string {
+	return fmt.Sprintf("%s: %d images [%d,%d,%d]", ds.Name, ds.M, ds.C, ds.H, ds.W)
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+)
+
+// level maps a value in [-1, 1] to an 8-bit level, clamping outside.
+func level(v float64) uint8 {
+	x := math.Round((v + 1) * 127.5)
+	switch {
+	case x != x || x < 0: // NaN too
+		return 0
+	case x > 255:
+		return 255
+	}
+	return uint8(x)
+}
+
+// imageOf renders an image [C,H,W] (C = 1 gray, C = 3 RGB) upscaled by an
+// integer factor with nearest neighbour, so pixels stay crisp.
+func imageOf(x []float64, c, h, w, scale int) (image.Image, error) {
+	hw := h * w
+	switch c {
+	case 1:
+		img := image.NewGray(image.Rect(0, 0, w*scale, h*scale))
+		for y := 0; y < h*scale; y++ {
+			for xx := 0; xx < w*scale; xx++ {
+				img.Pix[y*img.Stride+xx] = level(x[(y/scale)*w+xx/scale])
+			}
+		}
+		return img, nil
+	case 3:
+		img := image.NewNRGBA(image.Rect(0, 0, w*scale, h*scale))
+		for y := 0; y < h*scale; y++ {
+			for xx := 0; xx < w*scale; xx++ {
+				p := (y/scale)*w + xx/scale
+				o := y*img.Stride + 4*xx
+				img.Pix[o+0] = level(x[p])
+				img.Pix[o+1] = level(x[hw+p])
+				img.Pix[o+2] = level(x[2*hw+p])
+				img.Pix[o+3] = 255
+			}
+		}
+		return img, nil
+	}
+	return nil, fmt.Errorf("cannot draw an image of %d channels as PNG: only 1 (gray) or 3 (RGB)", c)
+}
+
+// writeFileAtomic writes a file through a temporary file in the same
+// directory, synced and renamed over path, so readers never see half a file.
+func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriter(f)
+	if err = write(bw); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("closing %s: %w", path, err)
+	}
+	if err = os.Chmod(tmp, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// writePNG encodes img to path atomically.
+func writePNG(path string, img image.Image) error {
+	return writeFileAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
+}
+
+// tile is one image of a contact sheet with a badge in its top-left corner.
+type tile struct {
+	x     []float64
+	badge string
+	color color.RGBA
+}
+
+// sheetBlock is a titled group of tiles laid out in a grid.
+type sheetBlock struct {
+	title string
+	tiles []tile
+}
+
+var (
+	colorFive   = color.RGBA{0, 150, 0, 255}
+	colorWrong  = color.RGBA{210, 0, 0, 255}
+	colorUnsure = color.RGBA{110, 110, 110, 255}
+	colorBack   = color.RGBA{40, 40, 40, 255}
+	colorText   = color.RGBA{255, 255, 255, 255}
+)
+
+// contactSheet lays out blocks of tiles (images [C,H,W]) one block below the
+// other, cols tiles per row, each upscaled crisply by scale with its badge
+// drawn in basicfont.
+func contactSheet(blocks []sheetBlock, c, h, w, scale, cols int) (*image.RGBA, error) {
+	const gap, titleH = 4, 16
+	face := basicfont.Face7x13
+	tw, th := w*scale, h*scale
+	width := gap + cols*(tw+gap)
+	height := gap
+	for _, b := range blocks {
+		if b.title != "" {
+			height += titleH
+		}
+		rows := (len(b.tiles) + cols - 1) / cols
+		height += rows * (th + gap)
+	}
+	titleW := 0
+	for _, b := range blocks {
+		titleW = max(titleW, gap+font.MeasureString(face, b.title).Ceil()+gap)
+	}
+	width = max(width, titleW)
+	sheet := image.NewRGBA(image.Rect(0, 0, width, height))
+	draw.Draw(sheet, sheet.Bounds(), image.NewUniform(colorBack), image.Point{}, draw.Src)
+	text := func(s string, x, baseline int, col color.Color) {
+		d := &font.Drawer{Dst: sheet, Src: image.NewUniform(col), Face: face, Dot: fixed.P(x, baseline)}
+		d.DrawString(s)
+	}
+	y := gap
+	for _, b := range blocks {
+		if b.title != "" {
+			text(b.title, gap, y+11, colorText)
+			y += titleH
+		}
+		for i, t := range b.tiles {
+			ox, oy := gap+(i%cols)*(tw+gap), y+(i/cols)*(th+gap)
+			img, err := imageOf(t.x, c, h, w, scale)
+			if err != nil {
+				return nil, err
+			}
+			draw.Draw(sheet, image.Rect(ox, oy, ox+tw, oy+th), img, image.Point{}, draw.Src)
+			if t.badge != "" {
+				bw := font.MeasureString(face, t.badge).Ceil() + 4
+				draw.Draw(sheet, image.Rect(ox, oy, ox+bw, oy+14), image.NewUniform(t.color), image.Point{}, draw.Src)
+				text(t.badge, ox+2, oy+11, colorText)
+			}
+		}
+		y += (len(b.tiles) + cols - 1) / cols * (th + gap)
+	}
+	return sheet, nil
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"mosaic/model/bench"
+	"mosaic/model/schedule"
+)
+
+func cmdPresets(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("presets", presetsUsage, stderr)
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTITLE\tSCHEDULE (k0,...,k19)")
+	for _, p := range schedule.Presets() {
+		fmt.Fprintf(tw, "%s\t%s\t%v\n", p.Name, p.Title(), p.K)
+	}
+	return tw.Flush()
+}
+
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench", benchUsage, stderr)
+	quick := fs.Bool("quick", false, "only the small configurations")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return bench.Run(ctx, stdout, bench.Options{Quick: *quick})
+}

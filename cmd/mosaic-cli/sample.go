@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"mosaic/model/dataset"
+	"mosaic/model/machine"
+	"mosaic/model/npy"
+	"mosaic/model/sampler"
+	"mosaic/model/schedule"
+)
+
+// setup is what sample and fingers share: a machine bound to its training
+// set and a checked schedule.
+type setup struct {
+	data *dataset.Dataset
+	m    *machine.Machine
+	k    schedule.Patch
+}
+
+// newSetup loads the data, builds the machine and resolves the schedule.
+func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string]bool, stderr io.Writer) (*setup, error) {
+	spec, err := mf.spec()
+	if err != nil {
+		return nil, err
+	}
+	k, err := sf.resolve(spec.Kind, stderr)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := df.load(set)
+	if err != nil {
+		return nil, err
+	}
+	m, err := machine.New(ds, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.CheckSchedule(k); err != nil {
+		return nil, usagef("%v", err)
+	}
+	return &setup{data: ds, m: m, k: k}, nil
+}
+
+// stepPrinter returns a sampler progress callback that prints one line per
+// step to w, prefixed by prefix, or nil when quiet.
+func stepPrinter(w io.Writer, prefix string, quiet bool, local bool) sampler.Progress {
+	if quiet {
+		return nil
+	}
+	last := time.Now()
+	return func(i, done, total int, tr *sampler.Trajectory) {
+		now := time.Now()
+		k := ""
+		if local {
+			k = fmt.Sprintf(" k=%d", tr.K[i])
+		}
+		fmt.Fprintf(w, "%sstep %d/%d t=%.2f%s %.2fs\n", prefix, i, tr.N-1, tr.Time(i), k, now.Sub(last).Seconds())
+		last = now
+	}
+}
+
+func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("sample", sampleUsage, stderr)
+	var df dataFlags
+	var mf machineFlags
+	var sf scheduleFlags
+	df.add(fs, "")
+	mf.add(fs)
+	sf.add(fs)
+	noisePath := fs.String("noise", "", "initial noise .npy")
+	seed := fs.Uint64("seed", 0, "noise seed")
+	frames := fs.String("frames", "", "write x_{N-1}..x_0 here")
+	denoised := fs.String("denoised", "", "write D_{N-1}..D_1 here")
+	pngPath := fs.String("png", "", "write the final image here")
+	scale := fs.Int("scale", 8, "PNG upscaling factor")
+	quiet := fs.Bool("quiet", false, "no progress lines")
+	set, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *noisePath != "" && set["seed"] {
+		return usagef("give either --noise Z.npy or --seed S, not both")
+	}
+	if *noisePath == "" && !set["seed"] {
+		return usagef("no initial noise: give --seed S (e.g. --seed 1) or --noise Z.npy (shape [C,H,W])")
+	}
+	if *scale < 1 || *scale > 64 {
+		return usagef("--scale must be an integer from 1 to 64, e.g. --scale 8")
+	}
+	st, err := newSetup(&df, &mf, &sf, set, stderr)
+	if err != nil {
+		return err
+	}
+	d := st.data
+	var noise []float64
+	if *noisePath != "" {
+		if noise, err = readImage(*noisePath, "the noise", d.C, d.H, d.W); err != nil {
+			return err
+		}
+	} else {
+		noise = sampler.Noise(*seed, d.C, d.H, d.W)
+	}
+	local := st.m.Spec().Kind != machine.IS
+	start := time.Now()
+	tr, err := sampler.Run(ctx, st.m, noise, st.k, stepPrinter(stderr, "", *quiet, local))
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	n, size := tr.N, d.Size()
+
+	fmt.Fprintf(stdout, "machine   %v\n", st.m.Spec())
+	fmt.Fprintf(stdout, "data      %s\n", describe(d))
+	if local {
+		fmt.Fprintf(stdout, "schedule  %v (N=%d)\n", tr.K, n)
+	} else {
+		fmt.Fprintf(stdout, "steps     %d\n", n)
+	}
+	mu, dist := nearest(d, tr.Final())
+	lbl := ""
+	if d.Labels != nil {
+		lbl = fmt.Sprintf(" (label %s)", d.ClassName(d.Labels[mu]))
+	}
+	fmt.Fprintf(stdout, "nearest   training image %d%s at L2 distance %.4g\n", mu, lbl, dist)
+	fmt.Fprintf(stdout, "time      %.2fs\n", elapsed.Seconds())
+
+	if *frames != "" {
+		all := make([]float64, 0, n*size)
+		for i := n - 1; i >= 0; i-- {
+			all = append(all, tr.X[i]...)
+		}
+		shape := []int{n, d.C, d.H, d.W}
+		if err := npy.WriteFileFloat32(*frames, shape, all); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote     %s %v (x_%d .. x_0)\n", *frames, shape, n-1)
+	}
+	if *denoised != "" {
+		all := make([]float64, 0, (n-1)*size)
+		for i := n - 1; i >= 1; i-- {
+			all = append(all, tr.D(i)...)
+		}
+		shape := []int{n - 1, d.C, d.H, d.W}
+		if err := npy.WriteFileFloat32(*denoised, shape, all); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote     %s %v (D_%d .. D_1)\n", *denoised, shape, n-1)
+	}
+	if *pngPath != "" {
+		img, err := imageOf(tr.Final(), d.C, d.H, d.W, *scale)
+		if err != nil {
+			return err
+		}
+		if err := writePNG(*pngPath, img); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote     %s (%dx%d)\n", *pngPath, d.W**scale, d.H**scale)
+	}
+	return nil
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"mosaic/model/machine"
+)
+
+// sourceJSON is one (training image, centre pixel) pair and its weight.
+type sourceJSON struct {
+	Image  int     `json:"image"`
+	Row    int     `json:"row"`
+	Col    int     `json:"col"`
+	Weight float64 `json:"weight"`
+}
+
+// imageWeightJSON is the weight summed over one training image's patches.
+type imageWeightJSON struct {
+	Image  int     `json:"image"`
+	Label  int     `json:"label"`
+	Weight float64 `json:"weight"`
+}
+
+// weightsJSON is what mosaic-cli weights prints. "effective" and "top" are
+// the contract; the other fields are extra context.
+type weightsJSON struct {
+	Effective  float64           `json:"effective"`
+	Top        []sourceJSON      `json:"top"`
+	Machine    string            `json:"machine"`
+	T          float64           `json:"t"`
+	K          int               `json:"k"`
+	Pixel      [2]int            `json:"pixel"`
+	Value      []float64         `json:"value"`
+	Candidates int               `json:"candidates"`
+	PerImage   []imageWeightJSON `json:"per_image"`
+}
+
+// parsePixel reads "ROW,COL".
+func parsePixel(s string) (int, int, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) == 2 {
+		r, e1 := strconv.Atoi(strings.TrimSpace(parts[0]))
+		c, e2 := strconv.Atoi(strings.TrimSpace(parts[1]))
+		if e1 == nil && e2 == nil {
+			return r, c, nil
+		}
+	}
+	return 0, 0, usagef("--pixel must be ROW,COL such as --pixel 16,16 (got %q)", s)
+}
+
+func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("weights", weightsUsage, stderr)
+	var df dataFlags
+	var mf machineFlags
+	df.add(fs, "")
+	mf.add(fs)
+	xPath := fs.String("x", "", "noisy image .npy")
+	tStr := fs.String("t", "", "time in (0, 1]")
+	patch := fs.String("patch", "", "patch size K")
+	pixel := fs.String("pixel", "", "ROW,COL")
+	top := fs.Int("top", 10, "how many candidates to list")
+	set, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	spec, err := mf.spec()
+	if err != nil {
+		return err
+	}
+	if *xPath == "" {
+		return usagef("no image: give --x X.npy, the noisy image [C,H,W] (e.g. a frame saved by sample --frames)")
+	}
+	if *tStr == "" {
+		return usagef("no time: give --t T with 0 < T <= 1, e.g. --t 0.5")
+	}
+	t, err := strconv.ParseFloat(*tStr, 64)
+	if err != nil || !(t > 0 && t <= 1) || math.IsNaN(t) {
+		return usagef("--t must be a time with 0 < T <= 1, e.g. --t 0.5 (got %q)", *tStr)
+	}
+	k := 1
+	if *patch != "" {
+		if k, err = parsePatch("--patch", *patch); err != nil {
+			return err
+		}
+	} else if spec.Kind != machine.IS {
+		return usagef("the %s machine needs a patch size: give --patch K, e.g. --patch 5", spec.Kind)
+	}
+	if *pixel == "" {
+		return usagef("no pixel: give --pixel ROW,COL, e.g. --pixel 16,16")
+	}
+	r, c, err := parsePixel(*pixel)
+	if err != nil {
+		return err
+	}
+	if *top < 1 {
+		return usagef("--top must be at least 1, e.g. --top 10")
+	}
+	ds, err := df.load(set)
+	if err != nil {
+		return err
+	}
+	if r < 0 || r >= ds.H || c < 0 || c >= ds.W {
+		return usagef("--pixel %d,%d is outside the %dx%d images: ROW must be 0..%d and COL 0..%d", r, c, ds.H, ds.W, ds.H-1, ds.W-1)
+	}
+	x, err := readImage(*xPath, "the image --x", ds.C, ds.H, ds.W)
+	if err != nil {
+		return err
+	}
+	m, err := machine.New(ds, spec)
+	if err != nil {
+		return err
+	}
+	if err := m.CheckPatch(k); err != nil {
+		return usagef("--patch: %v", err)
+	}
+	at, err := m.Attribute(x, t, k, r, c, *top)
+	if err != nil {
+		return err
+	}
+	out := weightsJSON{
+		Effective: at.Effective, Machine: spec.String(), T: t, K: k, Pixel: [2]int{r, c},
+		Value: at.Value, Candidates: at.Candidates,
+		Top: make([]sourceJSON, 0, len(at.Top)), PerImage: []imageWeightJSON{},
+	}
+	if spec.Kind == machine.IS {
+		out.K = 0
+	}
+	for _, s := range at.Top {
+		out.Top = append(out.Top, sourceJSON{s.Image, s.Row, s.Col, s.Weight})
+	}
+	for i, iw := range at.PerImage {
+		if i >= *top {
+			break
+		}
+		out.PerImage = append(out.PerImage, imageWeightJSON{iw.Image, iw.Label, iw.Weight})
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
+}
