@@ -1,14 +1,61 @@
-// Command mosaic is the Mosaic desktop app.
+// Command mosaic is the Mosaic desktop app: it opens onto a computed
+// example (ELS, zero padding, the calibrated MNIST ResNet schedule, 500
+// embedded MNIST digits, seed 1) and lets you scrub the denoising
+// trajectory, inspect where each pixel came from and change the machine
+// live.
+//
+// Usage:
+//
+//	mosaic [--dataset mnist|fashion|hands|PATH] [--limit N] [--class C]
+//	       [--machine els] [--boundary zeros] [--preset NAME | --k K]
+//	       [--steps N] [--seed S] [--session FILE] [--present]
+//	       [--size WxH] [--measure]
 package main
 
 import (
+	"flag"
+	"fmt"
+	"os"
+
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
+
+	"mosaic/app"
 )
 
 func main() {
-	a := fyneapp.NewWithID("io.mosaic.app")
-	w := a.NewWindow("Mosaic")
-	w.SetContent(widget.NewLabel("Mosaic"))
-	w.ShowAndRun()
+	def := app.DefaultSettings()
+	s := def
+	flag.StringVar(&s.Dataset, "dataset", def.Dataset, "built-in data set (mnist, fashion, hands) or a .npy/IDX file or image folder")
+	flag.StringVar(&s.Labels, "labels", "", "labels file for --dataset PATH")
+	flag.IntVar(&s.Limit, "limit", def.Limit, "number of training images (0 = all)")
+	flag.IntVar(&s.Class, "class", def.Class, "class label to condition on (-1 = unconditional)")
+	flag.StringVar(&s.Machine, "machine", def.Machine, "machine: ideal, ls or els")
+	flag.StringVar(&s.Boundary, "boundary", def.Boundary, "boundary: zeros, circular or reflect")
+	flag.StringVar(&s.Preset, "preset", def.Preset, "calibrated patch-size preset")
+	k := flag.Int("k", 0, "use one constant patch size instead of the preset")
+	flag.IntVar(&s.Steps, "steps", def.Steps, "number of sampler steps")
+	flag.Uint64Var(&s.Seed, "seed", def.Seed, "noise seed")
+	flag.IntVar(&s.TopK, "topk", def.TopK, "patches listed by the inspector")
+	session := flag.String("session", "", "open a saved session file")
+	present := flag.Bool("present", false, "start in presentation mode (full screen, large type)")
+	size := flag.String("size", "1280x800", "initial window size WxH")
+	measure := flag.Bool("measure", false, "print start-up and recompute timings to stderr, then quit")
+	flag.Parse()
+
+	if *k > 0 {
+		s.Mode, s.Constant = app.ScheduleConstant, *k
+	}
+	if err := s.Validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "mosaic:", err)
+		os.Exit(2)
+	}
+	var w, h float32
+	if _, err := fmt.Sscanf(*size, "%fx%f", &w, &h); err != nil || w < 200 || h < 200 {
+		fmt.Fprintf(os.Stderr, "mosaic: --size %q: use WxH, e.g. 1280x800\n", *size)
+		os.Exit(2)
+	}
+	a := fyneapp.NewWithID("io.github.mosaic.app")
+	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure})
+	win.ShowAndRun()
 }

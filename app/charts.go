@@ -1,0 +1,193 @@
+package app
+
+import (
+	"image"
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"mosaic/model/schedule"
+)
+
+// chartColors are the line colours of the charts.
+var (
+	chartBlue   = color.RGBA{31, 119, 180, 255}
+	chartOrange = color.RGBA{255, 127, 14, 255}
+	chartRed    = color.RGBA{214, 39, 40, 255}
+)
+
+// SchedulePlot draws the patch-size schedule k over t (steps 1..N-1) with
+// the current step marked.
+func SchedulePlot(k []int, current int) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = "patch size k over t"
+	p.X.Label.Text = "t"
+	p.Y.Label.Text = "k"
+	n := len(k)
+	pts := make(plotter.XYs, 0, n)
+	for i := 1; i < n; i++ {
+		pts = append(pts, plotter.XY{X: schedule.Time(i, n), Y: float64(k[i])})
+	}
+	if l, s, err := plotter.NewLinePoints(pts); err == nil {
+		l.Color, s.Color = chartBlue, chartBlue
+		s.Shape = draw.CircleGlyph{}
+		p.Add(l, s)
+	}
+	top := 1.0
+	for _, v := range k[min(1, n):] {
+		top = max(top, float64(v))
+	}
+	markStep(p, current, n, 0, top+2)
+	p.Y.Min, p.Y.Max = 0, top+2
+	p.X.Min, p.X.Max = 0, 1
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// SignalNoisePlot draws a(t) and b(t) with the current step marked.
+func SignalNoisePlot(n, current int) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = "signal a(t) and noise b(t)"
+	p.X.Label.Text = "t"
+	fa := plotter.NewFunction(schedule.A)
+	fa.Color, fa.Width = chartBlue, vg.Points(2)
+	fb := plotter.NewFunction(schedule.B)
+	fb.Color, fb.Width = chartOrange, vg.Points(2)
+	fb.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	p.Add(fa, fb, plotter.NewGrid())
+	p.Legend.Add("a(t)", fa)
+	p.Legend.Add("b(t)", fb)
+	p.Legend.Top = false
+	p.Legend.Left = true
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1.02
+	markStep(p, current, n, 0, 1.02)
+	return p
+}
+
+// EffectivePlot draws a pixel's effective number of patches over t (log
+// scale), NaN entries skipped.
+func EffectivePlot(series []float64, current int, title string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "t"
+	p.Y.Label.Text = "effective number"
+	n := len(series)
+	var pts plotter.XYs
+	for i, v := range series {
+		if !math.IsNaN(v) && v > 0 {
+			pts = append(pts, plotter.XY{X: schedule.Time(i, n), Y: v})
+		}
+	}
+	if len(pts) > 0 {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		if l, s, err := plotter.NewLinePoints(pts); err == nil {
+			l.Color, s.Color = chartBlue, chartBlue
+			p.Add(l, s)
+		}
+		lo, hi := pts[0].Y, pts[0].Y
+		for _, q := range pts {
+			lo, hi = min(lo, q.Y), max(hi, q.Y)
+		}
+		p.Y.Min, p.Y.Max = max(lo/1.5, 0.5), hi*1.5
+		markStep(p, current, n, p.Y.Min, p.Y.Max)
+	} else {
+		p.Title.Text = title + " (select a pixel)"
+		markStep(p, current, n, 0, 1)
+	}
+	p.X.Min, p.X.Max = 0, 1
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// markStep adds a vertical line at t_current from y0 to y1.
+func markStep(p *plot.Plot, current, n int, y0, y1 float64) {
+	if current < 0 || n < 2 {
+		return
+	}
+	t := schedule.Time(current, n)
+	l, err := plotter.NewLine(plotter.XYs{{X: t, Y: y0}, {X: t, Y: y1}})
+	if err != nil {
+		return
+	}
+	l.Color, l.Width = chartRed, vg.Points(1.5)
+	p.Add(l)
+}
+
+// PlotImage renders a plot to a w x h pixel image with text scaled by
+// fontScale.
+func PlotImage(p *plot.Plot, w, h int, fontScale float64, fg, bg color.Color) image.Image {
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font.Size = vg.Points(11 * fontScale)
+		ax.Tick.Label.Font.Size = vg.Points(10 * fontScale)
+		ax.Label.TextStyle.Color, ax.Tick.Label.Color, ax.Color, ax.Tick.Color = fg, fg, fg, fg
+	}
+	p.Title.TextStyle.Font.Size = vg.Points(12 * fontScale)
+	p.Title.TextStyle.Color = fg
+	p.Legend.TextStyle.Font.Size = vg.Points(10 * fontScale)
+	p.Legend.TextStyle.Color = fg
+	p.BackgroundColor = bg
+	c := vgimg.NewWith(vgimg.UseWH(vg.Length(w)*vg.Inch/96, vg.Length(h)*vg.Inch/96), vgimg.UseDPI(96), vgimg.UseBackgroundColor(bg))
+	p.Draw(draw.New(c))
+	return c.Image()
+}
+
+// chart shows a gonum plot, re-rendered at the size it is given. (A
+// private stand-in for widgets.PlotView.)
+type chart struct {
+	widget.BaseWidget
+	make     func() *plot.Plot
+	img      *canvas.Image
+	min      fyne.Size
+	last     fyne.Size
+	scale    float64
+	fg, bg   color.Color
+	lastPlot *plot.Plot
+}
+
+func newChart(make func() *plot.Plot, min fyne.Size) *chart {
+	c := &chart{make: make, min: min, img: canvas.NewImageFromImage(nil), scale: 1, fg: color.Black, bg: color.White}
+	c.img.FillMode = canvas.ImageFillContain
+	c.img.ScaleMode = canvas.ImageScaleSmooth
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// redraw renders the plot again (UI goroutine).
+func (c *chart) redraw() {
+	s := c.Size()
+	if s.Width < 10 || s.Height < 10 {
+		return
+	}
+	scale := float32(1)
+	if cv := fyne.CurrentApp().Driver().CanvasForObject(c); cv != nil {
+		scale = cv.Scale()
+	}
+	w, h := int(s.Width*scale), int(s.Height*scale)
+	c.img.Image = PlotImage(c.make(), w, h, c.scale*float64(scale), c.fg, c.bg)
+	c.img.Refresh()
+}
+
+func (c *chart) CreateRenderer() fyne.WidgetRenderer { return &chartRenderer{c} }
+
+type chartRenderer struct{ c *chart }
+
+func (r *chartRenderer) Layout(s fyne.Size) {
+	r.c.img.Resize(s)
+	if s != r.c.last {
+		r.c.last = s
+		r.c.redraw()
+	}
+}
+func (r *chartRenderer) MinSize() fyne.Size           { return r.c.min }
+func (r *chartRenderer) Refresh()                     { r.c.redraw() }
+func (r *chartRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.c.img} }
+func (r *chartRenderer) Destroy()                     {}

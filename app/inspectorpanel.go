@@ -1,0 +1,105 @@
+package app
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"mosaic/widgets"
+)
+
+// perImageRows is how many training images the per-image weights show.
+const perImageRows = 6
+
+// inspectorPanel shows the attribution of the selected pixel: the query
+// patch, the effective number, the top-K patches with their source images
+// and the weight per training image.
+type inspectorPanel struct {
+	w       *Window
+	title   *widget.Label
+	query   *widgets.PixelImage
+	summary *widget.Label
+	patches *widgets.PatchList
+	perImg  []*widgets.ValueBar
+	perLbl  []*widget.Label
+	box     fyne.CanvasObject
+}
+
+func newInspectorPanel(w *Window) *inspectorPanel {
+	p := &inspectorPanel{w: w}
+	p.title = widget.NewLabelWithStyle("Pixel inspector", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.query = widgets.NewPixelImage(nil, fyne.NewSize(64, 64))
+	p.summary = widget.NewLabel("Click a pixel of the image to see which training patches it copies.")
+	p.summary.Wrapping = fyne.TextWrapWord
+	p.patches = widgets.NewPatchList()
+	per := container.NewVBox()
+	for range perImageRows {
+		l := widget.NewLabel("")
+		b := widgets.NewValueBar(0, "")
+		b.TextWidth = 48
+		p.perLbl = append(p.perLbl, l)
+		p.perImg = append(p.perImg, b)
+		per.Add(container.NewBorder(nil, nil, container.New(&minWidth{w: 130}, l), nil, b))
+	}
+	head := container.NewBorder(nil, nil, container.NewVBox(widget.NewLabel("query patch"), p.query), nil, p.summary)
+	perBox := container.NewVBox(widget.NewLabelWithStyle("weight per training image", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), per)
+	p.box = container.NewBorder(container.NewVBox(p.title, head), perBox, nil, nil, p.patches)
+	return p
+}
+
+func (p *inspectorPanel) panel() fyne.CanvasObject { return p.box }
+
+func (p *inspectorPanel) showError(err error) {
+	p.summary.SetText("⚠ " + err.Error())
+}
+
+// show fills the panel with an inspection.
+func (p *inspectorPanel) show(ins *Inspection) {
+	a := ins.Attr
+	res := ins.Query.Res
+	p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f, k = %d", a.Row, a.Col, a.T, a.K))
+	p.query.SetImage(ins.QueryPatch)
+	val := ""
+	if len(a.Value) == 1 {
+		val = fmt.Sprintf("D = %+.3f", a.Value[0])
+	}
+	stale := ""
+	if res.Stale[ins.Query.Step] {
+		stale = " (previous settings, being recomputed)"
+	}
+	note := ""
+	if ins.Query.Step == 0 {
+		note = "\nx_0 = D_1: weights of step 1"
+	}
+	p.summary.SetText(fmt.Sprintf("effective number of patches: %.1f of %d candidates\n%s%s%s", a.Effective, a.Candidates, val, stale, note))
+	entries := make([]widgets.PatchEntry, len(a.Top))
+	for j, s := range a.Top {
+		lbl := ""
+		if ins.Labels[j] != "" {
+			lbl = " · " + ins.Labels[j]
+		}
+		entries[j] = widgets.PatchEntry{Patch: ins.Patches[j], Source: ins.Sources[j], Outline: ins.Outlines[j],
+			Title: fmt.Sprintf("#%d%s · at (%d, %d)", s.Image, lbl, s.Row, s.Col), Weight: s.Weight}
+	}
+	p.patches.SetEntries(entries)
+	top := 0.0
+	if len(a.PerImage) > 0 {
+		top = a.PerImage[0].Weight
+	}
+	for j := range perImageRows {
+		if j >= len(a.PerImage) {
+			p.perLbl[j].SetText("")
+			p.perImg[j].Set(0, "", nil)
+			continue
+		}
+		iw := a.PerImage[j]
+		name := fmt.Sprintf("#%d", iw.Image)
+		if iw.Label >= 0 && res.Machine != nil {
+			name += " " + res.Machine.Data().ClassName(iw.Label)
+		}
+		p.perLbl[j].SetText(name)
+		p.perImg[j].Set(iw.Weight/max(top, 1e-300), fmt.Sprintf("%.3f", iw.Weight), nil)
+	}
+}

@@ -1,0 +1,438 @@
+package app
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
+
+	"mosaic/widgets"
+)
+
+// frameOf maps a timeline position (0 = pure noise) to a frame index i.
+func (w *Window) frameOf(j int) int {
+	if w.res == nil {
+		return 0
+	}
+	return w.res.Traj.N - 1 - j
+}
+
+// posOf maps a frame index to its timeline position.
+func (w *Window) posOf(i int) int {
+	if w.res == nil {
+		return 0
+	}
+	return w.res.Traj.N - 1 - i
+}
+
+// request asks the controller for the trajectory of s and shows why if it
+// is refused.
+func (w *Window) request(s Settings) {
+	kind, err := w.ctl.Request(s)
+	if err != nil {
+		w.status.SetText("⚠ " + err.Error())
+		w.controls.sync(w.settings)
+		return
+	}
+	w.settings = s
+	if w.measure != nil {
+		w.measure.requested(kind)
+	}
+	switch kind {
+	case ChangeNone:
+		w.refreshInspector()
+	case ChangeSchedule:
+		w.status.SetText("recomputing from the changed step down…")
+	default:
+		w.status.SetText("computing " + describe(s) + "…")
+	}
+	w.cmp.follow()
+	w.refreshCharts()
+}
+
+// describe summarises settings for the status line.
+func describe(s Settings) string {
+	spec, _ := s.Spec()
+	ds := s.Dataset
+	if !IsBuiltin(ds) {
+		ds = filepath.Base(ds)
+	}
+	class := "unconditional"
+	if s.Class >= 0 {
+		class = fmt.Sprintf("class %d", s.Class)
+	}
+	limit := fmt.Sprintf("%d images", s.Limit)
+	if s.Limit == 0 {
+		limit = "all images"
+	}
+	sched := ""
+	switch s.Mode {
+	case ScheduleConstant:
+		sched = fmt.Sprintf("k = %d", s.Constant)
+	case SchedulePreset:
+		sched = s.Preset
+	default:
+		sched = "custom schedule"
+	}
+	ext := ""
+	if spec.Extension() {
+		ext = " [extension]"
+	}
+	return fmt.Sprintf("%s%s · %s, %s, %s · %s · %d steps · seed %d", spec, ext, ds, limit, class, sched, s.Steps, s.Seed)
+}
+
+// onResult shows a new snapshot from the controller.
+func (w *Window) onResult(res *Result) {
+	old := w.res
+	w.res = res
+	n := res.Traj.N
+	if old == nil || old.Gen != res.Gen {
+		// A full run follows the newest frame until the user moves.
+		w.follow = res.From == n-1
+	}
+	if w.follow {
+		w.step = res.From - res.Done
+	}
+	w.step = max(0, min(w.step, n-1))
+	labels := make([]string, n)
+	for j := range n {
+		labels[j] = StepLabel(res, n-1-j)
+	}
+	w.timeline.SetSteps(labels)
+	w.timeline.SetCurrent(w.posOf(w.step))
+	if old == nil || old.Traj.H != res.Traj.H || old.Traj.W != res.Traj.W {
+		w.clampSelection()
+	}
+	w.refreshFilm()
+	w.refreshImage()
+	w.progress.SetValue(float64(res.Done) / float64(max(res.Total, 1)))
+	if res.Complete {
+		w.status.SetText(describe(res.Settings))
+		w.controls.setClasses(res.Data)
+	}
+	w.refreshInspector()
+	w.refreshCharts()
+	if w.measure != nil {
+		w.measure.result(res)
+	}
+}
+
+// onError reports a failed request in a dialog; the previous trajectory
+// and its settings stay.
+func (w *Window) onError(err error) {
+	if w.res != nil {
+		w.settings = w.res.Settings
+		w.controls.sync(w.settings)
+	}
+	w.status.SetText("⚠ " + err.Error())
+	dialog.ShowError(err, w.win)
+}
+
+func (w *Window) onTiming(t Timing) {
+	if w.measure != nil {
+		w.measure.timing(t)
+	}
+}
+
+// setStep moves to frame i (from the timeline or filmstrip).
+func (w *Window) setStep(i int) {
+	if w.res == nil {
+		return
+	}
+	w.follow = false
+	w.step = max(0, min(i, w.res.Traj.N-1))
+	w.timeline.SetCurrent(w.posOf(w.step))
+	w.film.SetCurrent(w.posOf(w.step))
+	w.refreshImage()
+	w.refreshInspector()
+	w.refreshCharts()
+	w.cmp.refresh()
+}
+
+// setView switches the large image's view.
+func (w *Window) setView(v View) {
+	w.view = v
+	if w.viewSel.Selected != v.Title() {
+		w.viewSel.SetSelected(v.Title())
+	}
+	w.refreshImage()
+	w.cmp.refresh()
+}
+
+// rendered returns view v of frame i of res, cached by the immutable data
+// it shows so that scrubbing never renders twice.
+func (w *Window) rendered(res *Result, i int, v View) Rendered {
+	tr := res.Traj
+	if i < 0 || i >= tr.N || tr.X[i] == nil {
+		return Rendered{Note: "not computed yet"}
+	}
+	key := renderKey{v: v, x: &tr.X[i][0], st: tr.Steps[StepOf(i)]}
+	if v == ViewChange && i+1 < tr.N && tr.X[i+1] != nil {
+		key.prev = &tr.X[i+1][0]
+	}
+	if r, ok := w.cache[key]; ok {
+		return r
+	}
+	if len(w.cache) > 4000 {
+		clear(w.cache)
+	}
+	r := RenderView(res, i, v)
+	w.cache[key] = r
+	return r
+}
+
+// refreshImage shows the current view of the current step.
+func (w *Window) refreshImage() {
+	if w.res == nil {
+		return
+	}
+	r := w.rendered(w.res, w.step, w.view)
+	w.image.SetImage(r.Image)
+	if w.hasSel {
+		w.image.SetSelected(w.selR, w.selC)
+	}
+	w.setLegend(r)
+	note := r.Note
+	if w.res.Stale[w.step] {
+		note = "previous settings (being recomputed)"
+	}
+	if note != "" {
+		w.hover.SetText(note)
+	}
+}
+
+// setLegend fills the legend row under the image.
+func (w *Window) setLegend(r Rendered) {
+	var objs []fyne.CanvasObject
+	lg := r.Legend
+	if lg.Colors != nil {
+		bar := canvas.NewHorizontalGradient(lg.Colors(lg.Min), lg.Colors(lg.Max))
+		if w.view == ViewNoise || w.view == ViewChange {
+			bar = nil
+		}
+		var strip fyne.CanvasObject
+		if bar != nil {
+			strip = bar
+		} else {
+			strip = divergingStrip(lg)
+		}
+		box := container.NewGridWrap(fyne.NewSize(180, 18), strip)
+		objs = append(objs, widget.NewLabel(lg.Title+":"), widget.NewLabel(formatTick(lg.Min)), container.NewCenter(box), widget.NewLabel(formatTick(lg.Max)))
+		if w.view == ViewEffective {
+			objs[2] = container.NewCenter(container.NewGridWrap(fyne.NewSize(180, 18), heatStrip(lg)))
+		}
+	}
+	for _, e := range lg.Entries {
+		sw := canvas.NewRectangle(e.Color)
+		sw.SetMinSize(fyne.NewSize(14, 14))
+		objs = append(objs, container.NewCenter(sw), widget.NewLabel(e.Label))
+	}
+	if len(lg.Entries) > 8 {
+		objs = objs[:16]
+		objs = append(objs, widget.NewLabel("…"))
+	}
+	w.legend.Objects = objs
+	w.legend.Refresh()
+}
+
+// divergingStrip draws a colour scale from lg.Min to lg.Max.
+func divergingStrip(lg Legend) fyne.CanvasObject {
+	return canvas.NewRasterWithPixels(func(x, y, wd, ht int) colorRGBA {
+		f := float64(x) / float64(max(wd-1, 1))
+		return lg.Colors(lg.Min + f*(lg.Max-lg.Min))
+	})
+}
+
+// heatStrip draws a log-scale strip.
+func heatStrip(lg Legend) fyne.CanvasObject {
+	return canvas.NewRasterWithPixels(func(x, y, wd, ht int) colorRGBA {
+		f := float64(x) / float64(max(wd-1, 1))
+		v := math.Exp(math.Log(lg.Min) + f*(math.Log(lg.Max)-math.Log(lg.Min)))
+		return lg.Colors(v)
+	})
+}
+
+func formatTick(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case a >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// refreshFilm (re)fills the filmstrip with x_t (top) and D_t (bottom).
+func (w *Window) refreshFilm() {
+	res := w.res
+	n := res.Traj.N
+	top := make([]image.Image, n)
+	bottom := make([]image.Image, n)
+	caps := make([]string, n)
+	for j := range n {
+		i := n - 1 - j
+		if !res.Stale[i] {
+			top[j] = w.rendered(res, i, ViewX).Image
+			bottom[j] = w.rendered(res, i, ViewD).Image
+		}
+		caps[j] = fmt.Sprintf("%.2f", res.Traj.Time(i))
+	}
+	if w.film.Len() != n {
+		w.film.SetFrames(top, bottom, caps)
+	} else {
+		for j := range n {
+			w.film.SetFrame(j, top[j], bottom[j])
+		}
+	}
+	w.film.SetCurrent(w.posOf(w.step))
+}
+
+// onHover shows the readout of the pixel under the pointer.
+func (w *Window) onHover(r, c int) {
+	if w.res == nil || r < 0 {
+		w.hover.SetText("hover a pixel to read it; click to inspect it")
+		return
+	}
+	w.hover.SetText(Readout(w.res, w.step, w.view, r, c))
+}
+
+// onSelect selects a pixel for the inspector.
+func (w *Window) onSelect(r, c int) {
+	w.selR, w.selC, w.hasSel = r, c, true
+	w.cmp.image.SetSelected(r, c)
+	w.refreshInspector()
+	w.refreshCharts()
+	if w.res != nil {
+		w.hover.SetText(Readout(w.res, w.step, w.view, r, c))
+	}
+}
+
+// clampSelection drops a selection outside a new image size.
+func (w *Window) clampSelection() {
+	if w.res == nil || !w.hasSel {
+		return
+	}
+	if w.selR >= w.res.Traj.H || w.selC >= w.res.Traj.W {
+		w.hasSel = false
+		w.selR, w.selC = -1, -1
+		w.image.SetSelected(-1, -1)
+	}
+}
+
+// refreshInspector asks for the attribution of the selected pixel at the
+// current step.
+func (w *Window) refreshInspector() {
+	if !w.hasSel || w.res == nil || w.res.Machine == nil {
+		return
+	}
+	if w.res.Traj.X[StepOf(w.step)] == nil {
+		return
+	}
+	w.insp.Request(Query{Res: w.res, Step: w.step, Row: w.selR, Col: w.selC, TopK: w.settings.TopK})
+}
+
+func (w *Window) onInspection(ins *Inspection) {
+	w.ins = ins
+	w.inspect.show(ins)
+}
+
+// makeCharts builds the three gonum/plot charts.
+func (w *Window) makeCharts() []*chart {
+	size := fyne.NewSize(260, 170)
+	sched := newChart(func() *plot.Plot {
+		k, _ := w.settings.Schedule()
+		if w.res != nil {
+			k = w.res.Traj.K
+		}
+		return SchedulePlot(k, w.step)
+	}, size)
+	ab := newChart(func() *plot.Plot { return SignalNoisePlot(w.settings.Steps, w.step) }, size)
+	eff := newChart(func() *plot.Plot {
+		title := "effective number at the selected pixel"
+		if w.res == nil || !w.hasSel {
+			return EffectivePlot(nil, w.step, title)
+		}
+		return EffectivePlot(EffectiveSeries(w.res, w.selR, w.selC), w.step, fmt.Sprintf("effective number at (%d, %d)", w.selR, w.selC))
+	}, size)
+	return []*chart{sched, ab, eff}
+}
+
+// refreshCharts redraws the visible charts.
+func (w *Window) refreshCharts() {
+	for _, c := range w.charts {
+		if c.Visible() && c.Size().Width > 10 {
+			c.redraw()
+		}
+	}
+	w.controls.refreshEditor()
+}
+
+// onKey handles keys typed outside any focused widget.
+func (w *Window) onKey(e *fyne.KeyEvent) {
+	switch e.Name {
+	case fyne.KeyF11:
+		w.setPresenting(!w.presenting)
+		return
+	case fyne.KeyEscape:
+		if w.presenting {
+			w.setPresenting(false)
+		}
+		return
+	}
+	w.timeline.HandleKey(e.Name)
+}
+
+// setPresenting switches presentation mode: full screen, the larger
+// high-contrast theme and only the essential controls.
+func (w *Window) setPresenting(on bool) {
+	w.presenting = on
+	if on {
+		w.app.Settings().SetTheme(PresentationTheme())
+		w.film.SetThumbSize(72)
+	} else {
+		w.app.Settings().SetTheme(nil)
+		w.film.SetThumbSize(52)
+	}
+	w.win.SetFullScreen(on)
+	for _, c := range w.charts {
+		if on {
+			c.fg, c.bg = colorWhite, colorBlack
+		} else {
+			c.fg, c.bg = colorBlack, colorWhite
+		}
+	}
+	w.layout()
+	w.refreshImage()
+}
+
+// restore applies a session.
+func (w *Window) restore(s Session) {
+	w.settings = s.Settings
+	w.controls.sync(s.Settings)
+	w.view = s.View
+	w.viewSel.SetSelected(s.View.Title())
+	w.step = s.Step
+	if s.Row >= 0 && s.Col >= 0 {
+		w.selR, w.selC, w.hasSel = s.Row, s.Col, true
+		w.image.SetSelected(s.Row, s.Col)
+	}
+}
+
+// session captures the current state for saving.
+func (w *Window) session() Session {
+	s := Session{Settings: w.settings, Step: w.step, Row: -1, Col: -1, View: w.view}
+	if w.hasSel {
+		s.Row, s.Col = w.selR, w.selC
+	}
+	return s
+}
+
+var _ = widgets.NewImageView
