@@ -52,6 +52,9 @@ type Options struct {
 	// OnOpen is called on the UI goroutine with a sample's seed when the
 	// user clicks it: the main app opens that sample's trajectory.
 	OnOpen func(seed uint64)
+	// OnDone, if set, is called on the UI goroutine when a batch finishes
+	// (not when it is cancelled or fails), with its samples in seed order.
+	OnDone func(samples []*Sample)
 	// Dispatch runs a function on the UI goroutine; nil means fyne.Do.
 	// Tests inject a queue that they drain themselves.
 	Dispatch func(func())
@@ -371,6 +374,9 @@ func (g *Gallery) work(ctx context.Context, gen int, o Options, training *Tally)
 		g.stop.Disable()
 		g.progress.SetValue(1)
 		g.status.SetText(fmt.Sprintf("Done: %d samples.", o.Count))
+		if o.OnDone != nil {
+			o.OnDone(g.Samples())
+		}
 	})
 }
 

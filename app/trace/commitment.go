@@ -123,3 +123,29 @@ func CommitmentBar(n, width int) image.Image {
 	}
 	return img
 }
+
+// LatestRegion returns the size x size window of the commitment map whose
+// pixels were decided latest on average (the smallest mean commitment
+// step; ties go to the first in row-major order): a good first region to
+// trace when looking for an artifact. size is clamped to the image.
+func LatestRegion(c *analysis.Commitment, size int) image.Rectangle {
+	if c == nil || c.W <= 0 || c.H <= 0 {
+		return image.Rectangle{}
+	}
+	sw, sh := min(max(size, 1), c.W), min(max(size, 1), c.H)
+	best, bestSum := image.Rectangle{}, math.MaxInt
+	for r := 0; r+sh <= c.H; r++ {
+		for col := 0; col+sw <= c.W; col++ {
+			sum := 0
+			for y := r; y < r+sh; y++ {
+				for x := col; x < col+sw; x++ {
+					sum += c.Step[y*c.W+x]
+				}
+			}
+			if sum < bestSum {
+				best, bestSum = image.Rect(col, r, col+sw, r+sh), sum
+			}
+		}
+	}
+	return best
+}

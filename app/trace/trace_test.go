@@ -241,3 +241,18 @@ func TestOutlined(t *testing.T) {
 		t.Error("outline drawn inside or outside the patch")
 	}
 }
+
+func TestLatestRegion(t *testing.T) {
+	c := &analysis.Commitment{N: 10, H: 4, W: 5, Step: []int{
+		10, 10, 10, 10, 10,
+		10, 10, 10, 2, 1,
+		10, 10, 10, 3, 2,
+		10, 10, 10, 10, 10,
+	}}
+	if got, want := LatestRegion(c, 2), image.Rect(3, 1, 5, 3); got != want {
+		t.Errorf("LatestRegion = %v, want %v", got, want)
+	}
+	if got := LatestRegion(c, 9); got != image.Rect(0, 0, 5, 4) {
+		t.Errorf("oversized region %v", got)
+	}
+}
