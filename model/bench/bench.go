@@ -3,18 +3,247 @@
 package bench
 
 import (
+	"bufio"
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"mosaic/model/builtin"
+	"mosaic/model/dataset"
+	"mosaic/model/machine"
+	"mosaic/model/sampler"
+	"mosaic/model/schedule"
 )
 
 // Options selects what Run measures.
 type Options struct {
-	// Quick limits the run to the small configurations (for smoke tests).
+	// Quick limits the run to the small configurations (for smoke tests):
+	// M = 500 only, and attribution at M = 500.
 	Quick bool
+	// Sizes overrides the training-set sizes of the trajectory rows
+	// (default 500, 5000, 60000; Quick: 500).
+	Sizes []int
+	// Kernel forces the vector kernels ("go" or "avx2"); empty keeps the
+	// fastest this CPU supports.
+	Kernel string
+	// Seed is the noise seed of the trajectories (default 1).
+	Seed uint64
+	// Random uses random training images instead of the built-in MNIST.
+	Random bool
+	// AttributionSize is M for the attribution and mosaic-map rows
+	// (default 5000; Quick: 500).
+	AttributionSize int
 }
+
+// Targets of issue 4 (2 cores, 32x32, 20 steps).
+var targets = map[int]float64{500: 1, 5000: 10, 60000: 150}
+
+const attributionTarget = 0.020
 
 // Run measures the targets and writes a table to w.
 func Run(ctx context.Context, w io.Writer, o Options) error {
-	return errors.New("bench: not implemented yet")
+	if o.Kernel != "" {
+		if err := machine.SetKernel(o.Kernel); err != nil {
+			return err
+		}
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	sizes := o.Sizes
+	if len(sizes) == 0 {
+		sizes = []int{500, 5000, 60000}
+		if o.Quick {
+			sizes = []int{500}
+		}
+	}
+	preset, err := schedule.Lookup("mnist-resnet-zeros")
+	if err != nil {
+		return err
+	}
+	maxM := 0
+	for _, m := range sizes {
+		maxM = max(maxM, m)
+	}
+	attrM := 5000
+	if o.Quick {
+		attrM = 500
+	}
+	if o.AttributionSize > 0 {
+		attrM = o.AttributionSize
+	}
+	full, err := trainingSet(max(maxM, attrM), o.Random)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "mosaic bench: %s, %d CPUs (GOMAXPROCS %d), kernel %s, data %s, 32x32, schedule %s = %v\n",
+		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), machine.Kernel(), full.Name, preset.Name, preset.K)
+	fmt.Fprintln(w, "seconds: wall clock; cpu s: user+system time of the process; ns/pair: wall time per (pixel, centre, image) pair; peak MB: process peak RSS (VmHWM)")
+	const format = "%-58s %6v %9v %8v %8v %8v %8v %4v\n"
+	fmt.Fprintf(w, format, "configuration", "M", "seconds", "cpu s", "ns/pair", "peak MB", "target s", "met")
+	row := func(name string, m int, wall, cpu float64, pairs int64, target float64) {
+		ns := "-"
+		if pairs > 0 {
+			ns = fmt.Sprintf("%.3f", wall*1e9/float64(pairs))
+		}
+		met := "-"
+		if target > 0 {
+			met = map[bool]string{true: "yes", false: "NO"}[wall <= target]
+		}
+		fmt.Fprintf(w, format, name, m, fmt.Sprintf("%.3f", wall), fmt.Sprintf("%.2f", cpu), ns, fmt.Sprintf("%.0f", peakRSS()), fmtTarget(target), met)
+	}
+	for _, m := range sizes {
+		d := subset(full, m)
+		for _, b := range []machine.Boundary{machine.Zeros, machine.Circular} {
+			mc, err := machine.New(d, machine.Spec{Kind: machine.ELS, Boundary: b})
+			if err != nil {
+				return err
+			}
+			var pairs int64
+			for i := 1; i < len(preset.K); i++ {
+				pairs += mc.Pairs(preset.K[i])
+			}
+			noise := sampler.Noise(o.Seed, 1, d.H, d.W)
+			c0, t0 := cpuTime(), time.Now()
+			if _, err := sampler.Run(ctx, mc, noise, preset.K, nil); err != nil {
+				return err
+			}
+			wall, cpu := time.Since(t0).Seconds(), cpuTime()-c0
+			row(fmt.Sprintf("trajectory ELS %v", b), m, wall, cpu, pairs, targets[m])
+		}
+	}
+	// Attribution and the mosaic map: ELS zeros at the last step (t = 0.05,
+	// k = 3, the largest candidate set: ~900 centres for an interior pixel).
+	d := subset(full, attrM)
+	mc, err := machine.New(d, machine.Spec{Kind: machine.ELS, Boundary: machine.Zeros})
+	if err != nil {
+		return err
+	}
+	tr, err := sampler.New(sampler.Noise(o.Seed, 1, d.H, d.W), 1, d.H, d.W, preset.K)
+	if err != nil {
+		return err
+	}
+	if err := tr.Resume(ctx, mc, tr.N-1, nil); err != nil {
+		return err
+	}
+	x, tt, k := tr.X[1], tr.Time(1), preset.K[1]
+	var times []float64
+	c0 := cpuTime()
+	for range 5 {
+		t0 := time.Now()
+		if _, err := mc.Attribute(x, tt, k, d.H/2, d.W/2, 10); err != nil {
+			return err
+		}
+		times = append(times, time.Since(t0).Seconds())
+	}
+	sort.Float64s(times)
+	target := 0.0
+	if attrM == 5000 {
+		target = attributionTarget
+	}
+	row(fmt.Sprintf("attribution top-10, pixel (16,16), k=%d, t=%.2f, median of 5", k, tt), attrM, times[len(times)/2], (cpuTime()-c0)/5, mc.Pairs(k)/int64(d.H*d.W), target)
+	// The mosaic map is a by-product of the step: time the step and the
+	// extraction of the map from it.
+	c0, t0 := cpuTime(), time.Now()
+	st, err := mc.Step(ctx, x, tt, k)
+	if err != nil {
+		return err
+	}
+	stepWall := time.Since(t0).Seconds()
+	t1 := time.Now()
+	mosaic := make([]int, len(st.Heaviest))
+	for i, s := range st.Heaviest {
+		mosaic[i] = s.Image
+	}
+	mapWall := time.Since(t1).Seconds()
+	row(fmt.Sprintf("one step + mosaic map, k=%d, t=%.2f (map: +%.0f us)", k, tt, mapWall*1e6), attrM, stepWall, cpuTime()-c0, mc.Pairs(k), 0)
+	return nil
+}
+
+func fmtTarget(t float64) string {
+	if t == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(t, 'g', -1, 64)
+}
+
+// trainingSet returns at least m images: the built-in MNIST at 32x32, or
+// random images when it is unavailable or random data was asked for.
+func trainingSet(m int, random bool) (*dataset.Dataset, error) {
+	if !random {
+		d, err := builtin.Load("mnist", 32)
+		if err == nil && d.M >= m {
+			return d, nil
+		}
+		if err == nil {
+			m = max(m, d.M)
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	d := &dataset.Dataset{Name: "random", M: m, C: 1, H: 32, W: 32, Pixels: make([]float64, m*1024)}
+	for i := range d.Pixels {
+		d.Pixels[i] = 2*rng.Float64() - 1
+	}
+	return d, nil
+}
+
+// subset returns the first m images of d (sharing its pixels).
+func subset(d *dataset.Dataset, m int) *dataset.Dataset {
+	m = min(m, d.M)
+	s := *d
+	s.M = m
+	s.Pixels = d.Pixels[:m*d.Size()]
+	if d.Labels != nil {
+		s.Labels = d.Labels[:m]
+	}
+	s.Name = fmt.Sprintf("%s[:%d]", d.Name, m)
+	return &s
+}
+
+// cpuTime returns the user+system CPU seconds of the process.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// peakRSS returns the process's peak resident set in MB (VmHWM), or the
+// Go runtime's total obtained memory where /proc is unavailable.
+func peakRSS() float64 {
+	if f, err := os.Open("/proc/self/status"); err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+				kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+				if err == nil {
+					return kb / 1024
+				}
+			}
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.Sys) / (1 << 20)
+}
+
+func cpuModel() string {
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if name, ok := strings.CutPrefix(l, "model name"); ok {
+				return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+			}
+		}
+	}
+	return runtime.GOARCH
 }

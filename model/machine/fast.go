@@ -229,7 +229,6 @@ func (e *fastEngine) phiRow(b, c, u, v int) []float32 {
 
 // worker holds one goroutine's scratch buffers.
 type worker struct {
-	st     *pixState
 	v      []float64 // running column sums, [cols][lanes]
 	dsum   []float64 // running horizontal sum, [lanes]
 	lg, ex []float32 // logits and weights of one pixel
@@ -237,9 +236,9 @@ type worker struct {
 	z64    []float64
 }
 
-func (e *fastEngine) newWorker(hw, ch, cols int) *worker {
+func (e *fastEngine) newWorker(cols int) *worker {
 	L := e.lanes
-	return &worker{st: newPixState(hw, ch), v: make([]float64, cols*L), dsum: make([]float64, L),
+	return &worker{v: make([]float64, cols*L), dsum: make([]float64, L),
 		lg: make([]float32, L), ex: make([]float32, L), z32: make([]float32, L), z64: make([]float64, L)}
 }
 
@@ -247,7 +246,7 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 	e.prepare()
 	kn := activeKernels()
 	d := e.d
-	h, w, ch, L := d.H, d.W, d.C, e.lanes
+	h, w, ch := d.H, d.W, d.C
 	m := k / 2
 	xs := make([]float32, len(x))
 	for i, v := range x {
@@ -261,14 +260,17 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 	}
 	s := -1 / (2 * b * b)
 	af := float32(a)
-	items := e.nb * len(rows)
+	// Work items are (chunk, group of row displacements), each with its own
+	// softmax state, merged in item order at the end: the result does not
+	// depend on the number of workers or on scheduling.
+	groups := min(len(rows), max(1, (16+e.nb-1)/e.nb))
+	items := e.nb * groups
+	states := make([]*pixState, items)
 	nw := min(runtime.GOMAXPROCS(0), items)
-	workers := make([]*worker, nw)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for wi := range workers {
-		wk := e.newWorker(h*w, ch, maxCols)
-		workers[wi] = wk
+	for range nw {
+		wk := e.newWorker(maxCols)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -277,7 +279,12 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 				if it >= items || ctx.Err() != nil {
 					return
 				}
-				e.stepItem(kn, wk, xs, af, s, k, it/len(rows), rows[it%len(rows)], cols)
+				st := newPixState(h*w, ch)
+				bi, g := it/groups, it%groups
+				for ir := g; ir < len(rows); ir += groups {
+					e.stepItem(kn, wk, st, xs, af, s, k, bi, rows[ir], cols)
+				}
+				states[it] = st
 			}
 		}()
 	}
@@ -285,11 +292,10 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	st := workers[0].st
-	for _, o := range workers[1:] {
-		st.merge(o.st, ch)
+	st := states[0]
+	for _, o := range states[1:] {
+		st.merge(o, ch)
 	}
-	_ = L
 	hw := h * w
 	for p := range hw {
 		for c := range ch {
@@ -309,11 +315,10 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 
 // stepItem folds in the candidates of chunk bi at row displacement dr and
 // every column displacement.
-func (e *fastEngine) stepItem(kn kernels, wk *worker, xs []float32, a float32, s float64, k, bi int, dr axisDelta, cols []axisDelta) {
+func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32, a float32, s float64, k, bi int, dr axisDelta, cols []axisDelta) {
 	d := e.d
 	w, ch, L := d.W, d.C, e.lanes
 	m := k / 2
-	st := wk.st
 	// addRows folds row un of E in and row uo out of every column sum
 	// (uo < -1000 means none).
 	addRows := func(dc axisDelta, ncols, un, uo int) {

@@ -181,6 +181,12 @@ func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, lab
 			}
 		}
 	}
+	// Normalise by the sum of the per-image weights (float64) so that they
+	// add up to 1 to rounding.
+	s0 = 0
+	for _, v := range per[:d.M] {
+		s0 += v
+	}
 	at := &Attribution{Row: r, Col: c, K: k, Candidates: d.M * S, Value: num}
 	for cc := range num {
 		num[cc] /= s0

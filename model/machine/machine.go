@@ -166,3 +166,22 @@ func (m *Machine) checkPixel(x []float64, t float64, k, r, c int) error {
 	}
 	return nil
 }
+
+// Pairs returns the number of (pixel, candidate) pairs one evaluation of
+// the denoiser with patch size k weighs: the sum over pixels of |S(p)|. It
+// is the unit of work of the engines (the benchmarks report time per pair).
+func (m *Machine) Pairs(k int) int64 {
+	d := m.data
+	if m.spec.Kind == IS {
+		return int64(d.M) * int64(d.H*d.W)
+	}
+	mm := k / 2
+	var rows, cols int64
+	for r := range d.H {
+		rows += int64(len(AxisCandidates(r, d.H, mm, m.rule.Candidates)))
+	}
+	for c := range d.W {
+		cols += int64(len(AxisCandidates(c, d.W, mm, m.rule.Candidates)))
+	}
+	return int64(d.M) * rows * cols
+}

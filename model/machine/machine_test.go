@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -433,5 +434,33 @@ func TestTopSourcesOrdersHeaviestFirst(t *testing.T) {
 	top := topSources(src, 3)
 	if len(top) != 3 || top[0].Image != 1 || top[1].Image != 2 || top[2].Image != 3 {
 		t.Errorf("top = %+v", top)
+	}
+}
+
+// TestStepIsDeterministic checks that a step gives bit-identical results
+// whatever the number of workers (the sampler and re-runs rely on it).
+func TestStepIsDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	d := randomData(rng, 40, 1, 9, 9, 1)
+	x := randomImage(rng, d.Size())
+	for _, s := range allSpecs() {
+		m := mustMachine(t, d, s)
+		want, err := m.Step(context.Background(), x, 0.3, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, procs := range []int{1, 3} {
+			old := runtime.GOMAXPROCS(procs)
+			got, err := m.Step(context.Background(), x, 0.3, 3)
+			runtime.GOMAXPROCS(old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range want.D {
+				if got.D[i] != want.D[i] || got.Effective[i] != want.Effective[i] {
+					t.Fatalf("%v with %d workers: D[%d] = %v, was %v", s, procs, i, got.D[i], want.D[i])
+				}
+			}
+		}
 	}
 }

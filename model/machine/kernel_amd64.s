@@ -1,0 +1,286 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// AVX2+FMA versions of the kernels in kernel.go (same results up to float32
+// rounding; expaccAVX2 uses a Cephes-style polynomial exp, relative error
+// ~2e-7, and zeroes exactly the lanes expaccGo zeroes). Every slice length is a
+// multiple of 8 (the engine pads its chunks), so there is no scalar tail.
+
+DATA expc<>+0(SB)/4, $0x3fb8aa3b // log2e
+DATA expc<>+4(SB)/4, $0x3fb8aa3b // log2e
+DATA expc<>+8(SB)/4, $0x3fb8aa3b // log2e
+DATA expc<>+12(SB)/4, $0x3fb8aa3b // log2e
+DATA expc<>+16(SB)/4, $0x3fb8aa3b // log2e
+DATA expc<>+20(SB)/4, $0x3fb8aa3b // log2e
+DATA expc<>+24(SB)/4, $0x3fb8aa3b // log2e
+DATA expc<>+28(SB)/4, $0x3fb8aa3b // log2e
+DATA expc<>+32(SB)/4, $0x3f318000 // c1
+DATA expc<>+36(SB)/4, $0x3f318000 // c1
+DATA expc<>+40(SB)/4, $0x3f318000 // c1
+DATA expc<>+44(SB)/4, $0x3f318000 // c1
+DATA expc<>+48(SB)/4, $0x3f318000 // c1
+DATA expc<>+52(SB)/4, $0x3f318000 // c1
+DATA expc<>+56(SB)/4, $0x3f318000 // c1
+DATA expc<>+60(SB)/4, $0x3f318000 // c1
+DATA expc<>+64(SB)/4, $0xb95e8083 // c2
+DATA expc<>+68(SB)/4, $0xb95e8083 // c2
+DATA expc<>+72(SB)/4, $0xb95e8083 // c2
+DATA expc<>+76(SB)/4, $0xb95e8083 // c2
+DATA expc<>+80(SB)/4, $0xb95e8083 // c2
+DATA expc<>+84(SB)/4, $0xb95e8083 // c2
+DATA expc<>+88(SB)/4, $0xb95e8083 // c2
+DATA expc<>+92(SB)/4, $0xb95e8083 // c2
+DATA expc<>+96(SB)/4, $0x39506967 // p0
+DATA expc<>+100(SB)/4, $0x39506967 // p0
+DATA expc<>+104(SB)/4, $0x39506967 // p0
+DATA expc<>+108(SB)/4, $0x39506967 // p0
+DATA expc<>+112(SB)/4, $0x39506967 // p0
+DATA expc<>+116(SB)/4, $0x39506967 // p0
+DATA expc<>+120(SB)/4, $0x39506967 // p0
+DATA expc<>+124(SB)/4, $0x39506967 // p0
+DATA expc<>+128(SB)/4, $0x3ab743ce // p1
+DATA expc<>+132(SB)/4, $0x3ab743ce // p1
+DATA expc<>+136(SB)/4, $0x3ab743ce // p1
+DATA expc<>+140(SB)/4, $0x3ab743ce // p1
+DATA expc<>+144(SB)/4, $0x3ab743ce // p1
+DATA expc<>+148(SB)/4, $0x3ab743ce // p1
+DATA expc<>+152(SB)/4, $0x3ab743ce // p1
+DATA expc<>+156(SB)/4, $0x3ab743ce // p1
+DATA expc<>+160(SB)/4, $0x3c088908 // p2
+DATA expc<>+164(SB)/4, $0x3c088908 // p2
+DATA expc<>+168(SB)/4, $0x3c088908 // p2
+DATA expc<>+172(SB)/4, $0x3c088908 // p2
+DATA expc<>+176(SB)/4, $0x3c088908 // p2
+DATA expc<>+180(SB)/4, $0x3c088908 // p2
+DATA expc<>+184(SB)/4, $0x3c088908 // p2
+DATA expc<>+188(SB)/4, $0x3c088908 // p2
+DATA expc<>+192(SB)/4, $0x3d2aa9c1 // p3
+DATA expc<>+196(SB)/4, $0x3d2aa9c1 // p3
+DATA expc<>+200(SB)/4, $0x3d2aa9c1 // p3
+DATA expc<>+204(SB)/4, $0x3d2aa9c1 // p3
+DATA expc<>+208(SB)/4, $0x3d2aa9c1 // p3
+DATA expc<>+212(SB)/4, $0x3d2aa9c1 // p3
+DATA expc<>+216(SB)/4, $0x3d2aa9c1 // p3
+DATA expc<>+220(SB)/4, $0x3d2aa9c1 // p3
+DATA expc<>+224(SB)/4, $0x3e2aaaaa // p4
+DATA expc<>+228(SB)/4, $0x3e2aaaaa // p4
+DATA expc<>+232(SB)/4, $0x3e2aaaaa // p4
+DATA expc<>+236(SB)/4, $0x3e2aaaaa // p4
+DATA expc<>+240(SB)/4, $0x3e2aaaaa // p4
+DATA expc<>+244(SB)/4, $0x3e2aaaaa // p4
+DATA expc<>+248(SB)/4, $0x3e2aaaaa // p4
+DATA expc<>+252(SB)/4, $0x3e2aaaaa // p4
+DATA expc<>+256(SB)/4, $0x3f000000 // p5
+DATA expc<>+260(SB)/4, $0x3f000000 // p5
+DATA expc<>+264(SB)/4, $0x3f000000 // p5
+DATA expc<>+268(SB)/4, $0x3f000000 // p5
+DATA expc<>+272(SB)/4, $0x3f000000 // p5
+DATA expc<>+276(SB)/4, $0x3f000000 // p5
+DATA expc<>+280(SB)/4, $0x3f000000 // p5
+DATA expc<>+284(SB)/4, $0x3f000000 // p5
+DATA expc<>+288(SB)/4, $0x3f800000 // one
+DATA expc<>+292(SB)/4, $0x3f800000 // one
+DATA expc<>+296(SB)/4, $0x3f800000 // one
+DATA expc<>+300(SB)/4, $0x3f800000 // one
+DATA expc<>+304(SB)/4, $0x3f800000 // one
+DATA expc<>+308(SB)/4, $0x3f800000 // one
+DATA expc<>+312(SB)/4, $0x3f800000 // one
+DATA expc<>+316(SB)/4, $0x3f800000 // one
+DATA expc<>+320(SB)/4, $0xc2a00000 // clamp
+DATA expc<>+324(SB)/4, $0xc2a00000 // clamp
+DATA expc<>+328(SB)/4, $0xc2a00000 // clamp
+DATA expc<>+332(SB)/4, $0xc2a00000 // clamp
+DATA expc<>+336(SB)/4, $0xc2a00000 // clamp
+DATA expc<>+340(SB)/4, $0xc2a00000 // clamp
+DATA expc<>+344(SB)/4, $0xc2a00000 // clamp
+DATA expc<>+348(SB)/4, $0xc2a00000 // clamp
+DATA expc<>+352(SB)/4, $0x0000007f // 127
+DATA expc<>+356(SB)/4, $0x0000007f // 127
+DATA expc<>+360(SB)/4, $0x0000007f // 127
+DATA expc<>+364(SB)/4, $0x0000007f // 127
+DATA expc<>+368(SB)/4, $0x0000007f // 127
+DATA expc<>+372(SB)/4, $0x0000007f // 127
+DATA expc<>+376(SB)/4, $0x0000007f // 127
+DATA expc<>+380(SB)/4, $0x0000007f // 127
+GLOBL expc<>(SB), RODATA|NOPTR, $384
+
+// func vupdAVX2(v []float64, pn, po []float32, xn, xo, a float32)
+TEXT ·vupdAVX2(SB), NOSPLIT, $0-84
+	MOVQ v_base+0(FP), DI
+	MOVQ pn_base+24(FP), SI
+	MOVQ pn_len+32(FP), CX
+	MOVQ po_base+48(FP), DX
+	VBROADCASTSS xn+72(FP), Y0
+	VBROADCASTSS xo+76(FP), Y1
+	VBROADCASTSS a+80(FP), Y2
+	SHRQ $3, CX
+	JZ vupd_done
+vupd_loop:
+	VMOVUPS (SI), Y3
+	VMOVAPS Y0, Y4
+	VFNMADD231PS Y3, Y2, Y4
+	VMULPS Y4, Y4, Y4
+	VMOVUPS (DX), Y5
+	VMOVAPS Y1, Y6
+	VFNMADD231PS Y5, Y2, Y6
+	VMULPS Y6, Y6, Y6
+	VCVTPS2PD X4, Y7
+	VEXTRACTF128 $1, Y4, X4
+	VCVTPS2PD X4, Y8
+	VCVTPS2PD X6, Y9
+	VEXTRACTF128 $1, Y6, X6
+	VCVTPS2PD X6, Y10
+	VADDPD (DI), Y7, Y7
+	VSUBPD Y9, Y7, Y7
+	VMOVUPD Y7, (DI)
+	VADDPD 32(DI), Y8, Y8
+	VSUBPD Y10, Y8, Y8
+	VMOVUPD Y8, 32(DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNZ vupd_loop
+vupd_done:
+	VZEROUPPER
+	RET
+
+// func hstepAVX2(dst []float32, dsum, vin, vout []float64, s float64) float32
+TEXT ·hstepAVX2(SB), NOSPLIT, $0-108
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ dsum_base+24(FP), SI
+	MOVQ vin_base+48(FP), R8
+	MOVQ vout_base+72(FP), R9
+	VBROADCASTSD s+96(FP), Y0
+	MOVL $0xff800000, AX
+	VMOVD AX, X15
+	VBROADCASTSS X15, Y15
+	SHRQ $3, CX
+	JZ hstep_done
+hstep_loop:
+	VMOVUPD (SI), Y1
+	VADDPD (R8), Y1, Y1
+	VSUBPD (R9), Y1, Y1
+	VMOVUPD Y1, (SI)
+	VMOVUPD 32(SI), Y2
+	VADDPD 32(R8), Y2, Y2
+	VSUBPD 32(R9), Y2, Y2
+	VMOVUPD Y2, 32(SI)
+	VMULPD Y0, Y1, Y1
+	VMULPD Y0, Y2, Y2
+	VCVTPD2PSY Y1, X1
+	VCVTPD2PSY Y2, X2
+	VINSERTF128 $1, X2, Y1, Y1
+	VMOVUPS Y1, (DI)
+	VMAXPS Y1, Y15, Y15
+	ADDQ $32, DI
+	ADDQ $64, SI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	DECQ CX
+	JNZ hstep_loop
+hstep_done:
+	VEXTRACTF128 $1, Y15, X1
+	VMAXPS X1, X15, X15
+	VPERMILPS $0x4e, X15, X1
+	VMAXPS X1, X15, X15
+	VPERMILPS $0xb1, X15, X1
+	VMAXPS X1, X15, X15
+	VMOVSS X15, ret+104(FP)
+	VZEROUPPER
+	RET
+
+// func expaccAVX2(l []float32, mx, skip float32, e []float32) (s0, s1 float32)
+TEXT ·expaccAVX2(SB), NOSPLIT, $0-64
+	MOVQ l_base+0(FP), SI
+	MOVQ l_len+8(FP), CX
+	MOVQ e_base+32(FP), DI
+	VBROADCASTSS mx+24(FP), Y0
+	VBROADCASTSS skip+28(FP), Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y14, Y14, Y14
+	VMOVUPS expc<>+0(SB), Y12
+	VMOVUPS expc<>+288(SB), Y13
+	SHRQ $3, CX
+	JZ expacc_done
+expacc_loop:
+	VMOVUPS (SI), Y4
+	VSUBPS Y0, Y4, Y4
+	VADDPS Y1, Y4, Y5
+	VMOVMSKPS Y5, AX
+	CMPL AX, $0xff
+	JEQ expacc_skip
+	VMAXPS expc<>+320(SB), Y4, Y6
+	VMULPS Y12, Y6, Y7
+	VROUNDPS $0, Y7, Y7
+	VMOVAPS Y6, Y8
+	VFNMADD231PS expc<>+32(SB), Y7, Y8
+	VFNMADD231PS expc<>+64(SB), Y7, Y8
+	VMOVUPS expc<>+96(SB), Y9
+	VFMADD213PS expc<>+128(SB), Y8, Y9
+	VFMADD213PS expc<>+160(SB), Y8, Y9
+	VFMADD213PS expc<>+192(SB), Y8, Y9
+	VFMADD213PS expc<>+224(SB), Y8, Y9
+	VFMADD213PS expc<>+256(SB), Y8, Y9
+	VMULPS Y8, Y8, Y10
+	VFMADD213PS Y8, Y10, Y9
+	VADDPS Y13, Y9, Y9
+	VCVTPS2DQ Y7, Y11
+	VPADDD expc<>+352(SB), Y11, Y11
+	VPSLLD $23, Y11, Y11
+	VMULPS Y11, Y9, Y9
+	VBLENDVPS Y5, Y14, Y9, Y9
+	VMOVUPS Y9, (DI)
+	VADDPS Y9, Y2, Y2
+	VFMADD231PS Y4, Y9, Y3
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ expacc_loop
+	JMP expacc_done
+expacc_skip:
+	VMOVUPS Y14, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ expacc_loop
+expacc_done:
+	VEXTRACTF128 $1, Y2, X5
+	VADDPS X5, X2, X2
+	VHADDPS X2, X2, X2
+	VHADDPS X2, X2, X2
+	VMOVSS X2, s0+56(FP)
+	VEXTRACTF128 $1, Y3, X5
+	VADDPS X5, X3, X3
+	VHADDPS X3, X3, X3
+	VHADDPS X3, X3, X3
+	VMOVSS X3, s1+60(FP)
+	VZEROUPPER
+	RET
+
+// func dotAVX2(e, v []float32) float32
+TEXT ·dotAVX2(SB), NOSPLIT, $0-52
+	MOVQ e_base+0(FP), SI
+	MOVQ e_len+8(FP), CX
+	MOVQ v_base+24(FP), DX
+	VXORPS Y0, Y0, Y0
+	SHRQ $3, CX
+	JZ dot_done
+dot_loop:
+	VMOVUPS (SI), Y1
+	VFMADD231PS (DX), Y1, Y0
+	ADDQ $32, SI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ dot_loop
+dot_done:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
