@@ -1,0 +1,243 @@
+package widgets
+
+import (
+	"image"
+	"image/color"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+)
+
+func linePlot() *plot.Plot {
+	p := plot.New()
+	ThemePlot(p)
+	p.Title.Text = "loss"
+	p.X.Label.Text = "step"
+	l, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 1}, {X: 1, Y: 3}, {X: 2, Y: 2}})
+	l.Color = color.NRGBA{255, 0, 0, 255}
+	l.Width = 3
+	p.Add(l)
+	return p
+}
+
+func countNonTransparent(img image.Image) (n int) {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if _, _, _, a := img.At(x, y).RGBA(); a != 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func TestPlotViewRendersAtSize(t *testing.T) {
+	test.NewTempApp(t)
+	calls := 0
+	pv := NewPlotView(func() *plot.Plot { calls++; return linePlot() })
+	w := test.NewWindow(pv)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(300, 200))
+	defer w.Close()
+
+	img := pv.Image()
+	if img == nil {
+		t.Fatalf("no render")
+	}
+	if b := img.Bounds(); b.Dx() != 300 || b.Dy() != 200 {
+		t.Fatalf("rendered %v, want 300×200 at scale 1", b)
+	}
+	if n := countNonTransparent(img); n < 500 {
+		t.Fatalf("render nearly blank: %d drawn pixels", n)
+	}
+	// The red line reaches the screen.
+	shot := w.Canvas().Capture()
+	reds := 0
+	b := shot.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := color.NRGBAModel.Convert(shot.At(x, y)).(color.NRGBA)
+			if c.R > 200 && c.G < 60 && c.B < 60 {
+				reds++
+			}
+		}
+	}
+	if reds < 100 {
+		t.Fatalf("line not visible on screen: %d red pixels", reds)
+	}
+	// Re-render on resize and Refresh, not otherwise.
+	before := calls
+	pv.Refresh()
+	w.Resize(fyne.NewSize(400, 250))
+	if b := pv.Image().Bounds(); b.Dx() != 400 || b.Dy() != 250 {
+		t.Fatalf("after resize rendered %v", b)
+	}
+	if calls != before+2 {
+		t.Fatalf("make called %d times for Refresh+resize, want 2", calls-before)
+	}
+	w.Canvas().Capture()
+	if calls != before+2 {
+		t.Fatalf("re-rendered without a change")
+	}
+}
+
+func showSchedule(t *testing.T, k []int) (*ScheduleEditor, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	s := NewScheduleEditor()
+	s.SetMaxK(15)
+	s.SetSchedule(k)
+	w := test.NewWindow(s)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(500, 300))
+	t.Cleanup(w.Close)
+	return s, w
+}
+
+// dragSchedule sends the GLFW-like events for a drag from one point to
+// another.
+func dragSchedule(s *ScheduleEditor, from, to fyne.Position) {
+	s.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: from}, Button: desktop.MouseButtonPrimary})
+	mid := fyne.NewPos((from.X+to.X)/2, (from.Y+to.Y)/2)
+	s.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: mid}, Dragged: fyne.NewDelta(mid.X-from.X, mid.Y-from.Y)})
+	s.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: to}, Dragged: fyne.NewDelta(to.X-mid.X, to.Y-mid.Y)})
+	s.DragEnd()
+	s.MouseUp(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: to}, Button: desktop.MouseButtonPrimary})
+}
+
+func TestScheduleEditorDrag(t *testing.T) {
+	orig := []int{3, 3, 5, 7, 9, 11, 13, 13}
+	s, _ := showSchedule(t, orig)
+	var calls int
+	var gotK []int
+	gotStep := -1
+	s.OnChanged = func(k []int, step int) { calls++; gotK, gotStep = k, step }
+
+	// Points are where the data says: higher k is higher up, later t
+	// further right.
+	p2, p3, p4 := s.PointPos(2), s.PointPos(3), s.PointPos(4)
+	if !(p2.X < p3.X && p3.X < p4.X && p2.Y > p3.Y && p3.Y > p4.Y) {
+		t.Fatalf("points misplaced: %v %v %v", p2, p3, p4)
+	}
+	// Drag step 3 from k=7 up by about two odd values (the spacing
+	// between k=7 and k=11 is p3.Y - PointPos(5).Y).
+	up := p3.Y - s.PointPos(5).Y
+	dragSchedule(s, p3, p3.SubtractXY(3, up+2))
+	if calls != 1 || gotStep != 3 {
+		t.Fatalf("OnChanged calls %d step %d", calls, gotStep)
+	}
+	for i := range orig {
+		want := orig[i]
+		if i == 3 {
+			want = 11
+		}
+		if gotK[i] != want || s.Schedule()[i] != want {
+			t.Fatalf("after drag k = %v (Schedule %v), want step 3 = 11 and the rest unchanged", gotK, s.Schedule())
+		}
+	}
+	// A drag far above snaps to MaxK (odd), far below to 1.
+	dragSchedule(s, s.PointPos(6), s.PointPos(6).SubtractXY(0, 1000))
+	if k := s.Schedule()[6]; k != 15 || gotStep != 6 {
+		t.Fatalf("drag to the top: k %d step %d", k, gotStep)
+	}
+	dragSchedule(s, s.PointPos(6), s.PointPos(6).AddXY(0, 1000))
+	if k := s.Schedule()[6]; k != 1 {
+		t.Fatalf("drag to the bottom: k %d", k)
+	}
+	// Even MaxK: the top is the odd value below it.
+	s.SetMaxK(12)
+	dragSchedule(s, s.PointPos(1), s.PointPos(1).SubtractXY(0, 1000))
+	if k := s.Schedule()[1]; k != 11 {
+		t.Fatalf("MaxK 12: k %d", k)
+	}
+	// Step 0 is not draggable, and a drag that ends where it started
+	// does not call OnChanged.
+	calls = 0
+	dragSchedule(s, s.PointPos(0).AddXY(-5, 0), s.PointPos(0).SubtractXY(0, 100))
+	dragSchedule(s, s.PointPos(2), s.PointPos(2).SubtractXY(0, 2))
+	if calls != 0 || s.Schedule()[0] != 3 {
+		t.Fatalf("no-op drags: %d calls, k0 %d", calls, s.Schedule()[0])
+	}
+	// Every value is odd and within range.
+	for i, k := range s.Schedule()[1:] {
+		if k%2 != 1 || k < 1 || k > 15 {
+			t.Fatalf("step %d: k %d", i+1, k)
+		}
+	}
+}
+
+func TestScheduleEditorCurrentAndTooltip(t *testing.T) {
+	s, w := showSchedule(t, []int{1, 3, 5, 7, 9})
+	s.SetCurrent(2)
+	if !s.curLine.Visible() || s.curLine.Position1.X != s.PointPos(2).X {
+		t.Fatalf("current line at %v, want x %v", s.curLine.Position1, s.PointPos(2).X)
+	}
+	s.SetCurrent(-1)
+	if s.curLine.Visible() {
+		t.Fatalf("current line not hidden")
+	}
+	// Hovering a point shows its tooltip; moving away hides it.
+	test.MoveMouse(w.Canvas(), s.PointPos(3))
+	if !s.tip.Visible() || s.tip.Text != "step 3 · t=0.60 · k=7" {
+		t.Fatalf("tooltip %v %q", s.tip.Visible(), s.tip.Text)
+	}
+	test.MoveMouse(w.Canvas(), s.PointPos(3).AddXY(0, 80))
+	if s.tip.Visible() {
+		t.Fatalf("tooltip still visible")
+	}
+	if img := s.img.Image; img == nil || countNonTransparent(img) < 500 {
+		t.Fatalf("schedule plot not rendered")
+	}
+}
+
+func TestWeightBarsLegendColorBar(t *testing.T) {
+	test.NewTempApp(t)
+	wb := NewWeightBars()
+	wb.SetBars([]Bar{{Label: "img 12", Value: 0.6}, {Label: "img 7", Value: 0.3, Color: color.NRGBA{0, 200, 0, 255}}, {Label: "img 3", Value: 0}})
+	lg := NewLegend()
+	lg.SetEntries([]LegendEntry{{Color: color.NRGBA{255, 0, 0, 255}, Label: "class 0"}, {Color: color.NRGBA{0, 0, 255, 255}, Label: "class 1"}})
+	cb := NewColorBar()
+	cb.Set(func(v float64) color.Color { return color.Gray{uint8(v * 255)} }, 0, 1, "weight")
+	w := test.NewWindow(container.NewVBox(wb, lg, cb))
+	w.Resize(fyne.NewSize(400, 400))
+	defer w.Close()
+
+	if len(wb.rows) != 3 || wb.rows[0].frac != 1 || wb.rows[1].frac != 0.5 || wb.rows[2].frac != 0 || wb.rows[1].text != "0.300" {
+		t.Fatalf("bars: %d rows", len(wb.rows))
+	}
+	if h := wb.MinSize().Height; h < 3*theme.TextSize() {
+		t.Fatalf("bars too small to read: %v", h)
+	}
+	shot := w.Canvas().Capture()
+	var green, red, blue bool
+	b := shot.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			switch color.NRGBAModel.Convert(shot.At(x, y)).(color.NRGBA) {
+			case color.NRGBA{0, 200, 0, 255}:
+				green = true
+			case color.NRGBA{255, 0, 0, 255}:
+				red = true
+			case color.NRGBA{0, 0, 255, 255}:
+				blue = true
+			}
+		}
+	}
+	if !green || !red || !blue {
+		t.Fatalf("colours on screen: bar %v legend %v %v", green, red, blue)
+	}
+	if cb.lo.Text != "0" || cb.mid.Text != "0.5" || cb.hi.Text != "1" || cb.title.Text != "weight" {
+		t.Fatalf("colour bar labels %q %q %q %q", cb.lo.Text, cb.mid.Text, cb.hi.Text, cb.title.Text)
+	}
+	wb.SetBars(nil)
+	if len(wb.rows) != 0 {
+		t.Fatalf("bars not cleared")
+	}
+}
