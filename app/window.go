@@ -31,6 +31,8 @@ type Options struct {
 	Measure bool
 	// Log receives measurements and is os.Stderr if nil.
 	Log io.Writer
+
+	library *Library // tests inject a library with a toy data set
 }
 
 // renderKey identifies a rendered view of immutable step data.
@@ -95,7 +97,11 @@ func New(a fyne.App, opts Options) *Window {
 	if opts.Log == nil {
 		opts.Log = os.Stderr
 	}
-	w := &Window{app: a, opts: opts, lib: NewLibrary(), settings: opts.Settings, cache: map[renderKey]Rendered{},
+	lib := opts.library
+	if lib == nil {
+		lib = NewLibrary()
+	}
+	w := &Window{app: a, opts: opts, lib: lib, settings: opts.Settings, cache: map[renderKey]Rendered{},
 		launched: time.Now(), selR: -1, selC: -1}
 	w.win = a.NewWindow("Mosaic")
 	w.ctl = NewController(w.lib, fyne.Do)
@@ -184,12 +190,12 @@ func viewTitleList() []string {
 
 // layout (re)builds the window content for normal or presentation mode.
 func (w *Window) layout() {
-	viewBar := container.NewBorder(nil, nil, widget.NewLabel("View"), nil, w.viewSel)
+	viewBar := container.NewHBox(widget.NewLabel("View"), w.viewSel, widget.NewSeparator(), w.cmp.bar())
 	images := container.NewGridWithColumns(1, w.image)
 	if w.cmp.on {
 		images = container.NewGridWithColumns(2, container.NewBorder(w.cmp.titleA, nil, nil, nil, w.image), container.NewBorder(w.cmp.titleB, nil, nil, nil, w.cmp.image))
 	}
-	imageArea := container.NewBorder(container.NewVBox(viewBar, w.cmp.bar()), container.NewVBox(w.legend, w.hover), nil, nil, images)
+	imageArea := container.NewBorder(viewBar, container.NewVBox(w.legend, w.hover), nil, nil, images)
 	bottom := container.NewVBox(w.timeline, w.film)
 	status := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, w.progress.MinSize().Height), w.progress), w.status)
 	if w.presenting {

@@ -1,0 +1,120 @@
+package app
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// waitFor polls cond (on the test goroutine, which is the test app's UI
+// goroutine) until it holds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func newTestWindow(t *testing.T) *Window {
+	a := test.NewTempApp(t)
+	w := New(a, Options{Settings: toySettings(), Size: fyne.NewSize(1280, 800), library: toyLibrary(nil)})
+	w.win.Show()
+	t.Cleanup(func() { w.ctl.Wait(); w.cmp.ctl.Wait() })
+	waitFor(t, "the first trajectory", func() bool { return w.res != nil && w.res.Complete })
+	return w
+}
+
+func TestWindowOpensOnAComputedTrajectory(t *testing.T) {
+	w := newTestWindow(t)
+	if w.timeline.Steps() != 8 || w.film.Len() != 8 {
+		t.Fatalf("timeline %d, filmstrip %d", w.timeline.Steps(), w.film.Len())
+	}
+	// A full run follows the newest frame: it ends on x_0.
+	if w.step != 0 || w.timeline.Current() != 7 {
+		t.Errorf("step %d, timeline at %d", w.step, w.timeline.Current())
+	}
+	if w.progress.Value != 1 {
+		t.Errorf("progress %v", w.progress.Value)
+	}
+	// Keys from the canvas drive the timeline: home = pure noise.
+	w.onKey(&fyne.KeyEvent{Name: fyne.KeyHome})
+	if w.step != 7 {
+		t.Errorf("home: step %d", w.step)
+	}
+	w.onKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if w.step != 6 {
+		t.Errorf("right: step %d", w.step)
+	}
+	// Every view renders, and the mosaic has a legend.
+	for _, v := range Views {
+		w.setView(v)
+	}
+	w.setView(ViewMosaic)
+	if len(w.legend.Objects) == 0 {
+		t.Error("mosaic view has no legend")
+	}
+	w.onHover(2, 3)
+	if got := w.hover.Text; len(got) < 10 || got[:12] != "row 2, col 3" {
+		t.Errorf("hover %q", got)
+	}
+}
+
+func TestWindowSelectInspectsAndPatchChangeBranches(t *testing.T) {
+	w := newTestWindow(t)
+	w.setStep(4)
+	w.onSelect(3, 4)
+	waitFor(t, "the inspector", func() bool { return w.ins != nil && w.ins.Query.Col == 4 })
+	if len(w.inspect.patches.Entries()) != w.settings.TopK && len(w.inspect.patches.Entries()) == 0 {
+		t.Errorf("%d patch entries", len(w.inspect.patches.Entries()))
+	}
+	// A schedule edit at step 2 keeps the steps above.
+	before := w.res
+	k, _ := w.settings.Schedule()
+	k[2] = 1
+	w.controls.editor.OnChanged(k, 2)
+	waitFor(t, "the recompute", func() bool { return w.res.Gen != before.Gen && w.res.Complete })
+	if w.res.From != 2 || &w.res.Traj.X[5][0] != &before.Traj.X[5][0] {
+		t.Errorf("recompute from %d", w.res.From)
+	}
+	if w.step != 4 {
+		t.Errorf("a schedule edit moved the view to step %d", w.step)
+	}
+	// Session save and restore.
+	p := filepath.Join(t.TempDir(), "s.json")
+	if err := SaveSession(p, w.session()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadSession(p)
+	if err != nil || s.Row != 3 || s.Col != 4 || s.Settings.Custom[2] != 1 {
+		t.Errorf("session %+v %v", s, err)
+	}
+}
+
+func TestWindowCompareAndPresentation(t *testing.T) {
+	w := newTestWindow(t)
+	w.cmp.setOn(true)
+	waitFor(t, "side B", func() bool { return w.cmp.res != nil && w.cmp.res.Complete })
+	if w.cmp.res.Settings.Machine != "ideal" || w.cmp.res.Settings.Seed != w.settings.Seed {
+		t.Errorf("side B settings %+v", w.cmp.res.Settings)
+	}
+	w.setStep(3)
+	if w.cmp.image == nil {
+		t.Fatal("no compare image")
+	}
+	w.setPresenting(true)
+	if !w.presenting || w.app.Settings().Theme().Size("text") < 20 {
+		t.Error("presentation mode has small text")
+	}
+	w.onKey(&fyne.KeyEvent{Name: fyne.KeyF11})
+	if w.presenting {
+		t.Error("F11 did not leave presentation mode")
+	}
+	w.cmp.setOn(false)
+}
