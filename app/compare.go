@@ -27,7 +27,7 @@ type compare struct {
 
 func newCompare(w *Window) *compare {
 	c := &compare{w: w}
-	c.ctl = NewController(w.lib, fyne.Do)
+	c.ctl = NewController(w.lib, w.opts.dispatch)
 	c.ctl.OnResult = func(r *Result) { c.res = r; c.refresh() }
 	c.ctl.OnError = func(err error) { c.titleB.SetText("B: ⚠ " + err.Error()) }
 	c.image = widgets.NewImageView()

@@ -32,7 +32,8 @@ type Options struct {
 	// Log receives measurements and is os.Stderr if nil.
 	Log io.Writer
 
-	library *Library // tests inject a library with a toy data set
+	library  *Library     // tests inject a library with a toy data set
+	dispatch func(func()) // tests inject their own UI queue; fyne.Do if nil
 }
 
 // renderKey identifies a rendered view of immutable step data.
@@ -104,11 +105,15 @@ func New(a fyne.App, opts Options) *Window {
 	w := &Window{app: a, opts: opts, lib: lib, settings: opts.Settings, cache: map[renderKey]Rendered{},
 		launched: time.Now(), selR: -1, selC: -1}
 	w.win = a.NewWindow("Mosaic")
-	w.ctl = NewController(w.lib, fyne.Do)
+	if opts.dispatch == nil {
+		opts.dispatch = fyne.Do
+		w.opts.dispatch = fyne.Do
+	}
+	w.ctl = NewController(w.lib, opts.dispatch)
 	w.ctl.OnResult = w.onResult
 	w.ctl.OnError = w.onError
 	w.ctl.OnTiming = w.onTiming
-	w.insp = NewInspector(fyne.Do)
+	w.insp = NewInspector(opts.dispatch)
 	w.insp.OnResult = w.onInspection
 	w.insp.OnError = func(err error) { w.inspect.showError(err) }
 	if opts.Measure {

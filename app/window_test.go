@@ -2,6 +2,7 @@ package app
 
 import (
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -9,12 +10,37 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-// waitFor polls cond (on the test goroutine, which is the test app's UI
-// goroutine) until it holds.
+// uiQueue stands in for the UI goroutine: workers queue functions and the
+// test goroutine runs them, as fyne.Do does in the app. (The test driver's
+// own fyne.Do runs functions on the calling goroutine, which would race.)
+type uiQueue struct {
+	mu    sync.Mutex
+	funcs []func()
+}
+
+func (q *uiQueue) do(f func()) {
+	q.mu.Lock()
+	q.funcs = append(q.funcs, f)
+	q.mu.Unlock()
+}
+
+func (q *uiQueue) drain() {
+	q.mu.Lock()
+	fs := q.funcs
+	q.funcs = nil
+	q.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}
+
+var ui = &uiQueue{}
+
+// waitFor runs queued UI work on the test goroutine until cond holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
+	for ui.drain(); !cond(); ui.drain() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
@@ -24,9 +50,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func newTestWindow(t *testing.T) *Window {
 	a := test.NewTempApp(t)
-	w := New(a, Options{Settings: toySettings(), Size: fyne.NewSize(1280, 800), library: toyLibrary(nil)})
+	w := New(a, Options{Settings: toySettings(), Size: fyne.NewSize(1280, 800), library: toyLibrary(nil), dispatch: ui.do})
 	w.win.Show()
-	t.Cleanup(func() { w.ctl.Wait(); w.cmp.ctl.Wait() })
+	t.Cleanup(func() { w.ctl.Cancel(); w.cmp.ctl.Cancel(); w.ctl.Wait(); w.cmp.ctl.Wait(); ui.drain() })
 	waitFor(t, "the first trajectory", func() bool { return w.res != nil && w.res.Complete })
 	return w
 }

@@ -6,6 +6,7 @@ import (
 	"image/color"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -61,14 +62,14 @@ func shares(t Tally, keys []int) plotter.Values {
 func HistogramPlot(batch, training Tally) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = "Digits per hand"
-	p.Title.TextStyle.Font.Size = vg.Points(16)
+	p.Title.TextStyle.Font = sans(18)
 	p.X.Label.Text = "digits counted (? = cannot tell)"
 	p.Y.Label.Text = "% of hands"
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle.Font.Size = vg.Points(13)
-		ax.Tick.Label.Font.Size = vg.Points(13)
+		ax.Label.TextStyle.Font = sans(15)
+		ax.Tick.Label.Font = sans(15)
 	}
-	p.Legend.TextStyle.Font.Size = vg.Points(12)
+	p.Legend.TextStyle.Font = sans(14)
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Y.Min, p.Y.Max = 0, 100
@@ -101,6 +102,12 @@ func HistogramPlot(batch, training Tally) *plot.Plot {
 	p.NominalX(labels...)
 	p.Y.Max = 100
 	return p
+}
+
+// sans returns the plot's sans-serif font at the given size in points:
+// easier to read than the default serif at a distance.
+func sans(size float64) font.Font {
+	return font.Font{Typeface: plot.DefaultFont.Typeface, Variant: "Sans", Size: vg.Points(size)}
 }
 
 // RenderPlot draws p into an image of w x h points at the given pixels per

@@ -11,9 +11,9 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"mosaic/app/gallery"
-	"mosaic/model/schedule"
-	"mosaic/model/machine"
 	"mosaic/model/hands"
+	"mosaic/model/machine"
+	"mosaic/model/schedule"
 )
 
 func TestZZShot(t *testing.T) {
