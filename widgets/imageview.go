@@ -68,8 +68,10 @@ func NewImageView() *ImageView {
 }
 
 // SetImage replaces the image. The selection and region are kept (clamped
-// away if they no longer fit).
+// away if they no longer fit). Pixel coordinates count from the image's
+// Bounds().Min (a SubImage is copied to the origin).
 func (v *ImageView) SetImage(img image.Image) {
+	img = atOrigin(img)
 	v.img = img
 	w, h := imgSize(img)
 	if v.hasSel && (v.selR >= h || v.selC >= w) {
@@ -78,14 +80,14 @@ func (v *ImageView) SetImage(img image.Image) {
 	v.Refresh()
 }
 
-// Image returns the current image.
+// Image returns the current image (moved to the origin if it was not).
 func (v *ImageView) Image() image.Image { return v.img }
 
 // SetOverlay sets an image drawn on top of the main one on the same
 // pixel grid (it is stretched to the main image's rectangle); the caller
 // bakes in alpha. nil clears it.
 func (v *ImageView) SetOverlay(img image.Image) {
-	v.overlay = img
+	v.overlay = atOrigin(img)
 	v.Refresh()
 }
 

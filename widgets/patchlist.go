@@ -3,8 +3,10 @@ package widgets
 import (
 	"fmt"
 	"image"
+	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -91,7 +93,10 @@ type patchRow struct {
 
 func (r *patchRow) CreateRenderer() fyne.WidgetRenderer {
 	text := container.New(vCenter{}, container.NewVBox(r.title, r.bar))
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewHBox(r.patch, r.source), nil, text))
+	// Room on the right for the list's scroll bar.
+	gap := canvas.NewRectangle(color.Transparent)
+	gap.SetMinSize(fyne.NewSize(theme.Padding()*2, 0))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewHBox(r.patch, r.source), gap, text))
 }
 
 func (p *PatchList) newRow() fyne.CanvasObject {

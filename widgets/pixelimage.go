@@ -26,14 +26,15 @@ type PixelImage struct {
 
 // NewPixelImage returns a PixelImage with the given minimum size.
 func NewPixelImage(img image.Image, minSize fyne.Size) *PixelImage {
-	p := &PixelImage{img: img, minSize: minSize}
+	p := &PixelImage{img: atOrigin(img), minSize: minSize}
 	p.ExtendBaseWidget(p)
 	return p
 }
 
-// SetImage replaces the image (nil = placeholder).
+// SetImage replaces the image (nil = placeholder). An image whose bounds
+// do not start at the origin (a SubImage) is copied to the origin.
 func (p *PixelImage) SetImage(img image.Image) {
-	p.img = img
+	p.img = atOrigin(img)
 	p.Refresh()
 }
 

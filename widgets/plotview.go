@@ -175,12 +175,12 @@ func ThemePlot(p *plot.Plot) {
 		a.Label.TextStyle.Color = fg
 		a.Label.TextStyle.Font = font.From(sans, ts)
 		a.Tick.Label.Color = fg
-		a.Tick.Label.Font = font.From(sans, ts*0.9)
+		a.Tick.Label.Font = font.From(sans, ts)
 		a.Tick.Color = fg
 		a.Tick.Width = 1
 	}
 	p.Legend.TextStyle.Color = fg
-	p.Legend.TextStyle.Font = font.From(sans, ts*0.9)
+	p.Legend.TextStyle.Font = font.From(sans, ts)
 }
 
 // GridColor is the colour ThemePlot users can give plotter.Grid lines.

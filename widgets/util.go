@@ -3,6 +3,7 @@ package widgets
 import (
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
 
 	"fyne.io/fyne/v2"
@@ -65,6 +66,19 @@ func newOutline(c color.Color, width float32) *canvas.Rectangle {
 	r.StrokeColor = c
 	r.StrokeWidth = width
 	return r
+}
+
+// atOrigin returns img, or a copy of it moved to the origin when its
+// bounds do not start at (0, 0) (e.g. a SubImage): Fyne's painters
+// assume images start at the origin. Nil stays nil.
+func atOrigin(img image.Image) image.Image {
+	if img == nil || img.Bounds().Min == (image.Point{}) {
+		return img
+	}
+	b := img.Bounds()
+	out := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(out, out.Bounds(), img, b.Min, draw.Src)
+	return out
 }
 
 // imgSize returns the width and height of img, 0 for nil.
