@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"image/png"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"mosaic/model/bench"
 	"mosaic/model/dataset"
 	"mosaic/model/hands"
 	"mosaic/model/machine"
@@ -386,19 +389,39 @@ func TestTopLevel(t *testing.T) {
 }
 
 func TestBench(t *testing.T) {
-	if testing.Short() {
-		t.Skip("bench --quick measures; skipped in -short")
+	defer func(f func(context.Context, io.Writer, bench.Options) error) { benchRun = f }(benchRun)
+	var got []bench.Options
+	benchRun = func(ctx context.Context, w io.Writer, o bench.Options) error {
+		got = append(got, o)
+		_, err := io.WriteString(w, "table\n")
+		return err
 	}
 	code, stdout, stderr := cli(t, "bench", "--quick")
-	if code == 1 && strings.Contains(stderr, "not implemented") {
-		t.Skip("model/bench is not implemented yet")
-	}
 	expectCode(t, 0, code, stdout, stderr)
-	if strings.TrimSpace(stdout) == "" {
-		t.Error("bench printed nothing")
+	code, stdout, stderr = cli(t, "bench")
+	expectCode(t, 0, code, stdout, stderr)
+	if len(got) != 2 || !got[0].Quick || got[1].Quick || stdout != "table\n" {
+		t.Errorf("bench.Run called with %+v, stdout %q", got, stdout)
 	}
 	if code, _, _ := cli(t, "bench", "--slow"); code != 2 {
 		t.Errorf("bench --slow: exit %d, want 2", code)
+	}
+	benchRun = func(context.Context, io.Writer, bench.Options) error { return errors.New("no engine") }
+	if code, _, stderr := cli(t, "bench", "--quick"); code != 1 || !strings.Contains(stderr, "no engine") {
+		t.Errorf("failing bench: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestBenchQuickReal runs the real bench --quick (about 30 s on a loaded
+// 2-core machine); set MOSAIC_CLI_BENCH=1 to run it.
+func TestBenchQuickReal(t *testing.T) {
+	if os.Getenv("MOSAIC_CLI_BENCH") == "" {
+		t.Skip("set MOSAIC_CLI_BENCH=1 to run the real bench --quick")
+	}
+	code, stdout, stderr := cli(t, "bench", "--quick")
+	expectCode(t, 0, code, stdout, stderr)
+	if strings.TrimSpace(stdout) == "" {
+		t.Error("bench printed nothing")
 	}
 }
 
@@ -508,5 +531,50 @@ func TestDefaultLateSteps(t *testing.T) {
 		if got := defaultLateSteps(n); got != want {
 			t.Errorf("defaultLateSteps(%d) = %d, want %d", n, got, want)
 		}
+	}
+}
+
+func TestBuiltinDataset(t *testing.T) {
+	code, stdout, stderr := cli(t, "sample", "--dataset", "fashion", "--size", "28", "--class", "7", "--limit", "2",
+		"--machine", "ideal", "--steps", "2", "--seed", "1", "--quiet")
+	expectCode(t, 0, code, stdout, stderr)
+	if !strings.Contains(stdout, "fashion: 2 images [1,28,28]") || !strings.Contains(stdout, "(label Sneaker)") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--dataset", "cifar"}, "mnist, fashion, hands"},
+		{[]string{"--dataset", "hands", "--size", "28"}, "--size 32 or --size 64"},
+		{[]string{"--dataset", "mnist", "--labels", "l.npy"}, "--labels applies to --train only"},
+		{[]string{"--train", "x.npy", "--size", "28"}, "--size applies to --dataset only"},
+		{[]string{"--dataset", "mnist", "--limit", "-1"}, "--limit must be"},
+	} {
+		code, _, stderr := cli(t, append([]string{"sample", "--machine", "ideal", "--seed", "1"}, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+func TestImageOfRGBAndClamping(t *testing.T) {
+	// One pixel per channel plane: R = -2 (clamped to 0), G = 0 (128), B = 2 (255).
+	img, err := imageOf([]float64{-2, 0, 2}, 3, 1, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 2 || b.Dy() != 2 {
+		t.Fatalf("bounds %v", b)
+	}
+	r, g, b, a := img.At(1, 1).RGBA()
+	if r>>8 != 0 || g>>8 != 128 || b>>8 != 255 || a>>8 != 255 {
+		t.Errorf("pixel = %d %d %d %d", r>>8, g>>8, b>>8, a>>8)
+	}
+	if _, err := imageOf(make([]float64, 2), 2, 1, 1, 1); err == nil {
+		t.Error("two channels accepted")
+	}
+	if level(math.NaN()) != 0 || level(-1) != 0 || level(1) != 255 {
+		t.Error("level endpoints")
 	}
 }

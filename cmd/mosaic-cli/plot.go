@@ -23,7 +23,10 @@ func writeSweepPlot(path string, stats []fingerStats, nLate, n int) error {
 		nLate, schedule.Time(nLate, n), stats[0].samples)
 	p.X.Label.Text = "late patch size k"
 	p.Y.Label.Text = "fraction of samples"
-	p.Y.Min, p.Y.Max = 0, 1
+	// Headroom above 1 keeps the legend (top right) clear of the data.
+	p.Y.Min, p.Y.Max = 0, 1.4
+	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25, Label: "0.25"},
+		{Value: 0.5, Label: "0.5"}, {Value: 0.75, Label: "0.75"}, {Value: 1, Label: "1"}})
 	p.Add(plotter.NewGrid())
 
 	var notFive, wrong plotter.XYs

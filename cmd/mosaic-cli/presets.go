@@ -23,11 +23,14 @@ func cmdPresets(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return tw.Flush()
 }
 
+// benchRun is bench.Run; tests replace it to check the wiring quickly.
+var benchRun = bench.Run
+
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench", benchUsage, stderr)
 	quick := fs.Bool("quick", false, "only the small configurations")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return bench.Run(ctx, stdout, bench.Options{Quick: *quick})
+	return benchRun(ctx, stdout, bench.Options{Quick: *quick})
 }
