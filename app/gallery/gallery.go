@@ -96,7 +96,7 @@ type Gallery struct {
 	generate  *widget.Button
 	stop      *widget.Button
 	histImg   *canvas.Image
-	batchText *canvas.Text
+	batchText *widget.Label
 	trainText *widget.Label
 	notFive   *canvas.Text
 }
@@ -161,8 +161,8 @@ func (g *Gallery) build() {
 	g.notFive = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	g.notFive.TextSize = theme.TextSize() * 2
 	g.notFive.TextStyle.Bold = true
-	g.batchText = canvas.NewText("", theme.Color(theme.ColorNameForeground))
-	g.batchText.TextSize = theme.TextSize() * 1.1
+	g.batchText = widget.NewLabel("")
+	g.batchText.Wrapping = fyne.TextWrapWord
 	g.trainText = widget.NewLabel("")
 	g.trainText.Wrapping = fyne.TextWrapWord
 	hint := widget.NewLabel("Click a sample to open its trajectory in the main view.")
@@ -418,8 +418,7 @@ func (g *Gallery) refreshSummary(hist image.Image) {
 		g.notFive.Text = fmt.Sprintf("Not five: %.0f%% (%d of %d)", 100*g.batch.NotFive(), g.batch.Total-g.batch.Five(), g.batch.Total)
 	}
 	g.notFive.Refresh()
-	g.batchText.Text = "Samples: " + g.batch.Summary()
-	g.batchText.Refresh()
+	g.batchText.SetText("Samples: " + g.batch.Summary() + ".")
 	if g.training == nil {
 		g.trainText.SetText("Training set: not counted yet.")
 	} else {

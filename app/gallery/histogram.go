@@ -71,7 +71,6 @@ func HistogramPlot(batch, training Tally) *plot.Plot {
 	}
 	p.Legend.TextStyle.Font = sans(14)
 	p.Legend.Top = true
-	p.Legend.Left = true
 	p.Y.Min, p.Y.Max = 0, 100
 
 	grid := plotter.NewGrid()
@@ -100,6 +99,7 @@ func HistogramPlot(batch, training Tally) *plot.Plot {
 		p.Legend.Add(s.name, bc)
 	}
 	p.NominalX(labels...)
+	p.X.Min, p.X.Max = -0.7, float64(len(labels)-1)+0.7
 	p.Y.Max = 100
 	return p
 }

@@ -74,7 +74,9 @@ type Panel struct {
 	tolSel   *widget.Select
 	finalImg *canvas.Image
 	comImg   *canvas.Image
-	legend   *fyne.Container
+	legBar   *canvas.Image
+	legTop   *widget.Label
+	legBot   *widget.Label
 	list     *fyne.Container
 	scroll   *container.Scroll
 }
@@ -151,7 +153,12 @@ func (p *Panel) build() {
 
 	p.finalImg = crisp(nil, headSide)
 	p.comImg = crisp(nil, headSide)
-	p.legend = container.NewVBox()
+	p.legBar = &canvas.Image{ScaleMode: canvas.ImageScalePixels, FillMode: canvas.ImageFillStretch}
+	p.legBar.SetMinSize(fyne.NewSize(20, headSide))
+	p.legTop = widget.NewLabel("early\n")
+	p.legBot = widget.NewLabel("late\n")
+	legend := container.NewHBox(container.NewVBox(p.legBar),
+		container.NewGridWrap(fyne.NewSize(legendW, headSide), container.NewBorder(p.legTop, p.legBot, nil, nil)))
 	caption := func(s string) fyne.CanvasObject {
 		l := widget.NewLabel(s)
 		l.Alignment = fyne.TextAlignCenter
@@ -160,7 +167,7 @@ func (p *Panel) build() {
 	images := container.NewHBox(
 		container.NewVBox(p.finalImg, caption("final image")),
 		container.NewVBox(p.comImg, caption("commitment time")),
-		p.legend,
+		legend,
 	)
 	tol := container.NewHBox(widget.NewLabel("Tolerance"), p.tolSel, p.stop)
 	info := container.NewVBox(p.heading, p.verdict, p.explain, tol)
@@ -173,6 +180,9 @@ func (p *Panel) build() {
 	bottom := container.NewVBox(p.progress, p.status)
 	p.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator(), cols), bottom, nil, nil, p.scroll)
 }
+
+// legendW is the width of the commitment legend's labels.
+const legendW = 90
 
 // stepColW is the width of the step column (t, k, effective number).
 const stepColW = 170
@@ -396,18 +406,14 @@ func (p *Panel) newRow(sv stepView) *row {
 	rw := &row{step: rs.Step}
 	tl := bigText(fmt.Sprintf("t = %.2f", rs.T), 1.6, true)
 	kl := bigText(fmt.Sprintf("k = %d", rs.K), 1.2, false)
-	el := bigText(fmt.Sprintf("eff. %s", formatEff(rs.Effective)), 1.0, false)
+	el := bigText(fmt.Sprintf("%s patches (eff.)", formatEff(rs.Effective)), 1.0, false)
 	rw.mark = bigText("", 1.1, true)
 	rw.mark.Color = theme.Color(theme.ColorNamePrimary)
 	stepCol := container.NewGridWrap(fyne.NewSize(stepColW, listSide), container.NewVBox(tl, kl, el, rw.mark))
-	items := []fyne.CanvasObject{stepCol, crisp(sv.d, listSide)}
+	items := []fyne.CanvasObject{stepCol, container.NewVBox(crisp(sv.d, listSide))}
 	for _, tv := range sv.tops {
-		bar := widget.NewProgressBar()
-		w := tv.weight
-		bar.SetValue(min(1, max(0, w)))
-		bar.TextFormatter = func() string { return fmt.Sprintf("%.0f%%", 100*w) }
 		caption := widget.NewLabelWithStyle(tv.label, fyne.TextAlignCenter, fyne.TextStyle{})
-		cell := container.NewVBox(crisp(tv.img, listSide), bar, caption)
+		cell := container.NewVBox(crisp(tv.img, listSide), newWeightBar(tv.weight), caption)
 		items = append(items, container.NewGridWrap(fyne.NewSize(listSide+8, cell.MinSize().Height), cell))
 	}
 	if len(sv.tops) == 0 {
@@ -484,12 +490,8 @@ func (p *Panel) setLegend(n int) {
 	if len(leg) == 0 {
 		return
 	}
-	bar := &canvas.Image{Image: CommitmentBar(n, 1), ScaleMode: canvas.ImageScalePixels, FillMode: canvas.ImageFillStretch}
-	bar.SetMinSize(fyne.NewSize(18, headSide))
-	top := widget.NewLabel("early: " + leg[0].Label)
-	bottom := widget.NewLabel(fmt.Sprintf("late: t = %.2f", leg[len(leg)-1].T))
-	labels := container.NewBorder(top, bottom, nil, nil)
-	labels.Resize(fyne.NewSize(0, headSide))
-	p.legend.Objects = []fyne.CanvasObject{container.NewHBox(bar, container.NewGridWrap(fyne.NewSize(190, headSide), labels))}
-	p.legend.Refresh()
+	p.legBar.Image = CommitmentBar(n, 1)
+	p.legBar.Refresh()
+	p.legTop.SetText(fmt.Sprintf("early\nt = %.2f", leg[0].T))
+	p.legBot.SetText(fmt.Sprintf("late\nt = %.2f", leg[len(leg)-1].T))
 }
