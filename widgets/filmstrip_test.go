@@ -122,3 +122,40 @@ func rowFor(t *testing.T, p *PatchList, i int) *patchRow {
 	p.updateRow(i, o)
 	return o.(*patchRow)
 }
+
+func TestPixelImageSubImageAndOutline(t *testing.T) {
+	test.NewTempApp(t)
+	src := pattern(8, 8, func(r, c int) color.NRGBA {
+		if r >= 4 {
+			return red
+		}
+		return blue
+	})
+	// A SubImage whose bounds start at (2, 4): all red.
+	sub := src.SubImage(image.Rect(2, 4, 6, 8))
+	p := NewPixelImage(sub, fyne.NewSquareSize(80))
+	w := test.NewWindow(p)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(80, 80))
+	defer w.Close()
+	shot := w.Canvas().Capture()
+	sc := float32(shot.Bounds().Dx()) / 80
+	for _, pt := range [][2]float32{{5, 5}, {40, 40}, {75, 75}} {
+		if c := color.NRGBAModel.Convert(shot.At(int(pt[0]*sc), int(pt[1]*sc))).(color.NRGBA); c != red {
+			t.Fatalf("SubImage pixel at %v = %v, want red", pt, c)
+		}
+	}
+	// An outline is drawn around (not over) the outlined pixels.
+	p.SetImage(src)
+	p.SetOutline(image.Rect(2, 2, 4, 4)) // 10 units per pixel: 20..40
+	shot = w.Canvas().Capture()
+	at := func(x, y float32) color.NRGBA {
+		return color.NRGBAModel.Convert(shot.At(int(x*sc), int(y*sc))).(color.NRGBA)
+	}
+	if c := at(30, 30); c != blue {
+		t.Fatalf("outlined pixel covered: %v", c)
+	}
+	if c := at(18.5, 30); c != regionColor {
+		t.Fatalf("no outline beside the region: %v", c)
+	}
+}

@@ -20,7 +20,8 @@ import (
 // Interaction: hovering reports the pixel under the pointer (OnHover),
 // tapping selects a pixel and focuses the view (OnSelect), the arrow keys
 // move the selection while focused, and dragging selects a rectangle of
-// pixels, reported on release (OnRegion) and kept as the region outline.
+// pixels, reported on release (OnRegion) and kept as the region outline
+// (a drag within a single pixel counts as a tap).
 //
 // Use from the UI goroutine only (see the package doc).
 type ImageView struct {
@@ -293,7 +294,8 @@ func (v *ImageView) Dragged(e *fyne.DragEvent) {
 }
 
 // DragEnd implements fyne.Draggable: the dragged rectangle becomes the
-// region and is reported through OnRegion.
+// region and is reported through OnRegion. A drag that stays within one
+// pixel selects that pixel instead (as a tap would).
 func (v *ImageView) DragEnd() {
 	if !v.dragging {
 		return
@@ -306,6 +308,12 @@ func (v *ImageView) DragEnd() {
 		v.rend.drag.Refresh()
 	}
 	if !ok {
+		return
+	}
+	if rect.Dx() == 1 && rect.Dy() == 1 {
+		// A shaky click (moved past the driver's drag threshold but
+		// within one pixel) is a tap, not a one-pixel region.
+		v.selectPixel(rect.Min.Y, rect.Min.X)
 		return
 	}
 	v.SetRegion(rect)
@@ -403,7 +411,7 @@ func (r *imageViewRenderer) layoutMarkers() {
 	v := r.v
 	_, cell, w, h := v.grid()
 	// Marker stroke: a bit thicker on big pixels, readable from afar.
-	sw := float32(math.Max(2, math.Min(4, float64(cell)*0.12)))
+	sw := float32(math.Max(2, math.Min(4, float64(cell)*0.3)))
 	r.selInner.StrokeWidth = sw
 	r.selOuter.StrokeWidth = sw
 	if v.hasSel && v.img != nil && v.selR < h && v.selC < w {

@@ -213,6 +213,14 @@ func TestImageViewDragRegion(t *testing.T) {
 	if want := image.Rect(1, 1, 4, 2); len(got) != 1 || got[0] != want {
 		t.Fatalf("OnRegion %v, want %v", got, want)
 	}
+	// A drag within one pixel is a tap: it selects, no region.
+	var sel [][2]int
+	v.OnSelect = func(r, c int) { sel = append(sel, [2]int{r, c}) }
+	got = nil
+	drag(v, fyne.NewPos(80, 30), fyne.NewPos(84, 33))
+	if len(got) != 0 || len(sel) != 1 || sel[0] != [2]int{1, 1} {
+		t.Fatalf("one-pixel drag: OnRegion %v, OnSelect %v", got, sel)
+	}
 	v.SetRegion(image.Rectangle{})
 	if !v.Region().Empty() {
 		t.Fatalf("SetRegion(empty) did not clear")

@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 
@@ -47,6 +48,7 @@ type ScheduleEditor struct {
 	ymax     float64
 	rendered fyne.Size
 	scale    float32
+	fg       color.Color // theme foreground of the last render (re-render on theme change)
 
 	curLine *canvas.Line
 	tipBg   *canvas.Rectangle
@@ -346,10 +348,11 @@ func (oddTicks) Ticks(lo, hi float64) []plot.Tick {
 
 func (s *ScheduleEditor) render(size fyne.Size) {
 	scale := canvasScale(s)
-	if size == s.rendered && scale == s.scale {
+	fg := theme.Color(theme.ColorNameForeground)
+	if size == s.rendered && scale == s.scale && fg == s.fg {
 		return
 	}
-	s.rendered, s.scale = size, scale
+	s.rendered, s.scale, s.fg = size, scale, fg
 	if size.Width < 1 || size.Height < 1 {
 		s.img.Image = nil
 		s.area = dataArea{}

@@ -2,10 +2,13 @@
 // data, for looking at them by eye (e.g. under Xvfb with a screenshot).
 // It is a development tool, not part of the app.
 //
-//	go run ./cmd/widgetdemo
+//	go run ./cmd/widgetdemo [-w 1560 -h 960]
+//
+// The size is in Fyne units: with FYNE_SCALE=2, pass half the screen size.
 package main
 
 import (
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -55,6 +58,9 @@ func overlay() *image.NRGBA {
 }
 
 func main() {
+	width := flag.Float64("w", 1560, "window width (Fyne units)")
+	height := flag.Float64("h", 960, "window height (Fyne units)")
+	flag.Parse()
 	a := app.New()
 	w := a.NewWindow("Mosaic widgets")
 
@@ -166,6 +172,6 @@ func main() {
 	content := container.NewBorder(nil, container.NewVBox(film, tl), nil, nil, container.NewVSplit(top3, charts))
 	w.SetContent(content)
 	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) { tl.HandleKey(e.Name) })
-	w.Resize(fyne.NewSize(1560, 960))
+	w.Resize(fyne.NewSize(float32(*width), float32(*height)))
 	w.ShowAndRun()
 }
