@@ -1,18 +1,13 @@
 package app
 
 import (
-	"image"
 	"image/color"
 	"math"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"mosaic/model/schedule"
 )
@@ -121,73 +116,3 @@ func markStep(p *plot.Plot, current, n int, y0, y1 float64) {
 	l.Color, l.Width = chartRed, vg.Points(1.5)
 	p.Add(l)
 }
-
-// PlotImage renders a plot to a w x h pixel image with text scaled by
-// fontScale.
-func PlotImage(p *plot.Plot, w, h int, fontScale float64, fg, bg color.Color) image.Image {
-	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle.Font.Size = vg.Points(11 * fontScale)
-		ax.Tick.Label.Font.Size = vg.Points(10 * fontScale)
-		ax.Label.TextStyle.Color, ax.Tick.Label.Color, ax.Color, ax.Tick.Color = fg, fg, fg, fg
-	}
-	p.Title.TextStyle.Font.Size = vg.Points(12 * fontScale)
-	p.Title.TextStyle.Color = fg
-	p.Legend.TextStyle.Font.Size = vg.Points(10 * fontScale)
-	p.Legend.TextStyle.Color = fg
-	p.BackgroundColor = bg
-	c := vgimg.NewWith(vgimg.UseWH(vg.Length(w)*vg.Inch/96, vg.Length(h)*vg.Inch/96), vgimg.UseDPI(96), vgimg.UseBackgroundColor(bg))
-	p.Draw(draw.New(c))
-	return c.Image()
-}
-
-// chart shows a gonum plot, re-rendered at the size it is given. (A
-// private stand-in for widgets.PlotView.)
-type chart struct {
-	widget.BaseWidget
-	make     func() *plot.Plot
-	img      *canvas.Image
-	min      fyne.Size
-	last     fyne.Size
-	scale    float64
-	fg, bg   color.Color
-	lastPlot *plot.Plot
-}
-
-func newChart(make func() *plot.Plot, min fyne.Size) *chart {
-	c := &chart{make: make, min: min, img: canvas.NewImageFromImage(nil), scale: 1, fg: color.Black, bg: color.White}
-	c.img.FillMode = canvas.ImageFillContain
-	c.img.ScaleMode = canvas.ImageScaleSmooth
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-// redraw renders the plot again (UI goroutine).
-func (c *chart) redraw() {
-	s := c.Size()
-	if s.Width < 10 || s.Height < 10 {
-		return
-	}
-	scale := float32(1)
-	if cv := fyne.CurrentApp().Driver().CanvasForObject(c); cv != nil {
-		scale = cv.Scale()
-	}
-	w, h := int(s.Width*scale), int(s.Height*scale)
-	c.img.Image = PlotImage(c.make(), w, h, c.scale*float64(scale), c.fg, c.bg)
-	c.img.Refresh()
-}
-
-func (c *chart) CreateRenderer() fyne.WidgetRenderer { return &chartRenderer{c} }
-
-type chartRenderer struct{ c *chart }
-
-func (r *chartRenderer) Layout(s fyne.Size) {
-	r.c.img.Resize(s)
-	if s != r.c.last {
-		r.c.last = s
-		r.c.redraw()
-	}
-}
-func (r *chartRenderer) MinSize() fyne.Size           { return r.c.min }
-func (r *chartRenderer) Refresh()                     { r.c.redraw() }
-func (r *chartRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.c.img} }
-func (r *chartRenderer) Destroy()                     {}

@@ -46,7 +46,7 @@ func newCompare(w *Window) *compare {
 	c.titleB = widget.NewLabelWithStyle("B", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	c.titleA.Truncation = fyne.TextTruncateEllipsis
 	c.titleB.Truncation = fyne.TextTruncateEllipsis
-	c.row = container.NewHBox(c.check, c.machine, widget.NewLabel("boundary"), c.bound)
+	c.row = container.NewHBox(c.check, c.machine, c.bound)
 	return c
 }
 

@@ -15,6 +15,7 @@ import (
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
 	"mosaic/model/schedule"
+	"mosaic/widgets"
 )
 
 // datasetTitles are the display names of the known built-in sets.
@@ -37,7 +38,7 @@ type controls struct {
 	constant   *widget.Slider
 	constLabel *widget.Label
 	preset     *widget.Select
-	editor     *scheduleEditor
+	editor     *widgets.ScheduleEditor
 	stepK      *widget.Label
 	steps      *widget.SelectEntry
 	seed       *widget.Entry
@@ -81,7 +82,8 @@ func newControls(w *Window) *controls {
 		names = append(names, p.Name)
 	}
 	c.preset = widget.NewSelect(names, func(string) { c.changed() })
-	c.editor = newScheduleEditor()
+	c.editor = widgets.NewScheduleEditor()
+	c.editor.SetMinSize(fyne.NewSize(230, 130))
 	c.editor.OnChanged = func(k []int, step int) {
 		if c.updating {
 			return

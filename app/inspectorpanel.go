@@ -11,7 +11,7 @@ import (
 )
 
 // perImageRows is how many training images the per-image weights show.
-const perImageRows = 6
+const perImageRows = 8
 
 // inspectorPanel shows the attribution of the selected pixel: the query
 // patch, the effective number, the top-K patches with their source images
@@ -25,6 +25,7 @@ type inspectorPanel struct {
 	perImg  []*widgets.ValueBar
 	perLbl  []*widget.Label
 	box     fyne.CanvasObject
+	perBox  fyne.CanvasObject
 }
 
 func newInspectorPanel(w *Window) *inspectorPanel {
@@ -44,12 +45,16 @@ func newInspectorPanel(w *Window) *inspectorPanel {
 		per.Add(container.NewBorder(nil, nil, container.New(&minWidth{w: 130}, l), nil, b))
 	}
 	head := container.NewBorder(nil, nil, container.NewVBox(widget.NewLabel("query patch"), p.query), nil, p.summary)
-	perBox := container.NewVBox(widget.NewLabelWithStyle("weight per training image", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), per)
-	p.box = container.NewBorder(container.NewVBox(p.title, head), perBox, nil, nil, p.patches)
+	p.perBox = container.NewVScroll(per)
+	p.box = container.NewBorder(container.NewVBox(p.title, head), nil, nil, nil, p.patches)
 	return p
 }
 
+// panel is the inspector proper: pixel, query patch, top-K patches.
 func (p *inspectorPanel) panel() fyne.CanvasObject { return p.box }
+
+// perImage is the weight-per-training-image list (shown in a tab).
+func (p *inspectorPanel) perImage() fyne.CanvasObject { return p.perBox }
 
 func (p *inspectorPanel) showError(err error) {
 	p.summary.SetText("⚠ " + err.Error())
@@ -97,7 +102,7 @@ func (p *inspectorPanel) show(ins *Inspection) {
 		iw := a.PerImage[j]
 		name := fmt.Sprintf("#%d", iw.Image)
 		if iw.Label >= 0 && res.Machine != nil {
-			name += " " + res.Machine.Data().ClassName(iw.Label)
+			name += " · " + res.Machine.Data().ClassName(iw.Label)
 		}
 		p.perLbl[j].SetText(name)
 		p.perImg[j].Set(iw.Weight/max(top, 1e-300), fmt.Sprintf("%.3f", iw.Weight), nil)

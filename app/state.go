@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 	"path/filepath"
 
@@ -244,7 +245,7 @@ func (w *Window) setLegend(r Rendered) {
 
 // divergingStrip draws a colour scale from lg.Min to lg.Max.
 func divergingStrip(lg Legend) fyne.CanvasObject {
-	return canvas.NewRasterWithPixels(func(x, y, wd, ht int) colorRGBA {
+	return canvas.NewRasterWithPixels(func(x, y, wd, ht int) color.Color {
 		f := float64(x) / float64(max(wd-1, 1))
 		return lg.Colors(lg.Min + f*(lg.Max-lg.Min))
 	})
@@ -252,7 +253,7 @@ func divergingStrip(lg Legend) fyne.CanvasObject {
 
 // heatStrip draws a log-scale strip.
 func heatStrip(lg Legend) fyne.CanvasObject {
-	return canvas.NewRasterWithPixels(func(x, y, wd, ht int) colorRGBA {
+	return canvas.NewRasterWithPixels(func(x, y, wd, ht int) color.Color {
 		f := float64(x) / float64(max(wd-1, 1))
 		v := math.Exp(math.Log(lg.Min) + f*(math.Log(lg.Max)-math.Log(lg.Min)))
 		return lg.Colors(v)
@@ -345,31 +346,37 @@ func (w *Window) onInspection(ins *Inspection) {
 }
 
 // makeCharts builds the three gonum/plot charts.
-func (w *Window) makeCharts() []*chart {
-	size := fyne.NewSize(260, 170)
-	sched := newChart(func() *plot.Plot {
+func (w *Window) makeCharts() []*widgets.PlotView {
+	themed := func(p *plot.Plot) *plot.Plot {
+		widgets.ThemePlot(p)
+		return p
+	}
+	sched := widgets.NewPlotView(func() *plot.Plot {
 		k, _ := w.settings.Schedule()
 		if w.res != nil {
 			k = w.res.Traj.K
 		}
-		return SchedulePlot(k, w.step)
-	}, size)
-	ab := newChart(func() *plot.Plot { return SignalNoisePlot(w.settings.Steps, w.step) }, size)
-	eff := newChart(func() *plot.Plot {
+		return themed(SchedulePlot(k, w.step))
+	})
+	ab := widgets.NewPlotView(func() *plot.Plot { return themed(SignalNoisePlot(w.settings.Steps, w.step)) })
+	eff := widgets.NewPlotView(func() *plot.Plot {
 		title := "effective number at the selected pixel"
 		if w.res == nil || !w.hasSel {
-			return EffectivePlot(nil, w.step, title)
+			return themed(EffectivePlot(nil, w.step, title))
 		}
-		return EffectivePlot(EffectiveSeries(w.res, w.selR, w.selC), w.step, fmt.Sprintf("effective number at (%d, %d)", w.selR, w.selC))
-	}, size)
-	return []*chart{sched, ab, eff}
+		return themed(EffectivePlot(EffectiveSeries(w.res, w.selR, w.selC), w.step, fmt.Sprintf("effective number at (%d, %d)", w.selR, w.selC)))
+	})
+	for _, c := range []*widgets.PlotView{sched, ab, eff} {
+		c.SetMinSize(fyne.NewSize(260, 170))
+	}
+	return []*widgets.PlotView{sched, ab, eff}
 }
 
 // refreshCharts redraws the visible charts.
 func (w *Window) refreshCharts() {
 	for _, c := range w.charts {
 		if c.Visible() && c.Size().Width > 10 {
-			c.redraw()
+			c.Refresh()
 		}
 	}
 	w.controls.refreshEditor()
@@ -402,13 +409,6 @@ func (w *Window) setPresenting(on bool) {
 		w.film.SetThumbSize(52)
 	}
 	w.win.SetFullScreen(on)
-	for _, c := range w.charts {
-		if on {
-			c.fg, c.bg = colorWhite, colorBlack
-		} else {
-			c.fg, c.bg = colorBlack, colorWhite
-		}
-	}
 	w.layout()
 	w.refreshImage()
 }
@@ -434,5 +434,3 @@ func (w *Window) session() Session {
 	}
 	return s
 }
-
-var _ = widgets.NewImageView

@@ -78,7 +78,7 @@ type Window struct {
 
 	controls *controls
 	inspect  *inspectorPanel
-	charts   []*chart
+	charts   []*widgets.PlotView
 	cmp      *compare
 
 	body       *fyne.Container
@@ -211,18 +211,19 @@ func (w *Window) layout() {
 	}
 	center := container.NewBorder(nil, bottom, nil, nil, imageArea)
 	left := container.NewVScroll(w.controls.panel())
-	left.SetMinSize(fyne.NewSize(270, 100))
+	left.SetMinSize(fyne.NewSize(250, 100))
 	chartTabs := container.NewAppTabs(
+		container.NewTabItem("Per image", w.inspect.perImage()),
 		container.NewTabItem("Schedule", w.charts[0]),
 		container.NewTabItem("a(t), b(t)", w.charts[1]),
 		container.NewTabItem("Pixel", w.charts[2]),
 	)
 	right := container.NewVSplit(w.inspect.panel(), chartTabs)
-	right.SetOffset(0.66)
+	right.SetOffset(0.6)
 	rightBox := container.NewStack(right)
-	split := container.NewHSplit(center, container.New(&minWidth{w: 360}, rightBox))
+	split := container.NewHSplit(center, container.New(&minWidth{w: 330}, rightBox))
 	split.SetOffset(0.64)
-	w.body = container.NewBorder(nil, status, container.New(&minWidth{w: 270}, left), nil, split)
+	w.body = container.NewBorder(nil, status, container.New(&minWidth{w: 250}, left), nil, split)
 	w.win.SetContent(w.body)
 }
 

@@ -1,3 +1,5 @@
+//go:build shot
+
 package trace
 
 import (
