@@ -578,3 +578,19 @@ func TestImageOfRGBAndClamping(t *testing.T) {
 		t.Error("level endpoints")
 	}
 }
+
+func TestInterruptedRunFails(t *testing.T) {
+	dir := t.TempDir()
+	train := writeNpy(t, filepath.Join(dir, "train.npy"), []int{2, 1, 5, 5}, randomImages(5, 2, 1, 5, 5))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	frames := filepath.Join(dir, "f.npy")
+	code := runContext(ctx, []string{"sample", "--train", train, "--seed", "1", "--patch", "3", "--frames", frames}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("exit %d, stderr:\n%s", code, errb.String())
+	}
+	if _, err := os.Stat(frames); !os.IsNotExist(err) {
+		t.Errorf("an interrupted run wrote %s", frames)
+	}
+}
