@@ -594,3 +594,10 @@ func TestInterruptedRunFails(t *testing.T) {
 		t.Errorf("an interrupted run wrote %s", frames)
 	}
 }
+
+func TestRun(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"presets"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "celeba-unet-zeros") {
+		t.Errorf("run presets: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}
