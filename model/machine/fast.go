@@ -31,19 +31,17 @@ type fastEngine struct {
 	d    *dataset.Dataset
 	rule Rule
 
-	once  sync.Once
-	lanes int       // images per chunk (a multiple of 8)
-	nb    int       // number of chunks
-	data  []float32 // [nb][C][H*W][lanes]
+	once   sync.Once
+	lanes  int       // images per chunk (a multiple of 8)
+	nb     int       // number of chunks
+	data   []float32 // [nb][C][H*W][lanes]
+	phiMax []float64 // per channel, max |phi|
+	bias   []float32 // [2][lanes]: 0 (full chunks), and -Inf beyond M (last chunk)
 }
 
 // skipLogit: candidates whose logit is this far below the pixel's running
 // maximum get weight 0 instead of < 2.3e-16 of the maximum's.
 const skipLogit = 36
-
-// padValue fills the lanes of the last chunk beyond M: its patches are so
-// far from any query that their weight is exactly or practically zero.
-const padValue = 1e4
 
 // chunkLanes is the number of training images processed together.
 const chunkLanes = 256
@@ -73,10 +71,7 @@ func (e *fastEngine) prepare() {
 					for i := range L {
 						mu := b*L + i
 						if mu >= d.M {
-							for j := range n {
-								blk[j*L+i] = padValue
-							}
-							continue
+							continue // zeros; the bias removes these lanes
 						}
 						img := d.Image(mu)
 						for j, v := range img {
@@ -87,8 +82,51 @@ func (e *fastEngine) prepare() {
 			}()
 		}
 		wg.Wait()
+		e.phiMax = make([]float64, d.C)
+		for mu := range d.M {
+			img := d.Image(mu)
+			for c := range d.C {
+				for _, v := range img[c*d.H*d.W : (c+1)*d.H*d.W] {
+					e.phiMax[c] = max(e.phiMax[c], math.Abs(v))
+				}
+			}
+		}
+		e.bias = make([]float32, 2*L)
+		for i := range L {
+			if (nb-1)*L+i >= d.M {
+				e.bias[L+i] = float32(math.Inf(-1))
+			}
+		}
 		e.lanes, e.nb, e.data = L, nb, data
 	})
+}
+
+// biasOf returns the logit bias of chunk b's lanes.
+func (e *fastEngine) biasOf(b int) []float32 {
+	L := e.lanes
+	if b == e.nb-1 {
+		return e.bias[L : 2*L]
+	}
+	return e.bias[:L]
+}
+
+// scale returns sqrt(S), where S is the integer scale of the squared
+// differences: the largest power-free factor such that no k x k window of
+// E*S can exceed 2^30 (see kernels).
+func (e *fastEngine) scale(x []float64, a float64, k int) (sq, S float64) {
+	d := e.d
+	hw := d.H * d.W
+	B := 0.0
+	for c := range d.C {
+		xm := 0.0
+		for _, v := range x[c*hw : (c+1)*hw] {
+			xm = max(xm, math.Abs(v))
+		}
+		B += (xm + a*e.phiMax[c]) * (xm + a*e.phiMax[c])
+	}
+	B = max(B*float64(k*k)*(1+1e-6), 1e-20)
+	S = (1 << 30) / B
+	return math.Sqrt(S), S
 }
 
 // row returns the lanes of chunk b, channel c, pixel index pix.
@@ -229,17 +267,17 @@ func (e *fastEngine) phiRow(b, c, u, v int) []float32 {
 
 // worker holds one goroutine's scratch buffers.
 type worker struct {
-	v      []float64 // running column sums, [cols][lanes]
-	dsum   []float64 // running horizontal sum, [lanes]
+	v      []int32   // running column sums, [cols][lanes]
+	dsum   []int32   // running horizontal sum, [lanes]
 	lg, ex []float32 // logits and weights of one pixel
 	z32    []float32
-	z64    []float64
+	zi     []int32
 }
 
 func (e *fastEngine) newWorker(cols int) *worker {
 	L := e.lanes
-	return &worker{v: make([]float64, cols*L), dsum: make([]float64, L),
-		lg: make([]float32, L), ex: make([]float32, L), z32: make([]float32, L), z64: make([]float64, L)}
+	return &worker{v: make([]int32, cols*L), dsum: make([]int32, L),
+		lg: make([]float32, L), ex: make([]float32, L), z32: make([]float32, L), zi: make([]int32, L)}
 }
 
 func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int, out *Step) error {
@@ -248,9 +286,10 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 	d := e.d
 	h, w, ch := d.H, d.W, d.C
 	m := k / 2
+	sq, S := e.scale(x, a, k)
 	xs := make([]float32, len(x))
 	for i, v := range x {
-		xs[i] = float32(v)
+		xs[i] = float32(v * sq)
 	}
 	rows := axisDeltas(h, m, e.rule.Candidates)
 	cols := axisDeltas(w, m, e.rule.Candidates)
@@ -258,8 +297,8 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 	for _, dc := range cols {
 		maxCols = max(maxCols, dc.hi-dc.lo+2*m)
 	}
-	s := -1 / (2 * b * b)
-	af := float32(a)
+	s := float32(-1 / (2 * b * b * S))
+	af := float32(a * sq)
 	// Work items are (chunk, group of row displacements), each with its own
 	// softmax state, merged in item order at the end: the result does not
 	// depend on the number of workers or on scheduling.
@@ -315,7 +354,7 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 
 // stepItem folds in the candidates of chunk bi at row displacement dr and
 // every column displacement.
-func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32, a float32, s float64, k, bi int, dr axisDelta, cols []axisDelta) {
+func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32, a, s float32, k, bi int, dr axisDelta, cols []axisDelta) {
 	d := e.d
 	w, ch, L := d.W, d.C, e.lanes
 	m := k / 2
@@ -338,6 +377,10 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 				if pn == nil {
 					pn = wk.z32
 				}
+				if uo <= -1000 || (xo == 0 && po == nil) {
+					kn.vadd(wk.v[j*L:(j+1)*L], pn, xn, a)
+					continue
+				}
 				if po == nil {
 					po = wk.z32
 				}
@@ -345,6 +388,7 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 			}
 		}
 	}
+	bias := e.biasOf(bi)
 	for _, dc := range cols {
 		ncols := dc.hi - dc.lo + 2*m
 		vv := wk.v[:ncols*L]
@@ -356,18 +400,15 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 			if r > dr.lo {
 				addRows(dc, ncols, r+m, r-m-1)
 			}
-			clear(wk.dsum)
-			for j := 0; j < 2*m; j++ {
-				kn.hstep(wk.lg, wk.dsum, vv[j*L:(j+1)*L], wk.z64, s)
-			}
+			kn.vsum(wk.dsum, vv, 2*m)
 			qr := r + dr.d
 			for c := dc.lo; c < dc.hi; c++ {
 				jn := c - dc.lo + 2*m
-				vout := wk.z64
+				vout := wk.zi
 				if c > dc.lo {
 					vout = vv[(jn-k)*L : (jn-k+1)*L]
 				}
-				lmax := float64(kn.hstep(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, s))
+				lmax := float64(kn.hstep(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, s, bias))
 				p := r*w + c
 				if lmax < st.mx[p]-skipLogit {
 					continue
@@ -387,10 +428,17 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 						}
 					}
 				}
+				qp := qr*w + qc
+				if ch == 1 {
+					s0, s1, n := kn.expdot(wk.lg, float32(st.mx[p]), skipLogit, e.row(bi, 0, qp))
+					st.s0[p] += float64(s0)
+					st.s1[p] += float64(s1)
+					st.num[p] += float64(n)
+					continue
+				}
 				s0, s1 := kn.expacc(wk.lg, float32(st.mx[p]), skipLogit, wk.ex)
 				st.s0[p] += float64(s0)
 				st.s1[p] += float64(s1)
-				qp := qr*w + qc
 				for cc := range ch {
 					st.num[p*ch+cc] += float64(kn.dot(wk.ex, e.row(bi, cc, qp)))
 				}

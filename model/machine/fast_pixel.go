@@ -27,25 +27,26 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 	S := len(pl.rows) * len(pl.cols)
 	pl.lg = make([]float32, e.nb*S*L)
 	pl.smax = make([]float32, e.nb*S)
-	// The query patch, padded.
+	// The query patch, padded and scaled (see kernels).
+	sq, isc := e.scale(x, a, k)
 	xs := make([]float32, ch*k*k)
 	for cc := range ch {
 		for i := range k {
 			for j := range k {
-				xs[(cc*k+i)*k+j] = e.xpad32(x, cc, r+i-m, c+j-m)
+				xs[(cc*k+i)*k+j] = e.xpad32(x, cc, r+i-m, c+j-m, sq)
 			}
 		}
 	}
-	s := -1 / (2 * b * b)
-	af := float32(a)
+	s := float32(-1 / (2 * b * b * isc))
+	af := float32(a * sq)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), e.nb) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			acc := make([]float64, L)
-			z32, z64 := make([]float32, L), make([]float64, L)
+			acc := make([]int32, L)
+			z32, zi := make([]float32, L), make([]int32, L)
 			for {
 				bi := int(next.Add(1)) - 1
 				if bi >= e.nb {
@@ -65,12 +66,12 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 										}
 										pn = z32
 									}
-									kn.vupd(acc, pn, z32, xv, 0, af)
+									kn.vadd(acc, pn, xv, af)
 								}
 							}
 						}
 						slot := bi*S + jr*len(pl.cols) + jc
-						pl.smax[slot] = kn.hstep(pl.lg[slot*L:(slot+1)*L], acc, z64, z64, s)
+						pl.smax[slot] = kn.hstep(pl.lg[slot*L:(slot+1)*L], acc, zi, zi, s, e.biasOf(bi))
 					}
 				}
 			}
@@ -84,13 +85,13 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 	return pl
 }
 
-func (e *fastEngine) xpad32(x []float64, c, u, v int) float32 {
+func (e *fastEngine) xpad32(x []float64, c, u, v int, sq float64) float32 {
 	d := e.d
 	r, col := PadIndex(u, d.H, e.rule.PadX), PadIndex(v, d.W, e.rule.PadX)
 	if r < 0 || col < 0 {
 		return 0
 	}
-	return float32(x[(c*d.H+r)*d.W+col])
+	return float32(x[(c*d.H+r)*d.W+col] * sq)
 }
 
 func (e *fastEngine) pixel(x []float64, a, b float64, k, r, c int) ([]Source, []float64, error) {

@@ -16,20 +16,34 @@ import (
 // tests exercise every path on one machine.
 type kernels struct {
 	name string
-	// vupd: v[i] += (xn - a*pn[i])^2 - (xo - a*po[i])^2, squares in float32,
-	// sums in float64. len(pn) = len(po) = len(v), a multiple of 8.
-	vupd func(v []float64, pn, po []float32, xn, xo, a float32)
-	// hstep: dsum[i] += vin[i] - vout[i]; dst[i] = float32(dsum[i]*s);
-	// returns max(dst).
-	hstep func(dst []float32, dsum, vin, vout []float64, s float64) float32
+	// The patch distances are accumulated in int32: the engine scales x and
+	// a by sqrt(S) so that every squared difference, rounded to an integer,
+	// is E*S with S chosen per step so that no window sum exceeds 2^30.
+	// Integer running sums are exact, so sliding windows (add a row, remove
+	// a row) lose nothing, and they use 8 lanes per AVX2 instruction.
+	//
+	// vupd: v[i] += q(xn - a*pn[i]) - q(xo - a*po[i]), q(e) = round(e*e)
+	// (e in float32). len(pn) = len(po) = len(v), a multiple of 8.
+	vupd func(v []int32, pn, po []float32, xn, xo, a float32)
+	// vadd: v[i] += q(xn - a*pn[i]).
+	vadd func(v []int32, pn []float32, xn, a float32)
+	// vsum: dsum[i] = sum over j < n of v[j*len(dsum) + i].
+	vsum func(dsum, v []int32, n int)
+	// hstep: dsum[i] += vin[i] - vout[i]; dst[i] = float32(dsum[i])*s +
+	// bias[i]; returns max(dst). bias is 0, or -Inf for padding lanes.
+	hstep func(dst []float32, dsum, vin, vout []int32, s float32, bias []float32) float32
 	// expacc: e[i] = exp(l[i] - mx), with e[i] = 0 wherever l[i] - mx < -skip
 	// (whole blocks of 8 may be skipped); returns sum e and sum e*(l-mx).
 	expacc func(l []float32, mx, skip float32, e []float32) (s0, s1 float32)
 	// dot returns sum e[i]*v[i].
 	dot func(e, v []float32) float32
+	// expdot is expacc fused with dot for one channel, without storing e:
+	// it returns sum e, sum e*(l-mx) and sum e*v.
+	expdot func(l []float32, mx, skip float32, v []float32) (s0, s1, n float32)
 }
 
-var goKernels = kernels{name: "go", vupd: vupdGo, hstep: hstepGo, expacc: expaccGo, dot: dotGo}
+var goKernels = kernels{name: "go", vupd: vupdGo, hstep: hstepGo, expacc: expaccGo, dot: dotGo,
+	vadd: vaddGo, vsum: vsumGo, expdot: expdotGo}
 
 // avx2Kernels is set by kernel_amd64.go when the CPU supports AVX2 and FMA.
 var avx2Kernels *kernels
@@ -101,25 +115,43 @@ func SetKernel(name string) error {
 	return nil
 }
 
-func vupdGo(v []float64, pn, po []float32, xn, xo, a float32) {
+func q32(e float32) int32 { return int32(math.RoundToEven(float64(e * e))) }
+
+func vupdGo(v []int32, pn, po []float32, xn, xo, a float32) {
 	po = po[:len(pn)]
 	v = v[:len(pn)]
 	for i, p := range pn {
-		en := xn - a*p
-		eo := xo - a*po[i]
-		v[i] += float64(en*en) - float64(eo*eo)
+		v[i] += q32(xn-a*p) - q32(xo-a*po[i])
 	}
 }
 
-func hstepGo(dst []float32, dsum, vin, vout []float64, s float64) float32 {
+func vaddGo(v []int32, pn []float32, xn, a float32) {
+	v = v[:len(pn)]
+	for i, p := range pn {
+		v[i] += q32(xn - a*p)
+	}
+}
+
+func vsumGo(dsum, v []int32, n int) {
+	L := len(dsum)
+	clear(dsum)
+	for j := range n {
+		for i, x := range v[j*L : (j+1)*L] {
+			dsum[i] += x
+		}
+	}
+}
+
+func hstepGo(dst []float32, dsum, vin, vout []int32, s float32, bias []float32) float32 {
 	dsum = dsum[:len(dst)]
 	vin = vin[:len(dst)]
 	vout = vout[:len(dst)]
+	bias = bias[:len(dst)]
 	mx := float32(math.Inf(-1))
 	for i := range dst {
 		d := dsum[i] + vin[i] - vout[i]
 		dsum[i] = d
-		l := float32(d * s)
+		l := float32(d)*s + bias[i]
 		dst[i] = l
 		mx = max(mx, l)
 	}
@@ -149,4 +181,19 @@ func dotGo(e, v []float32) float32 {
 		s += w * v[i]
 	}
 	return s
+}
+
+func expdotGo(l []float32, mx, skip float32, v []float32) (s0, s1, n float32) {
+	v = v[:len(l)]
+	for i, x := range l {
+		d := x - mx
+		if d < -skip {
+			continue
+		}
+		w := float32(math.Exp(float64(d)))
+		s0 += w
+		s1 += w * d
+		n += w * v[i]
+	}
+	return s0, s1, n
 }

@@ -105,7 +105,7 @@ DATA expc<>+376(SB)/4, $0x0000007f // 127
 DATA expc<>+380(SB)/4, $0x0000007f // 127
 GLOBL expc<>(SB), RODATA|NOPTR, $384
 
-// func vupdAVX2(v []float64, pn, po []float32, xn, xo, a float32)
+// func vupdAVX2(v []int32, pn, po []float32, xn, xo, a float32)
 TEXT ·vupdAVX2(SB), NOSPLIT, $0-84
 	MOVQ v_base+0(FP), DI
 	MOVQ pn_base+24(FP), SI
@@ -121,64 +121,53 @@ vupd_loop:
 	VMOVAPS Y0, Y4
 	VFNMADD231PS Y3, Y2, Y4
 	VMULPS Y4, Y4, Y4
+	VCVTPS2DQ Y4, Y4
 	VMOVUPS (DX), Y5
 	VMOVAPS Y1, Y6
 	VFNMADD231PS Y5, Y2, Y6
 	VMULPS Y6, Y6, Y6
-	VCVTPS2PD X4, Y7
-	VEXTRACTF128 $1, Y4, X4
-	VCVTPS2PD X4, Y8
-	VCVTPS2PD X6, Y9
-	VEXTRACTF128 $1, Y6, X6
-	VCVTPS2PD X6, Y10
-	VADDPD (DI), Y7, Y7
-	VSUBPD Y9, Y7, Y7
-	VMOVUPD Y7, (DI)
-	VADDPD 32(DI), Y8, Y8
-	VSUBPD Y10, Y8, Y8
-	VMOVUPD Y8, 32(DI)
+	VCVTPS2DQ Y6, Y6
+	VPSUBD Y6, Y4, Y4
+	VPADDD (DI), Y4, Y4
+	VMOVDQU Y4, (DI)
 	ADDQ $32, SI
 	ADDQ $32, DX
-	ADDQ $64, DI
+	ADDQ $32, DI
 	DECQ CX
 	JNZ vupd_loop
 vupd_done:
 	VZEROUPPER
 	RET
 
-// func hstepAVX2(dst []float32, dsum, vin, vout []float64, s float64) float32
-TEXT ·hstepAVX2(SB), NOSPLIT, $0-108
+// func hstepAVX2(dst []float32, dsum, vin, vout []int32, s float32, bias []float32) float32
+TEXT ·hstepAVX2(SB), NOSPLIT, $0-132
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ dsum_base+24(FP), SI
 	MOVQ vin_base+48(FP), R8
 	MOVQ vout_base+72(FP), R9
-	VBROADCASTSD s+96(FP), Y0
+	MOVQ bias_base+104(FP), R10
+	VBROADCASTSS s+96(FP), Y0
 	MOVL $0xff800000, AX
 	VMOVD AX, X15
 	VBROADCASTSS X15, Y15
 	SHRQ $3, CX
 	JZ hstep_done
 hstep_loop:
-	VMOVUPD (SI), Y1
-	VADDPD (R8), Y1, Y1
-	VSUBPD (R9), Y1, Y1
-	VMOVUPD Y1, (SI)
-	VMOVUPD 32(SI), Y2
-	VADDPD 32(R8), Y2, Y2
-	VSUBPD 32(R9), Y2, Y2
-	VMOVUPD Y2, 32(SI)
-	VMULPD Y0, Y1, Y1
-	VMULPD Y0, Y2, Y2
-	VCVTPD2PSY Y1, X1
-	VCVTPD2PSY Y2, X2
-	VINSERTF128 $1, X2, Y1, Y1
+	VMOVDQU (SI), Y1
+	VPADDD (R8), Y1, Y1
+	VPSUBD (R9), Y1, Y1
+	VMOVDQU Y1, (SI)
+	VCVTDQ2PS Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS (R10), Y1, Y1
 	VMOVUPS Y1, (DI)
 	VMAXPS Y1, Y15, Y15
 	ADDQ $32, DI
-	ADDQ $64, SI
-	ADDQ $64, R8
-	ADDQ $64, R9
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, R10
 	DECQ CX
 	JNZ hstep_loop
 hstep_done:
@@ -188,7 +177,7 @@ hstep_done:
 	VMAXPS X1, X15, X15
 	VPERMILPS $0xb1, X15, X1
 	VMAXPS X1, X15, X15
-	VMOVSS X15, ret+104(FP)
+	VMOVSS X15, ret+128(FP)
 	VZEROUPPER
 	RET
 
@@ -235,7 +224,7 @@ expacc_loop:
 	VBLENDVPS Y5, Y14, Y9, Y9
 	VMOVUPS Y9, (DI)
 	VADDPS Y9, Y2, Y2
-	VFMADD231PS Y4, Y9, Y3
+	VFMADD231PS Y6, Y9, Y3
 	ADDQ $32, SI
 	ADDQ $32, DI
 	DECQ CX
@@ -282,5 +271,136 @@ dot_done:
 	VHADDPS X0, X0, X0
 	VHADDPS X0, X0, X0
 	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func expdotAVX2(l []float32, mx, skip float32, v []float32) (s0, s1, n float32)
+TEXT ·expdotAVX2(SB), NOSPLIT, $0-68
+	MOVQ l_base+0(FP), SI
+	MOVQ l_len+8(FP), CX
+	MOVQ v_base+32(FP), DI
+	VBROADCASTSS mx+24(FP), Y0
+	VBROADCASTSS skip+28(FP), Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+	VMOVUPS expc<>+0(SB), Y12
+	VMOVUPS expc<>+288(SB), Y13
+	SHRQ $3, CX
+	JZ expdot_done
+expdot_loop:
+	VMOVUPS (SI), Y4
+	VSUBPS Y0, Y4, Y4
+	VADDPS Y1, Y4, Y5
+	VMOVMSKPS Y5, AX
+	CMPL AX, $0xff
+	JEQ expdot_skip
+	VMAXPS expc<>+320(SB), Y4, Y6
+	VMULPS Y12, Y6, Y7
+	VROUNDPS $0, Y7, Y7
+	VMOVAPS Y6, Y8
+	VFNMADD231PS expc<>+32(SB), Y7, Y8
+	VFNMADD231PS expc<>+64(SB), Y7, Y8
+	VMOVUPS expc<>+96(SB), Y9
+	VFMADD213PS expc<>+128(SB), Y8, Y9
+	VFMADD213PS expc<>+160(SB), Y8, Y9
+	VFMADD213PS expc<>+192(SB), Y8, Y9
+	VFMADD213PS expc<>+224(SB), Y8, Y9
+	VFMADD213PS expc<>+256(SB), Y8, Y9
+	VMULPS Y8, Y8, Y10
+	VFMADD213PS Y8, Y10, Y9
+	VADDPS Y13, Y9, Y9
+	VCVTPS2DQ Y7, Y11
+	VPADDD expc<>+352(SB), Y11, Y11
+	VPSLLD $23, Y11, Y11
+	VMULPS Y11, Y9, Y9
+	VBLENDVPS Y5, Y14, Y9, Y9
+	VFMADD231PS (DI), Y9, Y15
+	VADDPS Y9, Y2, Y2
+	VFMADD231PS Y6, Y9, Y3
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ expdot_loop
+	JMP expdot_done
+expdot_skip:
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ expdot_loop
+expdot_done:
+	VEXTRACTF128 $1, Y2, X5
+	VADDPS X5, X2, X2
+	VHADDPS X2, X2, X2
+	VHADDPS X2, X2, X2
+	VMOVSS X2, s0+56(FP)
+	VEXTRACTF128 $1, Y3, X5
+	VADDPS X5, X3, X3
+	VHADDPS X3, X3, X3
+	VHADDPS X3, X3, X3
+	VMOVSS X3, s1+60(FP)
+	VEXTRACTF128 $1, Y15, X5
+	VADDPS X5, X15, X15
+	VHADDPS X15, X15, X15
+	VHADDPS X15, X15, X15
+	VMOVSS X15, n+64(FP)
+	VZEROUPPER
+	RET
+
+
+// func vaddAVX2(v []int32, pn []float32, xn, a float32)
+TEXT ·vaddAVX2(SB), NOSPLIT, $0-56
+	MOVQ v_base+0(FP), DI
+	MOVQ pn_base+24(FP), SI
+	MOVQ pn_len+32(FP), CX
+	VBROADCASTSS xn+48(FP), Y0
+	VBROADCASTSS a+52(FP), Y2
+	SHRQ $3, CX
+	JZ vadd_done
+vadd_loop:
+	VMOVUPS (SI), Y3
+	VMOVAPS Y0, Y4
+	VFNMADD231PS Y3, Y2, Y4
+	VMULPS Y4, Y4, Y4
+	VCVTPS2DQ Y4, Y4
+	VPADDD (DI), Y4, Y4
+	VMOVDQU Y4, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ vadd_loop
+vadd_done:
+	VZEROUPPER
+	RET
+
+// func vsumAVX2(dsum, v []int32, n int)
+TEXT ·vsumAVX2(SB), NOSPLIT, $0-56
+	MOVQ dsum_base+0(FP), DI
+	MOVQ dsum_len+8(FP), CX
+	MOVQ v_base+24(FP), SI
+	MOVQ n+48(FP), DX
+	MOVQ CX, R10
+	SHLQ $2, R10
+	SHRQ $3, CX
+	JZ vsum_done
+vsum_outer:
+	VPXOR Y0, Y0, Y0
+	MOVQ SI, R8
+	MOVQ DX, R9
+	TESTQ R9, R9
+	JZ vsum_store
+vsum_inner:
+	VPADDD (R8), Y0, Y0
+	ADDQ R10, R8
+	DECQ R9
+	JNZ vsum_inner
+vsum_store:
+	VMOVDQU Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	DECQ CX
+	JNZ vsum_outer
+vsum_done:
 	VZEROUPPER
 	RET

@@ -1,0 +1,104 @@
+package machine
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestKernelsAgree checks every kernel path against the pure-Go kernels on
+// random vectors, including lanes far below the skip threshold.
+func TestKernelsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	f32 := func(n int, scale float32) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = scale * (2*rng.Float32() - 1)
+		}
+		return v
+	}
+	close32 := func(a, b, tol float32) bool { return math.Abs(float64(a-b)) <= float64(tol)*(1+math.Abs(float64(b))) }
+	for _, name := range Kernels()[1:] {
+		k, _ := lookupKernel(name)
+		g := goKernels
+		for _, n := range []int{8, 64, 256} {
+			i32 := func(n int) []int32 {
+				v := make([]int32, n)
+				for i := range v {
+					v[i] = rng.Int32N(1 << 28)
+				}
+				return v
+			}
+			// Squares of scaled differences up to ~2^26: the float32
+			// rounding of FMA versus multiply-then-subtract may move the
+			// integer by a few units.
+			pn, po := f32(n, 1), f32(n, 1)
+			v1 := i32(n)
+			v2 := append([]int32(nil), v1...)
+			g.vupd(v1, pn, po, 3000, -7000, 900)
+			k.vupd(v2, pn, po, 3000, -7000, 900)
+			g.vadd(v1, pn, 1100, 5000)
+			k.vadd(v2, pn, 1100, 5000)
+			for i := range v1 {
+				if d := v1[i] - v2[i]; d > 64 || d < -64 {
+					t.Fatalf("%s vupd/vadd n=%d: lane %d %v vs %v", name, n, i, v2[i], v1[i])
+				}
+			}
+			vs := i32(5 * n)
+			d1, d2 := make([]int32, n), make([]int32, n)
+			g.vsum(d1, vs, 5)
+			k.vsum(d2, vs, 5)
+			for i := range d1 {
+				if d1[i] != d2[i] {
+					t.Fatalf("%s vsum: %v vs %v", name, d2[i], d1[i])
+				}
+			}
+			ds1, vin, vout := i32(n), i32(n), i32(n)
+			ds2 := append([]int32(nil), ds1...)
+			bias := make([]float32, n)
+			bias[n-1] = float32(math.Inf(-1))
+			l1, l2 := make([]float32, n), make([]float32, n)
+			m1 := g.hstep(l1, ds1, vin, vout, -3.7e-6, bias)
+			m2 := k.hstep(l2, ds2, vin, vout, -3.7e-6, bias)
+			if m1 != m2 {
+				t.Fatalf("%s hstep max %v vs %v", name, m2, m1)
+			}
+			for i := range l1 {
+				if l1[i] != l2[i] || ds1[i] != ds2[i] {
+					t.Fatalf("%s hstep lane %d: %v vs %v", name, i, l2[i], l1[i])
+				}
+			}
+			// Logits spread over [-80, 0] so that some blocks are skipped.
+			l := f32(n, 40)
+			for i := range l {
+				l[i] -= 40
+				if i/8%3 == 1 {
+					l[i] -= 100
+				}
+				if i%11 == 5 {
+					l[i] = float32(math.Inf(-1))
+				}
+			}
+			v := f32(n, 1)
+			e1, e2 := make([]float32, n), make([]float32, n)
+			a0, a1 := g.expacc(l, 0, skipLogit, e1)
+			b0, b1 := k.expacc(l, 0, skipLogit, e2)
+			if !close32(a0, b0, 1e-6) || !close32(a1, b1, 1e-6) {
+				t.Fatalf("%s expacc: (%v, %v) vs (%v, %v)", name, b0, b1, a0, a1)
+			}
+			for i := range e1 {
+				if !close32(e1[i], e2[i], 1e-6) {
+					t.Fatalf("%s expacc lane %d (l=%v): %v vs %v", name, i, l[i], e2[i], e1[i])
+				}
+			}
+			if !close32(g.dot(e1, v), k.dot(e1, v), 1e-6) {
+				t.Fatalf("%s dot", name)
+			}
+			c0, c1, c2 := g.expdot(l, 0, skipLogit, v)
+			f0, f1, f2 := k.expdot(l, 0, skipLogit, v)
+			if !close32(c0, f0, 1e-6) || !close32(c1, f1, 1e-6) || !close32(c2, f2, 1e-6) {
+				t.Fatalf("%s expdot: (%v, %v, %v) vs (%v, %v, %v)", name, f0, f1, f2, c0, c1, c2)
+			}
+		}
+	}
+}
