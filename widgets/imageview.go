@@ -122,6 +122,7 @@ func (v *ImageView) SetRegion(rect image.Rectangle) {
 	if v.rend != nil {
 		v.rend.layoutMarkers()
 		v.rend.region.Refresh()
+		v.rend.regionDark.Refresh()
 	}
 }
 
@@ -289,7 +290,7 @@ func (v *ImageView) Dragged(e *fyne.DragEvent) {
 	v.dragCur = e.Position
 	if v.rend != nil {
 		v.rend.layoutMarkers()
-		v.rend.drag.Refresh()
+		v.rend.refreshDrag()
 	}
 }
 
@@ -305,7 +306,7 @@ func (v *ImageView) DragEnd() {
 	rect, ok := v.dragRect()
 	if v.rend != nil {
 		v.rend.layoutMarkers()
-		v.rend.drag.Refresh()
+		v.rend.refreshDrag()
 	}
 	if !ok {
 		return
@@ -335,19 +336,21 @@ func (v *ImageView) dragRect() (image.Rectangle, bool) {
 // CreateRenderer implements fyne.Widget.
 func (v *ImageView) CreateRenderer() fyne.WidgetRenderer {
 	r := &imageViewRenderer{
-		v:        v,
-		bg:       newOutline(theme.Color(theme.ColorNameSeparator), 1),
-		base:     newCrispImage(),
-		over:     newCrispImage(),
-		hover:    newOutline(theme.Color(theme.ColorNameHover), 1),
-		region:   newOutline(regionColor, 2),
-		drag:     newOutline(dragColor, 2),
-		selOuter: newOutline(markerDark, 2),
-		selInner: newOutline(markerBright, 2),
-		focus:    newOutline(theme.Color(theme.ColorNameFocus), 2),
+		v:          v,
+		bg:         newOutline(theme.Color(theme.ColorNameSeparator), 1),
+		base:       newCrispImage(),
+		over:       newCrispImage(),
+		hover:      newOutline(theme.Color(theme.ColorNameHover), 1),
+		region:     newOutline(regionColor, 2),
+		drag:       newOutline(dragColor, 2),
+		regionDark: newOutline(markerDark, 1),
+		dragDark:   newOutline(markerDark, 1),
+		selOuter:   newOutline(markerDark, 2),
+		selInner:   newOutline(markerBright, 2),
+		focus:      newOutline(theme.Color(theme.ColorNameFocus), 2),
 	}
 	v.rend = r
-	r.objects = []fyne.CanvasObject{r.bg, r.base, r.over, r.hover, r.region, r.drag, r.selOuter, r.selInner, r.focus}
+	r.objects = []fyne.CanvasObject{r.bg, r.base, r.over, r.hover, r.regionDark, r.region, r.dragDark, r.drag, r.selOuter, r.selInner, r.focus}
 	r.Refresh()
 	return r
 }
@@ -357,6 +360,7 @@ type imageViewRenderer struct {
 	bg                        *canvas.Rectangle
 	base, over                *canvas.Image
 	hover, region, drag       *canvas.Rectangle
+	regionDark, dragDark      *canvas.Rectangle // dark rings outside region and drag, for contrast
 	selOuter, selInner, focus *canvas.Rectangle
 	objects                   []fyne.CanvasObject
 }
@@ -397,7 +401,7 @@ func (r *imageViewRenderer) rectFor(px image.Rectangle, grow float32) (fyne.Posi
 
 func (r *imageViewRenderer) layoutHover() {
 	v := r.v
-	if v.hoverR < 0 || v.img == nil {
+	if v.hoverR < 0 || v.img == nil || v.dragging {
 		r.hover.Hide()
 		return
 	}
@@ -429,21 +433,39 @@ func (r *imageViewRenderer) layoutMarkers() {
 		r.selOuter.Hide()
 	}
 	if reg := v.region.Intersect(image.Rect(0, 0, w, h)); !reg.Empty() && !v.dragging {
-		p, s := r.rectFor(reg, 1)
-		r.region.Move(p)
-		r.region.Resize(s)
-		r.region.Show()
+		r.ring(r.region, r.regionDark, reg)
 	} else {
 		r.region.Hide()
+		r.regionDark.Hide()
 	}
 	if rect, ok := v.dragRect(); v.dragging && ok {
-		p, s := r.rectFor(rect, 1)
-		r.drag.Move(p)
-		r.drag.Resize(s)
-		r.drag.Show()
+		r.ring(r.drag, r.dragDark, rect)
 	} else {
 		r.drag.Hide()
+		r.dragDark.Hide()
 	}
+}
+
+// ring places a coloured 2-unit ring just outside px and a dark 1-unit
+// ring around it, so the outline shows on bright and dark images alike.
+func (r *imageViewRenderer) ring(col, dark *canvas.Rectangle, px image.Rectangle) {
+	p, s := r.rectFor(px, 2)
+	col.Move(p)
+	col.Resize(s)
+	p, s = r.rectFor(px, 3)
+	dark.Move(p)
+	dark.Resize(s)
+	col.Show()
+	dark.Show()
+}
+
+func (r *imageViewRenderer) refreshDrag() {
+	r.drag.Refresh()
+	r.dragDark.Refresh()
+	r.region.Refresh()
+	r.regionDark.Refresh()
+	r.layoutHover()
+	r.hover.Refresh()
 }
 
 func (r *imageViewRenderer) refreshFocus() {
