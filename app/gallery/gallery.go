@@ -415,13 +415,13 @@ func (g *Gallery) refreshSummary(hist image.Image) {
 	if g.batch.Total == 0 {
 		g.notFive.Text = "Not five: –"
 	} else {
-		g.notFive.Text = fmt.Sprintf("Not five: %.0f%% (%d of %d)", 100*g.batch.NotFive(), g.batch.Total-g.batch.Five(), g.batch.Total)
+		g.notFive.Text = fmt.Sprintf("Not five: %s (%d of %d)", Percent(g.batch.NotFive()), g.batch.Total-g.batch.Five(), g.batch.Total)
 	}
 	g.notFive.Refresh()
 	g.batchText.SetText("Samples: " + g.batch.Summary() + ".")
 	if g.training == nil {
 		g.trainText.SetText("Training set: not counted yet.")
 	} else {
-		g.trainText.SetText(fmt.Sprintf("Training set: %s. Every training hand is drawn with five digits; the counter reads %.1f%% of them as five.", training.Summary(), 100*(1-training.NotFive())))
+		g.trainText.SetText(fmt.Sprintf("Training set: %s. Every training hand is drawn with five digits; the counter reads %s of them as five.", training.Summary(), Percent(1-training.NotFive())))
 	}
 }

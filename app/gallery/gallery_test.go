@@ -257,3 +257,11 @@ func TestTallyAndCategories(t *testing.T) {
 		t.Errorf("plot image %v", b)
 	}
 }
+
+func TestPercent(t *testing.T) {
+	for f, want := range map[float64]string{0: "0%", 0.003: "0.3%", 0.25: "25%", 0.9975: "99.8%", 1: "100%"} {
+		if got := Percent(f); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", f, got, want)
+		}
+	}
+}

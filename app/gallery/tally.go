@@ -72,7 +72,7 @@ func (t Tally) Summary() string {
 	if t.Total == 0 {
 		return "no hands counted yet"
 	}
-	s := fmt.Sprintf("%d hands: %d with five digits, %d not five (%.0f%%)", t.Total, t.Five(), t.Total-t.Five(), 100*t.NotFive())
+	s := fmt.Sprintf("%d hands: %d with five digits, %d not five (%s)", t.Total, t.Five(), t.Total-t.Five(), Percent(t.NotFive()))
 	if t.Unknown > 0 {
 		s += fmt.Sprintf(", of which %d unreadable", t.Unknown)
 	}
@@ -86,4 +86,14 @@ func BadgeText(r hands.Result) string {
 		return "?"
 	}
 	return fmt.Sprint(r.Fingers)
+}
+
+// Percent formats a fraction as a percentage, with one decimal within 10%
+// of either end (so that 1 in 400 reads "0.3%" or "99.8%", never a
+// misleading "0%" or "100%") and none in between.
+func Percent(f float64) string {
+	if f > 0 && f < 0.1 || f > 0.9 && f < 1 {
+		return fmt.Sprintf("%.1f%%", 100*f)
+	}
+	return fmt.Sprintf("%.0f%%", 100*f)
 }
