@@ -15,14 +15,16 @@ var (
 	PatchColor = color.RGBA{255, 170, 0, 255}
 )
 
-// thumbFactor is the upscale factor of baked thumbnails: a 32x32 image
-// becomes 128x128, large enough for a 2-pixel outline around one pixel.
-func thumbFactor(w, h int) int {
+// thumbFactor is the upscale factor of a baked thumbnail of a w x h image
+// shown in a box of target units: the largest whole factor that fits, so
+// that at scale 1 every image pixel is the same number of screen pixels
+// (a 32x32 image in 96 units becomes 96x96, 3 pixels per image pixel).
+func thumbFactor(target float32, w, h int) int {
 	side := max(w, h)
 	if side <= 0 {
 		return 1
 	}
-	return max(1, 128/side)
+	return max(1, int(target)/side)
 }
 
 // outlined upscales img by factor with nearest-neighbour sampling and draws

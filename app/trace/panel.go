@@ -60,8 +60,9 @@ type Panel struct {
 
 	m      *machine.Machine
 	tr     *sampler.Trajectory
+	rect   image.Rectangle // the region shown (clipped to the image)
 	result *analysis.RegionTrace
-	commit int // commitment step of the region at tol (0 without a result)
+	commit int // commitment step of the region at tol (0 when nothing is shown)
 	rows   []*row
 
 	content  fyne.CanvasObject
@@ -71,6 +72,7 @@ type Panel struct {
 	progress *widget.ProgressBar
 	status   *widget.Label
 	stop     *widget.Button
+	jump     *widget.Button
 	tolSel   *widget.Select
 	finalImg *canvas.Image
 	comImg   *canvas.Image
@@ -128,7 +130,7 @@ func crisp(img image.Image, side float32) *canvas.Image {
 
 // headSide is the side of the header images, listSide that of the per-step
 // thumbnails (Fyne units).
-const headSide, listSide = 160, 112
+const headSide, listSide = 160, 96
 
 func (p *Panel) build() {
 	p.heading = bigText("Trace a region", 1.5, true)
@@ -140,6 +142,8 @@ func (p *Panel) build() {
 	p.status = widget.NewLabel("")
 	p.stop = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), p.Cancel)
 	p.stop.Disable()
+	p.jump = widget.NewButtonWithIcon("Show commit step", theme.MoveDownIcon(), p.ScrollToCommit)
+	p.jump.Disable()
 	var opts []string
 	for _, t := range Tolerances {
 		opts = append(opts, strconv.FormatFloat(t, 'g', -1, 64))
@@ -169,11 +173,11 @@ func (p *Panel) build() {
 		container.NewVBox(p.comImg, caption("commitment time")),
 		legend,
 	)
-	tol := container.NewHBox(widget.NewLabel("Tolerance"), p.tolSel, p.stop)
-	info := container.NewVBox(p.heading, p.verdict, p.explain, tol)
+	tol := container.NewHBox(widget.NewLabel("Tolerance"), p.tolSel, p.jump, p.stop)
+	info := container.NewVBox(p.heading, p.verdict, tol, p.explain)
 	header := container.NewBorder(nil, nil, images, nil, info)
 	cols := container.NewHBox(
-		colHead("step", stepColW), colHead("D at this step", listSide),
+		colHead("step", stepColW), colHead("denoised", listSide+theme.Padding()),
 		widget.NewLabelWithStyle("training images carrying the region (patches outlined, share of the weight)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	p.list = container.NewVBox()
 	p.scroll = container.NewVScroll(p.list)
@@ -253,11 +257,20 @@ func (p *Panel) Run(m *machine.Machine, tr *sampler.Trajectory, rect image.Recta
 		p.status.SetText("Nothing to trace: the trajectory is not complete yet.")
 		return
 	}
+	rect = rect.Intersect(image.Rect(0, 0, tr.W, tr.H))
+	if rect.Empty() {
+		p.status.SetText("Nothing to trace: the region is empty or outside the image.")
+		return
+	}
+	// The commitment needs no attribution: show it at once, rows follow.
+	p.m, p.tr, p.rect, p.result = m, tr, rect, nil
+	p.clearRows()
+	p.showHeader()
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.running = cancel, true
 	p.stop.Enable()
 	p.progress.SetValue(0)
-	p.status.SetText(fmt.Sprintf("Tracing %d×%d pixels over %d steps…", rect.Dx(), rect.Dy(), tr.N-1))
+	p.status.SetText(fmt.Sprintf("Tracing %d×%d pixels over %d steps: which training patches carried them…", rect.Dx(), rect.Dy(), tr.N-1))
 	gen, tol, topK, topN := p.gen, p.tol, p.topK(), p.topImages()
 	p.wg.Add(1)
 	go func() {
@@ -292,7 +305,7 @@ func (p *Panel) Run(m *machine.Machine, tr *sampler.Trajectory, rect image.Recta
 // tolerance is used for the commitment step.
 func (p *Panel) SetTrace(m *machine.Machine, tr *sampler.Trajectory, rt *analysis.RegionTrace) {
 	p.Cancel()
-	if m == nil || tr == nil || rt == nil {
+	if m == nil || tr == nil || rt == nil || !tr.Complete() {
 		return
 	}
 	p.show(m, tr, rt, prepare(m, tr, rt, p.topImages()))
@@ -322,7 +335,6 @@ func (p *Panel) SetTolerance(tol float64) {
 
 // view is everything the rows need, rendered off the UI goroutine.
 type view struct {
-	final image.Image // x_0 upscaled with the region outlined
 	steps []stepView
 }
 
@@ -342,9 +354,9 @@ type topView struct {
 // prepare renders the thumbnails of a trace.
 func prepare(m *machine.Machine, tr *sampler.Trajectory, rt *analysis.RegionTrace, topN int) *view {
 	d := m.Data()
-	f := thumbFactor(tr.W, tr.H)
+	f := thumbFactor(listSide, tr.W, tr.H)
 	region := []image.Rectangle{rt.Rect}
-	v := &view{final: outlined(render.Image(tr.Final(), tr.C, tr.H, tr.W), f, region, RegionColor, 2)}
+	v := &view{}
 	for _, rs := range rt.Steps {
 		sv := stepView{rs: rs}
 		if di := tr.D(rs.Step); di != nil {
@@ -366,7 +378,7 @@ func prepare(m *machine.Machine, tr *sampler.Trajectory, rt *analysis.RegionTrac
 			}
 			src := render.Image(d.Image(iw.Image), d.C, d.H, d.W)
 			sv.tops = append(sv.tops, topView{mu: iw.Image, label: label, weight: iw.Weight,
-				img: outlined(src, thumbFactor(d.W, d.H), rects, PatchColor, 2)})
+				img: outlined(src, thumbFactor(listSide, d.W, d.H), rects, PatchColor, 2)})
 		}
 		v.steps = append(v.steps, sv)
 	}
@@ -383,22 +395,53 @@ type row struct {
 
 // show displays a finished trace (UI goroutine).
 func (p *Panel) show(m *machine.Machine, tr *sampler.Trajectory, rt *analysis.RegionTrace, v *view) {
-	p.m, p.tr, p.result = m, tr, rt
-	p.finalImg.Image = v.final
-	p.finalImg.Refresh()
-	r := rt.Rect
-	p.heading.Text = fmt.Sprintf("Region: columns %d–%d, rows %d–%d (%d pixels)", r.Min.X, r.Max.X-1, r.Min.Y, r.Max.Y-1, r.Dx()*r.Dy())
-	p.heading.Refresh()
-	p.list.RemoveAll()
-	p.rows = p.rows[:0]
+	p.m, p.tr, p.rect, p.result = m, tr, rt.Rect, rt
+	p.clearRows()
 	for _, sv := range v.steps {
 		p.rows = append(p.rows, p.newRow(sv))
 		p.list.Add(p.rows[len(p.rows)-1].obj)
 	}
-	p.list.Refresh()
+	p.showHeader()
 	p.status.SetText(fmt.Sprintf("Traced %d steps; each row lists the training images whose patches carried the region at that step.", len(v.steps)))
+	p.list.Refresh()
+	p.scroll.Refresh()
+	p.ScrollToCommit()
+}
+
+// clearRows empties the list (UI goroutine).
+func (p *Panel) clearRows() {
+	p.list.RemoveAll()
+	p.rows = nil
+	p.list.Refresh()
+	p.jump.Disable()
+}
+
+// showHeader shows the final image and the region, and marks the commit
+// step (UI goroutine).
+func (p *Panel) showHeader() {
+	p.finalImg.Image = outlined(render.Image(p.tr.Final(), p.tr.C, p.tr.H, p.tr.W), thumbFactor(headSide, p.tr.W, p.tr.H), []image.Rectangle{p.rect}, RegionColor, 2)
+	p.finalImg.Refresh()
+	r := p.rect
+	p.heading.Text = fmt.Sprintf("Region: columns %d–%d, rows %d–%d (%d pixels)", r.Min.X, r.Max.X-1, r.Min.Y, r.Max.Y-1, r.Dx()*r.Dy())
+	p.heading.Refresh()
 	p.recommit()
-	p.scroll.ScrollToTop()
+}
+
+// ScrollToCommit scrolls the list so that the row of the commit step is
+// near the top, with the step before it in view.
+func (p *Panel) ScrollToCommit() {
+	for i, rw := range p.rows {
+		if rw.step != p.commit {
+			continue
+		}
+		y := rw.obj.Position().Y
+		if i > 0 {
+			y = p.rows[i-1].obj.Position().Y
+		}
+		maxY := max(0, p.list.MinSize().Height-p.scroll.Size().Height)
+		p.scroll.ScrollToOffset(fyne.NewPos(0, min(y, maxY)))
+		return
+	}
 }
 
 func (p *Panel) newRow(sv stepView) *row {
@@ -440,7 +483,7 @@ func formatEff(e float64) string {
 // tolerance, marks its row and redraws the commitment map (UI goroutine;
 // cheap: one pass over the trajectory).
 func (p *Panel) recommit() {
-	if p.result == nil || p.tr == nil {
+	if p.tr == nil || p.rect.Empty() {
 		p.commit = 0
 		return
 	}
@@ -449,7 +492,7 @@ func (p *Panel) recommit() {
 		p.status.SetText("Error: " + err.Error())
 		return
 	}
-	rect := p.result.Rect
+	rect := p.rect
 	var pixels []int
 	for r := rect.Min.Y; r < rect.Max.Y; r++ {
 		for c := rect.Min.X; c < rect.Max.X; c++ {
@@ -457,13 +500,15 @@ func (p *Panel) recommit() {
 		}
 	}
 	p.commit = com.RegionStep(pixels)
-	p.comImg.Image = outlined(CommitmentImage(com), thumbFactor(com.W, com.H), []image.Rectangle{rect}, RegionColor, 2)
+	p.comImg.Image = outlined(CommitmentImage(com), thumbFactor(headSide, com.W, com.H), []image.Rectangle{rect}, RegionColor, 2)
 	p.comImg.Refresh()
 	p.setLegend(com.N)
 
 	highlight := theme.Color(theme.ColorNameSelection)
+	hasRow := false
 	for _, rw := range p.rows {
 		if rw.step == p.commit {
+			hasRow = true
 			rw.bg.FillColor = highlight
 			rw.mark.Text = "◀ committed"
 		} else {
@@ -473,13 +518,18 @@ func (p *Panel) recommit() {
 		rw.bg.Refresh()
 		rw.mark.Refresh()
 	}
+	if hasRow {
+		p.jump.Enable()
+	} else {
+		p.jump.Disable()
+	}
 	n := p.tr.N
 	if p.commit >= n {
 		p.verdict.Text = "Fixed from the start"
 		p.explain.SetText(fmt.Sprintf("Every pixel of the region was within %g of its final value at every step.", p.tol))
 	} else {
 		p.verdict.Text = fmt.Sprintf("Committed at t = %.2f (k = %d)", float64(p.commit)/float64(n), p.tr.K[p.commit])
-		p.explain.SetText(fmt.Sprintf("Step %d was the last at which some pixel of the region was still more than %g away from its final value: below t = %.2f the region only sharpens. Late commitment means the shape was decided by small patches that never see the whole hand.", p.commit, p.tol, float64(p.commit)/float64(n)))
+		p.explain.SetText(fmt.Sprintf("Step %d was the last at which a pixel of the region was more than %g from its final value; after it the region only sharpens. A late commitment means small patches, which never see the whole hand, decided the shape.", p.commit, p.tol))
 	}
 	p.verdict.Refresh()
 }
