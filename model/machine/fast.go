@@ -272,12 +272,15 @@ type worker struct {
 	lg, ex []float32 // logits and weights of one pixel
 	z32    []float32
 	zi     []int32
+	colX   []int // per column sum: query column, or -1
+	colP   []int // per column sum: training column, or -1
 }
 
 func (e *fastEngine) newWorker(cols int) *worker {
 	L := e.lanes
 	return &worker{v: make([]int32, cols*L), dsum: make([]int32, L),
-		lg: make([]float32, L), ex: make([]float32, L), z32: make([]float32, L), zi: make([]int32, L)}
+		lg: make([]float32, L), ex: make([]float32, L), z32: make([]float32, L), zi: make([]int32, L),
+		colX: make([]int, cols), colP: make([]int, cols)}
 }
 
 func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int, out *Step) error {
@@ -306,28 +309,59 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 	items := e.nb * groups
 	states := make([]*pixState, items)
 	nw := min(runtime.GOMAXPROCS(0), items)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range nw {
-		wk := e.newWorker(maxCols)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				it := int(next.Add(1)) - 1
-				if it >= items || ctx.Err() != nil {
-					return
-				}
-				st := newPixState(h*w, ch)
-				bi, g := it/groups, it%groups
-				for ir := g; ir < len(rows); ir += groups {
-					e.stepItem(kn, wk, st, xs, af, s, k, bi, rows[ir], cols)
-				}
-				states[it] = st
-			}
-		}()
+	wks := make([]*worker, nw)
+	for i := range wks {
+		wks[i] = e.newWorker(maxCols)
 	}
-	wg.Wait()
+	// run calls f(worker, i) for i in [0, n) on the workers.
+	run := func(n int, f func(wk *worker, i int)) {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for _, wk := range wks {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1)) - 1
+					if i >= n || ctx.Err() != nil {
+						return
+					}
+					f(wk, i)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	// Seed: the best logit of every pixel at displacement 0 (q = p), over
+	// all images, is a lower bound of its maximum. Every item starts its
+	// running maximum there, so that it can skip hopeless candidates from
+	// its first vector on. (The maximum is order-independent, so the result
+	// stays deterministic.)
+	seed := newPixState(h*w, ch)
+	if rows[0].d == 0 && cols[0].d == 0 {
+		seeds := make([]*pixState, e.nb)
+		run(e.nb, func(wk *worker, bi int) {
+			seeds[bi] = newPixState(h*w, ch)
+			e.stepItem(kn, wk, seeds[bi], xs, af, s, k, bi, rows[0], cols[:1])
+		})
+		for _, o := range seeds {
+			if o == nil {
+				break // cancelled
+			}
+			for p, v := range o.mx {
+				seed.mx[p] = max(seed.mx[p], v)
+			}
+		}
+	}
+	run(items, func(wk *worker, it int) {
+		st := newPixState(h*w, ch)
+		copy(st.mx, seed.mx)
+		bi, g := it/groups, it%groups
+		for ir := g; ir < len(rows); ir += groups {
+			e.stepItem(kn, wk, st, xs, af, s, k, bi, rows[ir], cols)
+		}
+		states[it] = st
+	})
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -358,47 +392,71 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 	d := e.d
 	w, ch, L := d.W, d.C, e.lanes
 	m := k / 2
+	hw := d.H * w
+	// Column tables of the current dc: the query column (PadX) and the
+	// training column (PadPhi) of every column sum, -1 where zero-padded.
+	colX, colP := wk.colX, wk.colP
 	// addRows folds row un of E in and row uo out of every column sum
 	// (uo < -1000 means none).
-	addRows := func(dc axisDelta, ncols, un, uo int) {
+	addRows := func(ncols, un, uo int) {
+		rxn, rpn := PadIndex(un, d.H, e.rule.PadX), PadIndex(un+dr.d, d.H, e.rule.PadPhi)
+		rxo, rpo := -1, -1
+		if uo > -1000 {
+			rxo, rpo = PadIndex(uo, d.H, e.rule.PadX), PadIndex(uo+dr.d, d.H, e.rule.PadPhi)
+		}
+		if rxn < 0 && rpn < 0 && rxo < 0 && rpo < 0 {
+			return // all zero padding: E = 0 in and out
+		}
 		for c := range ch {
+			base := (bi*ch + c) * hw * L
+			xc := xs[c*hw : (c+1)*hw]
 			for j := range ncols {
-				v := dc.lo - m + j
-				xn := e.xpad(xs, c, un, v)
-				pn := e.phiRow(bi, c, un+dr.d, v+dc.d)
-				xo, po := float32(0), []float32(nil)
-				if uo > -1000 {
-					xo = e.xpad(xs, c, uo, v)
-					po = e.phiRow(bi, c, uo+dr.d, v+dc.d)
+				cx, cp := colX[j], colP[j]
+				var xn, xo float32
+				pn, po := wk.z32, wk.z32
+				zn, zo := true, true
+				if rxn >= 0 && cx >= 0 {
+					xn = xc[rxn*w+cx]
+					zn = xn == 0
 				}
-				if xn == 0 && pn == nil && xo == 0 && po == nil {
-					continue
+				if rpn >= 0 && cp >= 0 {
+					off := base + (rpn*w+cp)*L
+					pn, zn = e.data[off:off+L:off+L], false
 				}
-				if pn == nil {
-					pn = wk.z32
+				if rxo >= 0 && cx >= 0 {
+					xo = xc[rxo*w+cx]
+					zo = xo == 0
 				}
-				if uo <= -1000 || (xo == 0 && po == nil) {
-					kn.vadd(wk.v[j*L:(j+1)*L], pn, xn, a)
-					continue
+				if rpo >= 0 && cp >= 0 {
+					off := base + (rpo*w+cp)*L
+					po, zo = e.data[off:off+L:off+L], false
 				}
-				if po == nil {
-					po = wk.z32
+				vj := wk.v[j*L : (j+1)*L : (j+1)*L]
+				switch {
+				case zn && zo:
+				case zo:
+					kn.vadd(vj, pn, xn, a)
+				default:
+					kn.vupd(vj, pn, po, xn, xo, a)
 				}
-				kn.vupd(wk.v[j*L:(j+1)*L], pn, po, xn, xo, a)
 			}
 		}
 	}
 	bias := e.biasOf(bi)
 	for _, dc := range cols {
 		ncols := dc.hi - dc.lo + 2*m
+		for j := range ncols {
+			v := dc.lo - m + j
+			colX[j], colP[j] = PadIndex(v, w, e.rule.PadX), PadIndex(v+dc.d, w, e.rule.PadPhi)
+		}
 		vv := wk.v[:ncols*L]
 		clear(vv)
 		for u := dr.lo - m; u <= dr.lo+m; u++ {
-			addRows(dc, ncols, u, -10000)
+			addRows(ncols, u, -10000)
 		}
 		for r := dr.lo; r < dr.hi; r++ {
 			if r > dr.lo {
-				addRows(dc, ncols, r+m, r-m-1)
+				addRows(ncols, r+m, r-m-1)
 			}
 			kn.vsum(wk.dsum, vv, 2*m)
 			qr := r + dr.d
@@ -417,13 +475,12 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 				if lmax > st.mx[p] {
 					st.raise(p, ch, lmax)
 				}
-				if lmax >= st.bestL[p] {
+				if lmax > st.bestL[p] {
+					// A new heaviest candidate (ties keep the first found:
+					// items run in a fixed order, so this is deterministic).
 					for i, l := range wk.lg {
 						if float64(l) == lmax {
-							src := Source{Image: bi*L + i, Row: qr, Col: qc}
-							if lmax > st.bestL[p] || heavierPos(src, st.best[p]) {
-								st.bestL[p], st.best[p] = lmax, src
-							}
+							st.bestL[p], st.best[p] = lmax, Source{Image: bi*L + i, Row: qr, Col: qc}
 							break
 						}
 					}
