@@ -272,8 +272,9 @@ type worker struct {
 	lg, ex []float32 // logits and weights of one pixel
 	z32    []float32
 	zi     []int32
-	colX   []int // per column sum: query column, or -1
-	colP   []int // per column sum: training column, or -1
+	colX   []int   // per column sum: query column, or -1
+	colP   []int   // per column sum: training column, or -1
+	off    []int32 // per pixel distance offset (nil: 0)
 }
 
 func (e *fastEngine) newWorker(cols int) *worker {
@@ -342,6 +343,7 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 		seeds := make([]*pixState, e.nb)
 		run(e.nb, func(wk *worker, bi int) {
 			seeds[bi] = newPixState(h*w, ch)
+			wk.off = nil
 			e.stepItem(kn, wk, seeds[bi], xs, af, s, k, bi, rows[0], cols[:1])
 		})
 		for _, o := range seeds {
@@ -353,9 +355,24 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 			}
 		}
 	}
+	// The seed also gives every pixel its integer distance offset: logits
+	// are computed relative to it (exactly, in integers), so the ones that
+	// matter are small numbers that float32 resolves to ~1e-7. The seed's
+	// own logit, relative to the offset, is 0 up to the float32 rounding
+	// of the seed pass; start a hair below it.
+	off := make([]int32, h*w)
+	init := make([]float64, h*w)
+	for p, v := range seed.mx {
+		init[p] = v
+		if !math.IsInf(v, 0) {
+			off[p] = int32(math.Round(v / float64(s)))
+			init[p] = -1e-6 * (1 + math.Abs(v))
+		}
+	}
 	run(items, func(wk *worker, it int) {
 		st := newPixState(h*w, ch)
-		copy(st.mx, seed.mx)
+		copy(st.mx, init)
+		wk.off = off
 		bi, g := it/groups, it%groups
 		for ir := g; ir < len(rows); ir += groups {
 			e.stepItem(kn, wk, st, xs, af, s, k, bi, rows[ir], cols)
@@ -466,8 +483,12 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 				if c > dc.lo {
 					vout = vv[(jn-k)*L : (jn-k+1)*L]
 				}
-				lmax := float64(kn.hstep(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, s, bias))
 				p := r*w + c
+				var po int32
+				if wk.off != nil {
+					po = wk.off[p]
+				}
+				lmax := float64(kn.hstep(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, po, s, bias))
 				if lmax < st.mx[p]-skipLogit {
 					continue
 				}

@@ -26,6 +26,7 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 	pl := &pixelLogits{rows: AxisCandidates(r, d.H, m, e.rule.Candidates), cols: AxisCandidates(c, d.W, m, e.rule.Candidates)}
 	S := len(pl.rows) * len(pl.cols)
 	pl.lg = make([]float32, e.nb*S*L)
+	dist := make([]int32, e.nb*S*L) // scaled integer distances
 	pl.smax = make([]float32, e.nb*S)
 	// The query patch, padded and scaled (see kernels).
 	sq, isc := e.scale(x, a, k)
@@ -45,7 +46,6 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			acc := make([]int32, L)
 			z32, zi := make([]float32, L), make([]int32, L)
 			for {
 				bi := int(next.Add(1)) - 1
@@ -54,7 +54,8 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 				}
 				for jr, qr := range pl.rows {
 					for jc, qc := range pl.cols {
-						clear(acc)
+						slot := bi*S + jr*len(pl.cols) + jc
+						acc := dist[slot*L : (slot+1)*L]
 						for cc := range ch {
 							for i := range k {
 								for j := range k {
@@ -70,8 +71,7 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 								}
 							}
 						}
-						slot := bi*S + jr*len(pl.cols) + jc
-						pl.smax[slot] = kn.hstep(pl.lg[slot*L:(slot+1)*L], acc, zi, zi, s, e.biasOf(bi))
+						pl.smax[slot] = kn.hstep(pl.lg[slot*L:(slot+1)*L], acc, zi, zi, 0, s, e.biasOf(bi))
 					}
 				}
 			}
@@ -81,6 +81,15 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 	pl.mx = math.Inf(-1)
 	for _, v := range pl.smax {
 		pl.mx = max(pl.mx, float64(v))
+	}
+	// Again relative to the best distance (exact integers), so that the
+	// logits near the maximum are small and finely resolved.
+	off := int32(math.Round(pl.mx / float64(s)))
+	zi := make([]int32, L)
+	pl.mx = math.Inf(-1)
+	for slot := range pl.smax {
+		pl.smax[slot] = kn.hstep(pl.lg[slot*L:(slot+1)*L], dist[slot*L:(slot+1)*L], zi, zi, off, s, e.biasOf(slot/S))
+		pl.mx = max(pl.mx, float64(pl.smax[slot]))
 	}
 	return pl
 }

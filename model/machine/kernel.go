@@ -29,9 +29,11 @@ type kernels struct {
 	vadd func(v []int32, pn []float32, xn, a float32)
 	// vsum: dsum[i] = sum over j < n of v[j*len(dsum) + i].
 	vsum func(dsum, v []int32, n int)
-	// hstep: dsum[i] += vin[i] - vout[i]; dst[i] = float32(dsum[i])*s +
-	// bias[i]; returns max(dst). bias is 0, or -Inf for padding lanes.
-	hstep func(dst []float32, dsum, vin, vout []int32, s float32, bias []float32) float32
+	// hstep: dsum[i] += vin[i] - vout[i]; dst[i] = float32(dsum[i]-off)*s +
+	// bias[i]; returns max(dst). bias is 0, or -Inf for padding lanes; off
+	// (exact integer arithmetic) keeps the logits near the pixel's maximum
+	// small, so that float32 resolves them finely.
+	hstep func(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32) float32
 	// expacc: e[i] = exp(l[i] - mx), with e[i] = 0 wherever l[i] - mx < -skip
 	// (whole blocks of 8 may be skipped); returns sum e and sum e*(l-mx).
 	expacc func(l []float32, mx, skip float32, e []float32) (s0, s1 float32)
@@ -142,7 +144,7 @@ func vsumGo(dsum, v []int32, n int) {
 	}
 }
 
-func hstepGo(dst []float32, dsum, vin, vout []int32, s float32, bias []float32) float32 {
+func hstepGo(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32) float32 {
 	dsum = dsum[:len(dst)]
 	vin = vin[:len(dst)]
 	vout = vout[:len(dst)]
@@ -151,7 +153,7 @@ func hstepGo(dst []float32, dsum, vin, vout []int32, s float32, bias []float32) 
 	for i := range dst {
 		d := dsum[i] + vin[i] - vout[i]
 		dsum[i] = d
-		l := float32(d)*s + bias[i]
+		l := float32(d-off)*s + bias[i]
 		dst[i] = l
 		mx = max(mx, l)
 	}

@@ -11,7 +11,7 @@ import "golang.org/x/sys/cpu"
 func vupdAVX2(v []int32, pn, po []float32, xn, xo, a float32)
 
 //go:noescape
-func hstepAVX2(dst []float32, dsum, vin, vout []int32, s float32, bias []float32) float32
+func hstepAVX2(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32) float32
 
 //go:noescape
 func expaccAVX2(l []float32, mx, skip float32, e []float32) (s0, s1 float32)

@@ -139,7 +139,7 @@ vupd_done:
 	VZEROUPPER
 	RET
 
-// func hstepAVX2(dst []float32, dsum, vin, vout []int32, s float32, bias []float32) float32
+// func hstepAVX2(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32) float32
 TEXT ·hstepAVX2(SB), NOSPLIT, $0-132
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -147,7 +147,10 @@ TEXT ·hstepAVX2(SB), NOSPLIT, $0-132
 	MOVQ vin_base+48(FP), R8
 	MOVQ vout_base+72(FP), R9
 	MOVQ bias_base+104(FP), R10
-	VBROADCASTSS s+96(FP), Y0
+	VBROADCASTSS s+100(FP), Y0
+	MOVL off+96(FP), AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14
 	MOVL $0xff800000, AX
 	VMOVD AX, X15
 	VBROADCASTSS X15, Y15
@@ -158,6 +161,7 @@ hstep_loop:
 	VPADDD (R8), Y1, Y1
 	VPSUBD (R9), Y1, Y1
 	VMOVDQU Y1, (SI)
+	VPSUBD Y14, Y1, Y1
 	VCVTDQ2PS Y1, Y1
 	VMULPS Y0, Y1, Y1
 	VADDPS (R10), Y1, Y1

@@ -58,8 +58,8 @@ func TestKernelsAgree(t *testing.T) {
 			bias := make([]float32, n)
 			bias[n-1] = float32(math.Inf(-1))
 			l1, l2 := make([]float32, n), make([]float32, n)
-			m1 := g.hstep(l1, ds1, vin, vout, -3.7e-6, bias)
-			m2 := k.hstep(l2, ds2, vin, vout, -3.7e-6, bias)
+			m1 := g.hstep(l1, ds1, vin, vout, 12345, -3.7e-6, bias)
+			m2 := k.hstep(l2, ds2, vin, vout, 12345, -3.7e-6, bias)
 			if m1 != m2 {
 				t.Fatalf("%s hstep max %v vs %v", name, m2, m1)
 			}

@@ -145,6 +145,8 @@ func testMatchesReference(t *testing.T, ec engineCase) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	shapes := []struct{ m, c, h, w int }{{4, 1, 6, 5}, {3, 2, 5, 7}, {2, 3, 4, 4}, {11, 1, 7, 6}}
 	tol := ec.tol
+	worst := 0.0
+	defer func() { t.Logf("%s: largest |D - reference| = %.2g", ec.name, worst) }()
 	for _, sh := range shapes {
 		d := randomData(rng, sh.m, sh.c, sh.h, sh.w, 2)
 		for _, s := range allSpecs() {
@@ -166,6 +168,7 @@ func testMatchesReference(t *testing.T, ec engineCase) {
 					}
 					want := refDenoise(d, s.Kind, s.Boundary, x, schedule.A(tt), schedule.B(tt), k)
 					for i := range want {
+						worst = max(worst, math.Abs(got.D[i]-want[i]))
 						if math.Abs(got.D[i]-want[i]) > tol {
 							t.Fatalf("%s: D[%d] = %v, reference %v", name, i, got.D[i], want[i])
 						}
