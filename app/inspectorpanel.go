@@ -2,9 +2,12 @@ package app
 
 import (
 	"fmt"
+	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"mosaic/widgets"
@@ -39,10 +42,12 @@ func newInspectorPanel(w *Window) *inspectorPanel {
 	for range perImageRows {
 		l := widget.NewLabel("")
 		b := widgets.NewValueBar(0, "")
-		b.TextWidth = 48
+		b.TextWidth = 60
 		p.perLbl = append(p.perLbl, l)
 		p.perImg = append(p.perImg, b)
-		per.Add(container.NewBorder(nil, nil, container.New(&minWidth{w: 130}, l), nil, b))
+		pad := canvas.NewRectangle(color.Transparent)
+		pad.SetMinSize(fyne.NewSize(theme.Padding()*3, 1))
+		per.Add(container.NewBorder(nil, nil, container.New(&minWidth{w: 130}, l), pad, b))
 	}
 	head := container.NewBorder(nil, nil, container.NewVBox(widget.NewLabel("query patch"), p.query), nil, p.summary)
 	p.perBox = container.NewVScroll(per)

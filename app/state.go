@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 
@@ -95,8 +96,12 @@ func (w *Window) onResult(res *Result) {
 	w.res = res
 	n := res.Traj.N
 	if old == nil || old.Gen != res.Gen {
-		// A full run follows the newest frame until the user moves.
-		w.follow = res.From == n-1
+		// A full run follows the newest frame until the user moves
+		// (unless a session has just put the view on a chosen step).
+		w.follow = res.From == n-1 && !w.pinned
+	}
+	if res.Complete {
+		w.pinned = false
 	}
 	if w.follow {
 		w.step = res.From - res.Done
@@ -206,39 +211,40 @@ func (w *Window) refreshImage() {
 	}
 	if note != "" {
 		w.hover.SetText(note)
+	} else if w.hover.Text == "not computed yet" || w.hover.Text == "previous settings (being recomputed)" {
+		w.hover.SetText(hoverHint)
 	}
 }
 
-// setLegend fills the legend row under the image.
+// setLegend fills the legend under the image: a colour scale with its
+// end values, or the mosaic's sources as wrapped swatches.
 func (w *Window) setLegend(r Rendered) {
 	var objs []fyne.CanvasObject
 	lg := r.Legend
 	if lg.Colors != nil {
-		bar := canvas.NewHorizontalGradient(lg.Colors(lg.Min), lg.Colors(lg.Max))
-		if w.view == ViewNoise || w.view == ViewChange {
-			bar = nil
-		}
-		var strip fyne.CanvasObject
-		if bar != nil {
-			strip = bar
-		} else {
-			strip = divergingStrip(lg)
-		}
-		box := container.NewGridWrap(fyne.NewSize(180, 18), strip)
-		objs = append(objs, widget.NewLabel(lg.Title+":"), widget.NewLabel(formatTick(lg.Min)), container.NewCenter(box), widget.NewLabel(formatTick(lg.Max)))
+		strip := divergingStrip(lg)
 		if w.view == ViewEffective {
-			objs[2] = container.NewCenter(container.NewGridWrap(fyne.NewSize(180, 18), heatStrip(lg)))
+			strip = heatStrip(lg)
+		}
+		box := container.NewGridWrap(fyne.NewSize(180, 16), strip)
+		objs = append(objs, container.NewHBox(widget.NewLabel(lg.Title+":"), widget.NewLabel(formatTick(lg.Min)),
+			container.NewCenter(box), widget.NewLabel(formatTick(lg.Max))))
+	}
+	var side []fyne.CanvasObject
+	if len(lg.Entries) > 0 {
+		ts := theme.TextSize()
+		side = append(side, widget.NewLabelWithStyle("heaviest patch from", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, e := range lg.Entries {
+			sw := canvas.NewRectangle(e.Color)
+			sw.StrokeColor = theme.Color(theme.ColorNameForeground)
+			sw.StrokeWidth = 1
+			sw.SetMinSize(fyne.NewSize(ts, ts))
+			l := widget.NewLabel(e.Label)
+			side = append(side, container.NewBorder(nil, nil, container.NewCenter(sw), nil, l))
 		}
 	}
-	for _, e := range lg.Entries {
-		sw := canvas.NewRectangle(e.Color)
-		sw.SetMinSize(fyne.NewSize(14, 14))
-		objs = append(objs, container.NewCenter(sw), widget.NewLabel(e.Label))
-	}
-	if len(lg.Entries) > 8 {
-		objs = objs[:16]
-		objs = append(objs, widget.NewLabel("…"))
-	}
+	w.legendSide.Objects = side
+	w.legendSide.Refresh()
 	w.legend.Objects = objs
 	w.legend.Refresh()
 }
@@ -296,10 +302,13 @@ func (w *Window) refreshFilm() {
 	w.film.SetCurrent(w.posOf(w.step))
 }
 
+// hoverHint is the readout line when no pixel is hovered.
+const hoverHint = "hover a pixel to read it; click to inspect it"
+
 // onHover shows the readout of the pixel under the pointer.
 func (w *Window) onHover(r, c int) {
 	if w.res == nil || r < 0 {
-		w.hover.SetText("hover a pixel to read it; click to inspect it")
+		w.hover.SetText(hoverHint)
 		return
 	}
 	w.hover.SetText(Readout(w.res, w.step, w.view, r, c))
@@ -420,6 +429,7 @@ func (w *Window) restore(s Session) {
 	w.view = s.View
 	w.viewSel.SetSelected(s.View.Title())
 	w.step = s.Step
+	w.pinned = true
 	if s.Row >= 0 && s.Col >= 0 {
 		w.selR, w.selC, w.hasSel = s.Row, s.Col, true
 		w.image.SetSelected(s.Row, s.Col)

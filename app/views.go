@@ -128,7 +128,7 @@ func RenderView(res *Result, i int, v View) Rendered {
 				label = fmt.Sprintf("other (%d px)", e.Pixels)
 			} else if res.Machine != nil {
 				if l := res.Machine.Data().Label(e.Image); l >= 0 {
-					label = fmt.Sprintf("#%d %s (%d px)", e.Image, res.Machine.Data().ClassName(l), e.Pixels)
+					label = fmt.Sprintf("#%d · %s (%d px)", e.Image, res.Machine.Data().ClassName(l), e.Pixels)
 				}
 			}
 			lg.Entries = append(lg.Entries, LegendItem{Color: e.Color, Label: label, Image: e.Image})

@@ -58,6 +58,7 @@ type Window struct {
 	res      *Result  // on screen
 	step     int      // current frame i (N-1 .. 0)
 	follow   bool     // move to each new frame of a full run as it arrives
+	pinned   bool     // a restored session chose the step: do not follow
 	view     View
 	selR     int
 	selC     int
@@ -66,15 +67,16 @@ type Window struct {
 	cache    map[renderKey]Rendered
 	launched time.Time
 
-	image    *widgets.ImageView
-	viewSel  *widget.Select
-	legend   *fyne.Container
-	hover    *widget.Label
-	note     *widget.Label
-	timeline *widgets.Timeline
-	film     *widgets.Filmstrip
-	progress *widget.ProgressBar
-	status   *widget.Label
+	image      *widgets.ImageView
+	viewSel    *widget.Select
+	legend     *fyne.Container // colour scales, under the image
+	legendSide *fyne.Container // mosaic sources, beside the image
+	hover      *widget.Label
+	note       *widget.Label
+	timeline   *widgets.Timeline
+	film       *widgets.Filmstrip
+	progress   *widget.ProgressBar
+	status     *widget.Label
 
 	controls *controls
 	inspect  *inspectorPanel
@@ -159,8 +161,9 @@ func (w *Window) build() {
 		}
 	})
 	w.viewSel.SetSelected(w.view.Title())
-	w.legend = container.NewHBox()
-	w.hover = widget.NewLabel("hover a pixel to read it; click to inspect it")
+	w.legend = container.NewVBox()
+	w.legendSide = container.NewVBox()
+	w.hover = widget.NewLabel(hoverHint)
 	w.hover.Truncation = fyne.TextTruncateEllipsis
 	w.note = widget.NewLabel("")
 	w.timeline = widgets.NewTimeline()
@@ -200,7 +203,7 @@ func (w *Window) layout() {
 	if w.cmp.on {
 		images = container.NewGridWithColumns(2, container.NewBorder(w.cmp.titleA, nil, nil, nil, w.image), container.NewBorder(w.cmp.titleB, nil, nil, nil, w.cmp.image))
 	}
-	imageArea := container.NewBorder(viewBar, container.NewVBox(w.legend, w.hover), nil, nil, images)
+	imageArea := container.NewBorder(viewBar, container.NewVBox(w.legend, w.hover), nil, container.NewVScroll(w.legendSide), images)
 	bottom := container.NewVBox(w.timeline, w.film)
 	status := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, w.progress.MinSize().Height), w.progress), w.status)
 	if w.presenting {
