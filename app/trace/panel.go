@@ -510,7 +510,7 @@ func (p *Panel) recommit() {
 		if rw.step == p.commit {
 			hasRow = true
 			rw.bg.FillColor = highlight
-			rw.mark.Text = "◀ committed"
+			rw.mark.Text = "committed here"
 		} else {
 			rw.bg.FillColor = color.Transparent
 			rw.mark.Text = ""
