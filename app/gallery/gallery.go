@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
 	"mosaic/model/dataset"
@@ -30,6 +31,7 @@ import (
 	"mosaic/model/render"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
+	"mosaic/widgets"
 )
 
 // DefaultCount is the number of samples a gallery generates when
@@ -95,7 +97,7 @@ type Gallery struct {
 	status    *widget.Label
 	generate  *widget.Button
 	stop      *widget.Button
-	histImg   *canvas.Image
+	hist      *widgets.PlotView
 	batchText *widget.Label
 	trainText *widget.Label
 	notFive   *canvas.Text
@@ -156,8 +158,8 @@ func (g *Gallery) build() {
 	g.stop.Disable()
 
 	g.grid = container.NewGridWrap(fyne.NewSize(thumbSide+16, thumbSide+40))
-	g.histImg = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleSmooth}
-	g.histImg.SetMinSize(fyne.NewSize(histW, histH))
+	g.hist = widgets.NewPlotView(g.histogram)
+	g.hist.SetMinSize(fyne.NewSize(histW, histH))
 	g.notFive = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	g.notFive.TextSize = theme.TextSize() * 2
 	g.notFive.TextStyle.Bold = true
@@ -168,13 +170,13 @@ func (g *Gallery) build() {
 	hint := widget.NewLabel("Click a sample to open its trajectory in the main view.")
 	hint.Wrapping = fyne.TextWrapWord
 
-	side := container.NewVBox(g.histImg, g.notFive, g.batchText, g.trainText, hint)
+	side := container.NewVBox(g.hist, g.notFive, g.batchText, g.trainText, hint)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(g.generate, g.stop), g.title)
 	bottom := container.NewBorder(nil, nil, nil, nil, container.NewVBox(g.progress, g.status))
 	split := container.NewHSplit(container.NewVScroll(g.grid), container.NewVScroll(container.NewPadded(side)))
 	split.Offset = 0.6
 	g.content = container.NewBorder(top, bottom, nil, nil, split)
-	g.refreshSummary(nil)
+	g.refreshSummary()
 }
 
 // histW and histH are the size of the histogram in Fyne units.
@@ -273,7 +275,7 @@ func (g *Gallery) Generate() {
 	}
 	g.grid.Refresh()
 	g.progress.SetValue(0)
-	g.refreshSummary(nil)
+	g.refreshSummary()
 	if o.Data == nil || o.Data.M == 0 {
 		g.status.SetText("No training set: choose a data set first.")
 		return
@@ -288,16 +290,15 @@ func (g *Gallery) Generate() {
 	g.generate.Disable()
 	g.stop.Enable()
 	g.status.SetText(fmt.Sprintf("Sampling %d hands with %v…", o.Count, o.Spec))
-	var training *Tally
-	if g.training != nil && g.trainFor == o.Data {
-		t := *g.training
-		training = &t
+	if g.trainFor != o.Data {
+		g.training, g.trainFor = nil, nil // counted for another data set
 	}
+	countTraining := g.training == nil
 	gen := g.gen
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()
-		g.work(ctx, gen, o, training)
+		g.work(ctx, gen, o, countTraining)
 	}()
 }
 
@@ -310,10 +311,10 @@ func (g *Gallery) post(gen int, f func()) {
 	})
 }
 
-// work is the worker of run gen: it counts the training set unless
-// training is given, then samples seed after seed, posting progress and
-// every finished sample with the histogram redrawn.
-func (g *Gallery) work(ctx context.Context, gen int, o Options, training *Tally) {
+// work is the worker of run gen: it counts the training set if it has not
+// been counted yet, then samples seed after seed, posting progress and
+// every finished sample with its finger count.
+func (g *Gallery) work(ctx context.Context, gen int, o Options, countTraining bool) {
 	fail := func(err error) {
 		g.post(gen, func() {
 			g.running = false
@@ -332,17 +333,16 @@ func (g *Gallery) work(ctx context.Context, gen int, o Options, training *Tally)
 		fail(err)
 		return
 	}
-	if training == nil {
+	if countTraining {
 		t := NewTally(hands.CountDataset(o.Data))
-		training = &t
 		if ctx.Err() != nil {
 			return
 		}
-		g.post(gen, func() { g.training, g.trainFor = &t, o.Data })
+		g.post(gen, func() {
+			g.training, g.trainFor = &t, o.Data
+			g.refreshSummary()
+		})
 	}
-	batch := Tally{Fingers: map[int]int{}}
-	hist := RenderPlot(HistogramPlot(batch, *training), vg.Points(histW), vg.Points(histH), 2)
-	g.post(gen, func() { g.refreshSummary(hist) })
 	d := o.Data
 	total := float64(o.Count)
 	for j := range o.Count {
@@ -363,9 +363,7 @@ func (g *Gallery) work(ctx context.Context, gen int, o Options, training *Tally)
 			return
 		}
 		s := &Sample{Seed: seed, Trajectory: tr, Image: render.Image(tr.Final(), d.C, d.H, d.W), Count: countImage(tr.Final(), d.C, d.H, d.W)}
-		batch.Add(s.Count)
-		hist := RenderPlot(HistogramPlot(batch, *training), vg.Points(histW), vg.Points(histH), 2)
-		g.post(gen, func() { g.addSample(j, s, hist) })
+		g.post(gen, func() { g.addSample(j, s) })
 	}
 	g.post(gen, func() {
 		g.running = false
@@ -388,9 +386,8 @@ func countImage(x []float64, c, h, w int) hands.Result {
 	return hands.Count(render.ChannelMean(x, c, h, w), h, w)
 }
 
-// addSample shows finished sample j and the histogram that includes it
-// (UI goroutine).
-func (g *Gallery) addSample(j int, s *Sample, hist image.Image) {
+// addSample shows finished sample j and counts it (UI goroutine).
+func (g *Gallery) addSample(j int, s *Sample) {
 	if j < 0 || j >= len(g.samples) {
 		return
 	}
@@ -398,20 +395,26 @@ func (g *Gallery) addSample(j int, s *Sample, hist image.Image) {
 	g.batch.Add(s.Count)
 	g.thumbs[j].set(s.Image, s.Count)
 	g.status.SetText(fmt.Sprintf("%d of %d samples done.", len(g.Samples()), len(g.samples)))
-	g.refreshSummary(hist)
+	g.refreshSummary()
 }
 
-// refreshSummary shows the histogram hist (rendered by the worker; nil
-// keeps the current one) and the counts (UI goroutine).
-func (g *Gallery) refreshSummary(hist image.Image) {
+// histogram builds the themed histogram of the current tallies for the
+// plot view (UI goroutine; cheap: the counting happened on the worker).
+func (g *Gallery) histogram() *plot.Plot {
+	batch, training := g.Tallies()
+	p := HistogramPlot(batch, training)
+	widgets.ThemePlot(p)
+	p.Legend.TextStyle.Font.Size = vg.Length(theme.TextSize())
+	return p
+}
+
+// refreshSummary redraws the histogram and the counts (UI goroutine).
+func (g *Gallery) refreshSummary() {
 	var training Tally
 	if g.training != nil {
 		training = *g.training
 	}
-	if hist != nil {
-		g.histImg.Image = hist
-		g.histImg.Refresh()
-	}
+	g.hist.Refresh()
 	if g.batch.Total == 0 {
 		g.notFive.Text = "Not five: –"
 	} else {

@@ -120,7 +120,7 @@ func TestGalleryGeneratesCountsAndOpens(t *testing.T) {
 	if !sameTally(training, wantTrain) || training.Total != 20 {
 		t.Errorf("training tally %+v, want %+v", training, wantTrain)
 	}
-	if g.histImg.Image == nil {
+	if g.hist.Image() == nil {
 		t.Error("no histogram drawn")
 	}
 
