@@ -25,8 +25,9 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 	m := k / 2
 	pl := &pixelLogits{rows: AxisCandidates(r, d.H, m, e.rule.Candidates), cols: AxisCandidates(c, d.W, m, e.rule.Candidates)}
 	S := len(pl.rows) * len(pl.cols)
-	pl.lg = make([]float32, e.nb*S*L)
-	dist := make([]int32, e.nb*S*L) // scaled integer distances
+	pl.lg = getBuf32(e.nb * S * L)
+	dist := getBufI(e.nb * S * L) // scaled integer distances
+	defer putBufI(dist)
 	pl.smax = make([]float32, e.nb*S)
 	// The query patch, padded and scaled (see kernels).
 	sq, isc := e.scale(x, a, k)
@@ -56,6 +57,7 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 					for jc, qc := range pl.cols {
 						slot := bi*S + jr*len(pl.cols) + jc
 						acc := dist[slot*L : (slot+1)*L]
+						clear(acc) // pooled
 						for cc := range ch {
 							for i := range k {
 								for j := range k {
@@ -78,18 +80,30 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 		}()
 	}
 	wg.Wait()
+	// Again relative to an exact integer distance of a best candidate, so
+	// that the logits near the maximum are small and finely resolved.
+	best := 0
+	for slot, v := range pl.smax {
+		if v > pl.smax[best] {
+			best = slot
+		}
+	}
+	off := int32(0)
+	for i, v := range pl.lg[best*L : (best+1)*L] {
+		if v == pl.smax[best] {
+			off = dist[best*L+i]
+			break
+		}
+	}
+	parallel(e.nb, func(bi int) {
+		zi := make([]int32, L)
+		for slot := bi * S; slot < (bi+1)*S; slot++ {
+			pl.smax[slot] = kn.hstep(pl.lg[slot*L:(slot+1)*L], dist[slot*L:(slot+1)*L], zi, zi, off, s, e.biasOf(bi))
+		}
+	})
 	pl.mx = math.Inf(-1)
 	for _, v := range pl.smax {
 		pl.mx = max(pl.mx, float64(v))
-	}
-	// Again relative to the best distance (exact integers), so that the
-	// logits near the maximum are small and finely resolved.
-	off := int32(math.Round(pl.mx / float64(s)))
-	zi := make([]int32, L)
-	pl.mx = math.Inf(-1)
-	for slot := range pl.smax {
-		pl.smax[slot] = kn.hstep(pl.lg[slot*L:(slot+1)*L], dist[slot*L:(slot+1)*L], zi, zi, off, s, e.biasOf(slot/S))
-		pl.mx = max(pl.mx, float64(pl.smax[slot]))
 	}
 	return pl
 }
@@ -145,13 +159,20 @@ func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, lab
 	S := len(pl.rows) * nc
 	mx := float32(pl.mx)
 	per := make([]float64, e.nb*L)
-	ex := make([]float32, L)
-	var s0, s1 float64
-	num := make([]float64, d.C)
-	// top holds the best topK candidates by logit (Weight = logit).
-	top := make([]Source, 0, topK+1)
-	kth := math.Inf(-1)
-	for bi := range e.nb {
+	// Per chunk: partial sums and its own top-K, merged in chunk order.
+	type part struct {
+		s0, s1 float64
+		num    []float64
+		top    []Source
+	}
+	parts := make([]part, e.nb)
+	parallel(e.nb, func(bi int) {
+		pt := &parts[bi]
+		pt.num = make([]float64, d.C)
+		ex := make([]float32, L)
+		acc := make([]float32, L)
+		top := make([]Source, 0, topK+1)
+		kth := math.Inf(-1)
 		for j := range S {
 			slot := bi*S + j
 			if float64(pl.smax[slot]) < pl.mx-skipLogit {
@@ -159,15 +180,14 @@ func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, lab
 			}
 			lg := pl.lg[slot*L : (slot+1)*L]
 			a0, a1 := kn.expacc(lg, mx, skipLogit, ex)
-			s0 += float64(a0)
-			s1 += float64(a1)
+			pt.s0 += float64(a0)
+			pt.s1 += float64(a1)
 			qr, qc := pl.rows[j/nc], pl.cols[j%nc]
 			for cc := range d.C {
-				num[cc] += float64(kn.dot(ex, e.row(bi, cc, qr*d.W+qc)))
+				pt.num[cc] += float64(kn.dot(ex, e.row(bi, cc, qr*d.W+qc)))
 			}
-			pi := per[bi*L : (bi+1)*L]
 			for i, v := range ex {
-				pi[i] += float64(v)
+				acc[i] += v
 			}
 			if float64(pl.smax[slot]) < kth {
 				continue
@@ -190,7 +210,25 @@ func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, lab
 				}
 			}
 		}
+		for i, v := range acc {
+			per[bi*L+i] = float64(v)
+		}
+		pt.top = top
+	})
+	putBuf32(pl.lg)
+	var s0, s1 float64
+	num := make([]float64, d.C)
+	var top []Source
+	for _, pt := range parts {
+		s0 += pt.s0
+		s1 += pt.s1
+		for cc := range num {
+			num[cc] += pt.num[cc]
+		}
+		top = append(top, pt.top...)
 	}
+	slices.SortFunc(top, heavier)
+	top = top[:min(topK, len(top))]
 	// Normalise by the sum of the per-image weights (float64) so that they
 	// add up to 1 to rounding.
 	s0 = 0
@@ -230,3 +268,45 @@ func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, lab
 	})
 	return at
 }
+
+// parallel calls f(i) for i in [0, n) on GOMAXPROCS goroutines.
+func parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Buffers of the attribution path (tens of MB at M = 5,000) are pooled:
+// page-faulting fresh ones costs as much as the arithmetic.
+var pool32, poolI sync.Pool
+
+func getBuf32(n int) []float32 {
+	if b, ok := pool32.Get().(*[]float32); ok && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]float32, n)
+}
+
+func putBuf32(b []float32) { pool32.Put(&b) }
+
+func getBufI(n int) []int32 {
+	if b, ok := poolI.Get().(*[]int32); ok && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]int32, n)
+}
+
+func putBufI(b []int32) { poolI.Put(&b) }
