@@ -23,6 +23,7 @@ type compare struct {
 	titleA  *widget.Label
 	titleB  *widget.Label
 	row     *fyne.Container
+	painted bool
 }
 
 func newCompare(w *Window) *compare {
@@ -84,9 +85,10 @@ func (c *compare) setOn(on bool) {
 	if !on {
 		c.ctl.Cancel()
 	}
-	c.follow()
+	c.painted = false
 	c.w.layout()
 	c.w.refreshImage()
+	c.follow()
 }
 
 // follow recomputes side B after a change of A or of B's controls.
@@ -114,5 +116,11 @@ func (c *compare) refresh() {
 	c.image.SetImage(r.Image)
 	if c.w.hasSel {
 		c.image.SetSelected(c.w.selR, c.w.selC)
+	}
+	if c.res.Complete && !c.painted {
+		// Work-around: the first image of a freshly laid-out side B is
+		// not painted until something else repaints the canvas.
+		c.painted = true
+		c.w.win.Canvas().Refresh(c.w.win.Content())
 	}
 }

@@ -121,6 +121,9 @@ func New(a fyne.App, opts Options) *Window {
 	if opts.Measure {
 		w.measure = &measurer{w: w, start: w.launched}
 	}
+	if opts.Present {
+		a.Settings().SetTheme(PresentationTheme()) // before the widgets exist
+	}
 	w.build()
 	w.win.Resize(opts.Size)
 	if opts.Session != "" {
