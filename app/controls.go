@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"mosaic/model/dataset"
@@ -168,10 +169,12 @@ func (c *controls) essential() fyne.CanvasObject {
 		c.sync(s)
 		c.w.request(s)
 	})
-	return container.NewHBox(c.machine, widget.NewSeparator(), c.boundaryCompact(), widget.NewSeparator(), c.preset, newSeed)
+	wide := func(o fyne.CanvasObject, w float32) fyne.CanvasObject {
+		return container.New(&minWidth{w: w}, o)
+	}
+	return container.NewHBox(c.machine, widget.NewSeparator(), wide(c.boundary, 12*theme.TextSize()), widget.NewSeparator(),
+		wide(c.preset, 16*theme.TextSize()), newSeed)
 }
-
-func (c *controls) boundaryCompact() fyne.CanvasObject { return c.boundary }
 
 // refreshMode shows the control of the schedule mode.
 func (c *controls) refreshMode(s Settings) {
