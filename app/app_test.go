@@ -505,3 +505,17 @@ func TestInspectorAndViews(t *testing.T) {
 	}
 	_ = machine.IS
 }
+
+func TestPresetFor(t *testing.T) {
+	for _, c := range [][4]string{
+		{"fashion", "zeros", "mnist-resnet-zeros", "fashion-resnet-zeros"},
+		{"fashion", "circular", "mnist-resnet-circular", "fashion-resnet-zeros"},
+		{"mnist", "circular", "fashion-resnet-zeros", "mnist-resnet-circular"},
+		{"mnist", "zeros", "mnist-unet-zeros", "mnist-unet-zeros"},
+		{"hands", "zeros", "mnist-resnet-zeros", "mnist-resnet-zeros"},
+	} {
+		if got := PresetFor(c[0], c[1], c[2]); got != c[3] {
+			t.Errorf("PresetFor(%s, %s, %s) = %s, want %s", c[0], c[1], c[2], got, c[3])
+		}
+	}
+}

@@ -292,6 +292,8 @@ func (c *controls) read() (Settings, error) {
 		if o == c.dataset.Selected && i < len(c.dsNames) {
 			if s.Dataset != c.dsNames[i] {
 				s.Class = -1
+				s.Preset = PresetFor(c.dsNames[i], s.Boundary, s.Preset)
+				c.preset.SetSelected(s.Preset)
 			}
 			s.Dataset = c.dsNames[i]
 		}

@@ -14,9 +14,11 @@
 // snapshots that the workers never modify again.
 //
 // Keyboard: space plays/pauses, left/right step through the timeline and
-// home/end jump to the first/last step, from anywhere in the window (the
-// canvas's typed-key handler forwards to the timeline). When the image view
-// has the keyboard focus (click it, or Tab to it), the arrow keys move the
-// selected pixel instead; Escape or a click elsewhere returns them to the
-// timeline.
+// home/end jump to the first/last step, whenever no widget has the
+// keyboard focus (the canvas's typed-key handler forwards them to the
+// timeline). Clicking a pixel focuses the image view: then the arrow keys
+// move the selected pixel (and the inspector follows) instead, and the
+// other keys are not seen by the timeline; click the timeline or filmstrip
+// (or press Tab) to give the keys back. F11 toggles presentation mode,
+// Escape leaves it.
 package app

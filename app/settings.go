@@ -202,3 +202,31 @@ func equalSettings(a, b Settings) bool {
 		a.Class == b.Class && a.Machine == b.Machine && a.Boundary == b.Boundary &&
 		a.Steps == b.Steps && a.Seed == b.Seed
 }
+
+// PresetFor returns the calibrated preset that fits a built-in data set
+// and boundary ("fashion" and "circular" give fashion-resnet-zeros, the
+// closest calibrated one), or current when none is closer.
+func PresetFor(dataset, boundary, current string) string {
+	prefix := map[string]string{"mnist": "mnist", "fashion": "fashion"}[strings.ToLower(dataset)]
+	if prefix == "" {
+		return current
+	}
+	if strings.HasPrefix(current, prefix+"-") {
+		return current
+	}
+	best := ""
+	for _, p := range schedule.Presets() {
+		if strings.HasPrefix(p.Name, prefix+"-resnet-") {
+			if p.Boundary == boundary {
+				return p.Name
+			}
+			if best == "" {
+				best = p.Name
+			}
+		}
+	}
+	if best == "" {
+		return current
+	}
+	return best
+}

@@ -174,7 +174,10 @@ func (w *Window) build() {
 	w.timeline.SetSpeed(4)
 	w.film = widgets.NewFilmstrip()
 	w.film.SetThumbSize(52)
-	w.film.OnSelect = func(j int) { w.setStep(w.frameOf(j)) }
+	w.film.OnSelect = func(j int) {
+		w.win.Canvas().Unfocus() // give the keys back to the timeline
+		w.setStep(w.frameOf(j))
+	}
 	w.progress = widget.NewProgressBar()
 	w.progress.TextFormatter = func() string {
 		if w.res == nil {
