@@ -286,10 +286,9 @@ func (w *Window) refreshFilm() {
 	caps := make([]string, n)
 	for j := range n {
 		i := n - 1 - j
-		if !res.Stale[i] {
-			top[j] = w.rendered(res, i, ViewX).Image
-			bottom[j] = w.rendered(res, i, ViewD).Image
-		}
+		// Stale rows keep their old thumbnails until recomputed.
+		top[j] = w.rendered(res, i, ViewX).Image
+		bottom[j] = w.rendered(res, i, ViewD).Image
 		caps[j] = fmt.Sprintf("%.2f", res.Traj.Time(i))
 	}
 	if w.film.Len() != n {
