@@ -23,6 +23,7 @@ type compare struct {
 	titleA  *widget.Label
 	titleB  *widget.Label
 	row     *fyne.Container
+	headB   *fyne.Container // "B:" with B's machine and boundary
 	painted bool
 }
 
@@ -30,7 +31,7 @@ func newCompare(w *Window) *compare {
 	c := &compare{w: w}
 	c.ctl = NewController(w.lib, w.opts.dispatch)
 	c.ctl.OnResult = func(r *Result) { c.res = r; c.refresh() }
-	c.ctl.OnError = func(err error) { c.titleB.SetText("B: ⚠ " + err.Error()) }
+	c.ctl.OnError = func(err error) { c.titleB.SetText("B: ⚠"); c.w.status.SetText("⚠ side B: " + err.Error()) }
 	c.image = widgets.NewImageView()
 	c.image.OnSelect = w.onSelect
 	c.image.OnHover = func(r, col int) {
@@ -42,12 +43,12 @@ func newCompare(w *Window) *compare {
 	c.machine.SetSelected("IS")
 	c.bound = widget.NewSelect(boundaryOptions, func(string) { c.follow() })
 	c.bound.SetSelected("zeros")
-	c.check = widget.NewCheck("Compare with", func(on bool) { c.setOn(on) })
+	c.check = widget.NewCheck("Compare side by side", func(on bool) { c.setOn(on) })
 	c.titleA = widget.NewLabelWithStyle("A", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	c.titleB = widget.NewLabelWithStyle("B", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	c.titleB = widget.NewLabelWithStyle("B:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	c.titleA.Truncation = fyne.TextTruncateEllipsis
-	c.titleB.Truncation = fyne.TextTruncateEllipsis
-	c.row = container.NewHBox(c.check, c.machine, c.bound)
+	c.row = container.NewHBox(c.check)
+	c.headB = container.NewBorder(nil, nil, c.titleB, nil, container.NewGridWithColumns(2, c.machine, c.bound))
 	return c
 }
 
@@ -98,11 +99,11 @@ func (c *compare) follow() {
 	}
 	s := c.settingsB()
 	sa, _ := c.w.settings.Spec()
-	sb, _ := s.Spec()
 	c.titleA.SetText("A: " + sa.String())
-	c.titleB.SetText("B: " + sb.String())
+	c.titleB.SetText("B:")
 	if _, err := c.ctl.Request(s); err != nil {
-		c.titleB.SetText("B: ⚠ " + err.Error())
+		c.titleB.SetText("B: ⚠")
+		c.w.status.SetText("⚠ side B: " + err.Error())
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 // perImageRows is how many training images the per-image weights show.
-const perImageRows = 8
+const perImageRows = 12
 
 // inspectorPanel shows the attribution of the selected pixel: the query
 // patch, the effective number, the top-K patches with their source images
@@ -25,8 +25,7 @@ type inspectorPanel struct {
 	query   *widgets.PixelImage
 	summary *widget.Label
 	patches *widgets.PatchList
-	perImg  []*widgets.ValueBar
-	perLbl  []*widget.Label
+	perImg  *widgets.WeightBars
 	box     fyne.CanvasObject
 	perBox  fyne.CanvasObject
 }
@@ -38,19 +37,11 @@ func newInspectorPanel(w *Window) *inspectorPanel {
 	p.summary = widget.NewLabel("Click a pixel of the image to see which training patches it copies.")
 	p.summary.Wrapping = fyne.TextWrapWord
 	p.patches = widgets.NewPatchList()
-	per := container.NewVBox()
-	for range perImageRows {
-		l := widget.NewLabel("")
-		b := widgets.NewValueBar(0, "")
-		b.TextWidth = 60
-		p.perLbl = append(p.perLbl, l)
-		p.perImg = append(p.perImg, b)
-		pad := canvas.NewRectangle(color.Transparent)
-		pad.SetMinSize(fyne.NewSize(theme.Padding()*3, 1))
-		per.Add(container.NewBorder(nil, nil, container.New(&minWidth{w: 130}, l), pad, b))
-	}
+	p.perImg = widgets.NewWeightBars()
 	head := container.NewBorder(nil, nil, container.NewVBox(widget.NewLabel("query patch"), p.query), nil, p.summary)
-	p.perBox = container.NewVScroll(per)
+	pad := canvas.NewRectangle(color.Transparent)
+	pad.SetMinSize(fyne.NewSize(theme.Padding()*3, 1))
+	p.perBox = container.NewVScroll(container.NewBorder(nil, nil, nil, pad, p.perImg))
 	p.box = container.NewBorder(container.NewVBox(p.title, head), nil, nil, nil, p.patches)
 	return p
 }
@@ -94,22 +85,16 @@ func (p *inspectorPanel) show(ins *Inspection) {
 			Title: fmt.Sprintf("#%d%s · at (%d, %d)", s.Image, lbl, s.Row, s.Col), Weight: s.Weight}
 	}
 	p.patches.SetEntries(entries)
-	top := 0.0
-	if len(a.PerImage) > 0 {
-		top = a.PerImage[0].Weight
-	}
-	for j := range perImageRows {
-		if j >= len(a.PerImage) {
-			p.perLbl[j].SetText("")
-			p.perImg[j].Set(0, "", nil)
-			continue
+	var bars []widgets.Bar
+	for j, iw := range a.PerImage {
+		if j >= perImageRows {
+			break
 		}
-		iw := a.PerImage[j]
 		name := fmt.Sprintf("#%d", iw.Image)
 		if iw.Label >= 0 && res.Machine != nil {
 			name += " · " + res.Machine.Data().ClassName(iw.Label)
 		}
-		p.perLbl[j].SetText(name)
-		p.perImg[j].Set(iw.Weight/max(top, 1e-300), fmt.Sprintf("%.3f", iw.Weight), nil)
+		bars = append(bars, widgets.Bar{Label: name, Value: iw.Weight})
 	}
+	p.perImg.SetBars(bars)
 }

@@ -8,11 +8,7 @@ import (
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 
 	"mosaic/widgets"
@@ -211,70 +207,40 @@ func (w *Window) refreshImage() {
 	}
 	if note != "" {
 		w.hover.SetText(note)
-	} else if w.hover.Text == "not computed yet" || w.hover.Text == "previous settings (being recomputed)" {
+		w.noteShown = true
+	} else if w.noteShown {
 		w.hover.SetText(hoverHint)
+		w.noteShown = false
 	}
 }
 
-// setLegend fills the legend under the image: a colour scale with its
-// end values, or the mosaic's sources as wrapped swatches.
+// setLegend shows the view's colours: a colour bar under the image for
+// scales, the mosaic's sources beside it.
 func (w *Window) setLegend(r Rendered) {
-	var objs []fyne.CanvasObject
 	lg := r.Legend
 	if lg.Colors != nil {
-		strip := divergingStrip(lg)
 		if w.view == ViewEffective {
-			strip = heatStrip(lg)
+			// The map is coloured on a log scale: label the bar in log10
+			// so that its middle value is honest.
+			w.colorBar.Set(func(v float64) color.Color { return lg.Colors(math.Pow(10, v)) },
+				math.Log10(lg.Min), math.Log10(lg.Max), "log10 of the effective number of patches")
+		} else {
+			w.colorBar.Set(lg.Colors, lg.Min, lg.Max, lg.Title)
 		}
-		box := container.NewGridWrap(fyne.NewSize(180, 16), strip)
-		objs = append(objs, container.NewHBox(widget.NewLabel(lg.Title+":"), widget.NewLabel(formatTick(lg.Min)),
-			container.NewCenter(box), widget.NewLabel(formatTick(lg.Max))))
+		w.colorBar.Show()
+	} else {
+		w.colorBar.Hide()
 	}
-	var side []fyne.CanvasObject
-	if len(lg.Entries) > 0 {
-		ts := theme.TextSize()
-		side = append(side, widget.NewLabelWithStyle("heaviest patch from", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		for _, e := range lg.Entries {
-			sw := canvas.NewRectangle(e.Color)
-			sw.StrokeColor = theme.Color(theme.ColorNameForeground)
-			sw.StrokeWidth = 1
-			sw.SetMinSize(fyne.NewSize(ts, ts))
-			l := widget.NewLabel(e.Label)
-			side = append(side, container.NewBorder(nil, nil, container.NewCenter(sw), nil, l))
-		}
+	var entries []widgets.LegendEntry
+	for _, e := range lg.Entries {
+		entries = append(entries, widgets.LegendEntry{Color: e.Color, Label: e.Label})
 	}
-	w.legendSide.Objects = side
-	w.legendSide.Refresh()
-	w.legend.Objects = objs
-	w.legend.Refresh()
-}
-
-// divergingStrip draws a colour scale from lg.Min to lg.Max.
-func divergingStrip(lg Legend) fyne.CanvasObject {
-	return canvas.NewRasterWithPixels(func(x, y, wd, ht int) color.Color {
-		f := float64(x) / float64(max(wd-1, 1))
-		return lg.Colors(lg.Min + f*(lg.Max-lg.Min))
-	})
-}
-
-// heatStrip draws a log-scale strip.
-func heatStrip(lg Legend) fyne.CanvasObject {
-	return canvas.NewRasterWithPixels(func(x, y, wd, ht int) color.Color {
-		f := float64(x) / float64(max(wd-1, 1))
-		v := math.Exp(math.Log(lg.Min) + f*(math.Log(lg.Max)-math.Log(lg.Min)))
-		return lg.Colors(v)
-	})
-}
-
-func formatTick(v float64) string {
-	a := math.Abs(v)
-	switch {
-	case a >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case a >= 10:
-		return fmt.Sprintf("%.1f", v)
+	w.legendSide.SetEntries(entries)
+	if len(entries) > 0 {
+		w.legendBox.Show()
+	} else {
+		w.legendBox.Hide()
 	}
-	return fmt.Sprintf("%.2f", v)
 }
 
 // refreshFilm (re)fills the filmstrip with x_t (top) and D_t (bottom).

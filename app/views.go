@@ -101,8 +101,11 @@ func RenderView(res *Result, i int, v View) Rendered {
 		}
 		return Rendered{Image: render.Image(st.D, c, h, w)}
 	case ViewNoise:
-		if i == 0 || tr.Eps[i] == nil {
+		if i == 0 {
 			return Rendered{Note: "no noise is predicted at t = 0"}
+		}
+		if tr.Eps[i] == nil {
+			return Rendered{Note: "not computed yet"}
 		}
 		m := render.ChannelMean(tr.Eps[i], c, h, w)
 		return diverging(m, h, w, "predicted noise")

@@ -54,23 +54,26 @@ type Window struct {
 	ctl  *Controller
 	insp *Inspector
 
-	settings Settings // what the controls show and the last request
-	res      *Result  // on screen
-	step     int      // current frame i (N-1 .. 0)
-	follow   bool     // move to each new frame of a full run as it arrives
-	pinned   bool     // a restored session chose the step: do not follow
-	view     View
-	selR     int
-	selC     int
-	hasSel   bool
-	ins      *Inspection
-	cache    map[renderKey]Rendered
-	launched time.Time
+	settings  Settings // what the controls show and the last request
+	res       *Result  // on screen
+	step      int      // current frame i (N-1 .. 0)
+	follow    bool     // move to each new frame of a full run as it arrives
+	pinned    bool     // a restored session chose the step: do not follow
+	noteShown bool     // the hover line shows a note about the view
+	view      View
+	selR      int
+	selC      int
+	hasSel    bool
+	ins       *Inspection
+	cache     map[renderKey]Rendered
+	launched  time.Time
 
 	image      *widgets.ImageView
 	viewSel    *widget.Select
-	legend     *fyne.Container // colour scales, under the image
-	legendSide *fyne.Container // mosaic sources, beside the image
+	viewSelBox fyne.CanvasObject
+	colorBar   *widgets.ColorBar // colour scales, under the image
+	legendSide *widgets.Legend   // mosaic sources, beside the image
+	legendBox  *fyne.Container
 	hover      *widget.Label
 	note       *widget.Label
 	timeline   *widgets.Timeline
@@ -164,8 +167,12 @@ func (w *Window) build() {
 		}
 	})
 	w.viewSel.SetSelected(w.view.Title())
-	w.legend = container.NewVBox()
-	w.legendSide = container.NewVBox()
+	w.viewSelBox = container.New(&minWidth{w: 230}, w.viewSel)
+	w.colorBar = widgets.NewColorBar()
+	w.colorBar.Hide()
+	w.legendSide = widgets.NewLegend()
+	w.legendBox = container.NewBorder(widget.NewLabelWithStyle("heaviest patch from", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, container.NewVScroll(w.legendSide))
+	w.legendBox.Hide()
 	w.hover = widget.NewLabel(hoverHint)
 	w.hover.Truncation = fyne.TextTruncateEllipsis
 	w.note = widget.NewLabel("")
@@ -204,12 +211,12 @@ func viewTitleList() []string {
 
 // layout (re)builds the window content for normal or presentation mode.
 func (w *Window) layout() {
-	viewBar := container.NewHBox(widget.NewLabel("View"), w.viewSel, widget.NewSeparator(), w.cmp.bar())
+	viewBar := container.NewHBox(widget.NewLabel("View"), w.viewSelBox, widget.NewSeparator(), w.cmp.bar())
 	images := container.NewGridWithColumns(1, w.image)
 	if w.cmp.on {
-		images = container.NewGridWithColumns(2, container.NewBorder(w.cmp.titleA, nil, nil, nil, w.image), container.NewBorder(w.cmp.titleB, nil, nil, nil, w.cmp.image))
+		images = container.NewGridWithColumns(2, container.NewBorder(w.cmp.titleA, nil, nil, nil, w.image), container.NewBorder(w.cmp.headB, nil, nil, nil, w.cmp.image))
 	}
-	imageArea := container.NewBorder(viewBar, container.NewVBox(w.legend, w.hover), nil, container.NewVScroll(w.legendSide), images)
+	imageArea := container.NewBorder(viewBar, container.NewVBox(container.NewCenter(container.New(&minWidth{w: 360}, w.colorBar)), w.hover), nil, w.legendBox, images)
 	bottom := container.NewVBox(w.timeline, w.film)
 	status := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, w.progress.MinSize().Height), w.progress), w.status)
 	if w.presenting {

@@ -83,7 +83,7 @@ func TestWindowOpensOnAComputedTrajectory(t *testing.T) {
 		w.setView(v)
 	}
 	w.setView(ViewMosaic)
-	if len(w.legendSide.Objects) < 2 {
+	if !w.legendBox.Visible() {
 		t.Error("mosaic view has no legend")
 	}
 	w.onHover(2, 3)
