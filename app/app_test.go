@@ -519,3 +519,23 @@ func TestPresetFor(t *testing.T) {
 		}
 	}
 }
+
+func TestControllerTopKChangeWhileRunningKeepsTheRun(t *testing.T) {
+	c, rec := newRecorded(toyLibrary(nil))
+	s := toySettings()
+	s = s.WithSteps(30)
+	c.Request(s)
+	s.TopK = 3
+	if kind, err := c.Request(s); err != nil || kind != ChangeNone {
+		t.Fatalf("top-K change while running = %v %v", kind, err)
+	}
+	c.Wait()
+	for _, r := range rec.results {
+		if r.Gen != 1 {
+			t.Fatalf("a top-K change restarted the computation (gen %d)", r.Gen)
+		}
+	}
+	if last := rec.results[len(rec.results)-1]; !last.Complete || last.Total != 29 {
+		t.Errorf("last result %d/%d", last.Done, last.Total)
+	}
+}

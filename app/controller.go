@@ -106,7 +106,9 @@ func (c *Controller) Request(s Settings) (Change, error) {
 	if c.base != nil {
 		kind, from = Compare(c.baseSet, s)
 	}
-	if kind == ChangeNone && c.base != nil && c.base.Complete() && c.running == nil {
+	if kind == ChangeNone && c.base != nil && (c.base.Complete() || c.running != nil) {
+		// Same trajectory: finished, or being computed right now.
+		c.baseSet.TopK = s.TopK
 		return ChangeNone, nil
 	}
 	if kind == ChangeNone {

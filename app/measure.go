@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"fyne.io/fyne/v2"
 )
 
 // measurer runs the --measure scenario: it reports the time from launch
@@ -56,6 +54,6 @@ func (m *measurer) timing(t Timing) {
 		t.From, m.w.settings.Steps-1, t.FirstFrame.Round(time.Millisecond), t.From, t.Complete.Round(time.Millisecond))
 	go func() {
 		time.Sleep(500 * time.Millisecond)
-		fyne.Do(m.w.app.Quit)
+		m.w.opts.dispatch(m.w.app.Quit)
 	}()
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -143,4 +144,34 @@ func TestWindowCompareAndPresentation(t *testing.T) {
 		t.Error("F11 did not leave presentation mode")
 	}
 	w.cmp.setOn(false)
+}
+
+func TestWindowMeasureScenario(t *testing.T) {
+	a := test.NewTempApp(t)
+	var log strings.Builder
+	var mu sync.Mutex
+	w := New(a, Options{Settings: toySettings(), Measure: true, Log: lockedWriter{&mu, &log}, library: toyLibrary(nil), dispatch: ui.do})
+	w.win.Show()
+	t.Cleanup(func() { w.ctl.Wait(); ui.drain() })
+	text := func() string { mu.Lock(); defer mu.Unlock(); return log.String() }
+	waitFor(t, "the measurements", func() bool { return strings.Contains(text(), "patch-size change at step 3") })
+	for _, want := range []string{"launch to first streamed frame", "launch to first complete trajectory", "first updated frame on screen"} {
+		if !strings.Contains(text(), want) {
+			t.Errorf("measure log lacks %q:\n%s", want, text())
+		}
+	}
+	if w.res.From != 3 || w.settings.Mode != ScheduleCustom {
+		t.Errorf("the scenario recomputed from %d with mode %s", w.res.From, w.settings.Mode)
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	b  *strings.Builder
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
 }
