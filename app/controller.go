@@ -71,7 +71,8 @@ type Controller struct {
 	baseSet Settings
 	baseM   *machine.Machine
 	baseD   *dataset.Dataset
-	shown   *Result // the last result handed to the UI (dispatch side)
+	target  *Settings // the settings of the newest request
+	shown   *Result   // the last result handed to the UI (dispatch side)
 }
 
 // Timing is the measured latency of one request.
@@ -102,15 +103,19 @@ func (c *Controller) Request(s Settings) (Change, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.running != nil && c.target != nil {
+		if k, _ := Compare(*c.target, s); k == ChangeNone {
+			return ChangeNone, nil // being computed right now
+		}
+	}
 	kind, from := ChangeAll, s.Steps-1
 	if c.base != nil {
 		kind, from = Compare(c.baseSet, s)
 	}
-	if kind == ChangeNone && c.base != nil && (c.base.Complete() || c.running != nil) {
-		// Same trajectory: finished, or being computed right now.
-		c.baseSet.TopK = s.TopK
+	if kind == ChangeNone && c.base != nil && c.base.Complete() {
 		return ChangeNone, nil
 	}
+	c.target = &s
 	if kind == ChangeNone {
 		kind = ChangeSchedule // resume whatever is unfinished
 		from = 1
