@@ -34,8 +34,23 @@ func (m *measurer) result(res *Result) {
 		return
 	}
 	m.logf("launch to first complete trajectory on screen: %v (%d steps, %s)", time.Since(m.start).Round(time.Millisecond), res.Total, describe(res.Settings))
-	m.phase = 1
 	w := m.w
+	// Scrub through every frame, as a timeline drag would, and time the
+	// UI work of each move (rendering is cached, nothing is recomputed).
+	var worst, total time.Duration
+	for pass := range 2 {
+		for i := res.Traj.N - 1; i >= 0; i-- {
+			t0 := time.Now()
+			w.setStep(i)
+			d := time.Since(t0)
+			if pass == 1 {
+				worst, total = max(worst, d), total+d
+			}
+		}
+	}
+	m.logf("scrubbing a computed trajectory: %v per step on average, %v at worst (UI goroutine work, second pass)",
+		(total / time.Duration(res.Traj.N)).Round(time.Microsecond), worst.Round(time.Microsecond))
+	m.phase = 1
 	k := slices.Clone([]int(res.Traj.K))
 	const at = 3
 	k[at] += 2
