@@ -247,6 +247,7 @@ func (w *Window) layout() {
 // width.
 type minWidth struct{ w float32 }
 
+// Layout gives every object the whole size.
 func (m *minWidth) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
@@ -254,6 +255,7 @@ func (m *minWidth) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	}
 }
 
+// MinSize is the objects' minimum, at least m.w wide.
 func (m *minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	s := layout.NewStackLayout().MinSize(objs)
 	return fyne.NewSize(max(s.Width, m.w), s.Height)
