@@ -1,6 +1,7 @@
 package app
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -9,6 +10,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"mosaic/model/npy"
 )
 
 // uiQueue stands in for the UI goroutine: workers queue functions and the
@@ -174,4 +177,32 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+func TestWindowOpensADataFileAndKeepsStateOnError(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "toy.npy")
+	d := toyData()
+	if err := npy.WriteFileFloat32(good, []int{d.M, d.C, d.H, d.W}, d.Pixels); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.npy")
+	os.WriteFile(bad, []byte("not an array"), 0o644)
+
+	a := test.NewTempApp(t)
+	s := toySettings()
+	s.Dataset = good
+	w := New(a, Options{Settings: s, library: NewLibrary(), dispatch: ui.do})
+	w.win.Show()
+	t.Cleanup(func() { w.ctl.Wait(); ui.drain() })
+	waitFor(t, "the trajectory of the file", func() bool { return w.res != nil && w.res.Complete })
+	if w.res.Machine.Data().M != 12 || !strings.HasPrefix(w.controls.dataset.Selected, "file: toy.npy") {
+		t.Fatalf("data %d images, selector %q", w.res.Machine.Data().M, w.controls.dataset.Selected)
+	}
+	shown := w.res
+	w.controls.openDataset(bad)
+	waitFor(t, "the load error", func() bool { return strings.HasPrefix(w.status.Text, "⚠") })
+	if w.res != shown || w.settings.Dataset != good || !strings.HasPrefix(w.controls.dataset.Selected, "file: toy.npy") {
+		t.Errorf("a failed load replaced the state: dataset %q, selector %q", w.settings.Dataset, w.controls.dataset.Selected)
+	}
 }
