@@ -21,6 +21,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"mosaic/app"
+	"mosaic/assets/icons"
 )
 
 func main() {
@@ -56,6 +57,7 @@ func main() {
 		os.Exit(2)
 	}
 	a := fyneapp.NewWithID("io.github.mosaic.app")
+	a.SetIcon(fyne.NewStaticResource("mosaic.png", icons.Mosaic))
 	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure})
 	win.ShowAndRun()
 }
