@@ -31,6 +31,8 @@ type Options struct {
 	Measure bool
 	// Log receives measurements and is os.Stderr if nil.
 	Log io.Writer
+	// Started is when the process started, for --measure (now if zero).
+	Started time.Time
 
 	library  *Library     // tests inject a library with a toy data set
 	dispatch func(func()) // tests inject their own UI queue; fyne.Do if nil
@@ -108,7 +110,10 @@ func New(a fyne.App, opts Options) *Window {
 		lib = NewLibrary()
 	}
 	w := &Window{app: a, opts: opts, lib: lib, settings: opts.Settings, cache: map[renderKey]Rendered{},
-		launched: time.Now(), selR: -1, selC: -1}
+		launched: opts.Started, selR: -1, selC: -1}
+	if w.launched.IsZero() {
+		w.launched = time.Now()
+	}
 	w.win = a.NewWindow("Mosaic")
 	if opts.dispatch == nil {
 		opts.dispatch = fyne.Do

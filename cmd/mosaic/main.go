@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -25,6 +26,7 @@ import (
 )
 
 func main() {
+	started := time.Now()
 	def := app.DefaultSettings()
 	s := def
 	flag.StringVar(&s.Dataset, "dataset", def.Dataset, "built-in data set (mnist, fashion, hands) or a .npy/IDX file or image folder")
@@ -58,6 +60,6 @@ func main() {
 	}
 	a := fyneapp.NewWithID("io.github.mosaic.app")
 	a.SetIcon(fyne.NewStaticResource("mosaic.png", icons.Mosaic))
-	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure})
+	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started})
 	win.ShowAndRun()
 }
