@@ -17,35 +17,42 @@ type Result struct {
 	// Reason explains a failure (empty when OK).
 	Reason string
 	// PalmRow, PalmCol is the palm centre in pixels (row, column; pixel
-	// (r, c) has its centre at (r, c)), and PalmRadius the radius of the
-	// largest disc about that centre inside the foreground. They are zero
-	// when no palm was looked for (no foreground or no background).
+	// (r, c) has its centre at (r, c)): the centroid of the palm region.
+	// PalmRadius is the depth of the hand: the largest distance from a
+	// foreground pixel to the nearest background pixel. They are zero when
+	// no palm was found.
 	PalmRow, PalmCol, PalmRadius float64
 }
 
-// Counting parameters. Digits are counted on NumRadii circles around the palm
-// centre with radii evenly spaced from MinRadius to MaxRadius palm radii.
-const (
-	// MinRadius is the smallest counting circle, in palm radii.
-	MinRadius = 1.8
-	// MaxRadius is the largest counting circle, in palm radii.
-	MaxRadius = 2.2
-	// NumRadii is the number of counting circles.
-	NumRadii = 9
-)
-
 // Count counts the digits (fingers and thumb) of a grayscale hand image of h
 // rows and w columns (row-major, values in [-1, 1]; a pixel above 0 is
-// foreground). It finds the palm from the largest disc inscribed in the
-// foreground (centre: centroid of the foreground opened with a disc that
-// removes the digits), counts the runs of foreground on NumRadii circles
-// around the palm centre at MinRadius..MaxRadius palm radii (dropping runs
-// shorter than 1.25 pixels or a quarter of the palm radius, i.e. noise) and
-// returns the count that a majority of the circles agree on. It returns
-// OK=false with a Reason when it cannot tell: no foreground or no background,
-// no region thick enough to be a palm, circles that mostly leave the image or
-// lie inside the foreground, no protrusions at all (a blob), or circles that
-// disagree.
+// foreground). Images made by a score machine have fused palms, fingers of
+// uneven width and length, stray specks and detached pieces, so Count
+// prefers to say it cannot tell (OK=false with a Reason) over guessing.
+//
+// Method (see branchShape): the hand is the 8-connected piece of foreground
+// holding the pixel deepest inside the foreground; the palm is what survives
+// an opening of the hand with a disc of PalmOpening times that depth (at
+// least FingerDepth pixels); every branch of the hand outside the palm is
+// measured by its persistence (how far its tip lies beyond the palm, or
+// beyond the branch it joins), so two fingers on one stalk are two digits
+// and a bump on the outline is none. Branches at least DigitLength long are
+// digits. Count cannot tell when:
+//   - there is no foreground, or the foreground is nowhere thicker than a
+//     finger (no palm);
+//   - another piece is as thick as the palm and a quarter of the hand's size
+//     (several hands), or a detached piece is finger-sized (FragmentLength);
+//     specks are ignored;
+//   - the opening leaves a second thick part half the size of the palm;
+//   - a branch is between StubLength and DigitLength long: a short finger or
+//     an uneven outline, either reading is fair;
+//   - no branch is long enough (a blob);
+//   - the two methods disagree: the runs of the hand crossing rings around
+//     the palm (the circle-run method with rings shaped like the palm, at
+//     RingDistances pixels from it) give the branch count on none of the
+//     rings.
+//
+// Lengths are in pixels of a RefSize image and scale with the image.
 func Count(img []float64, h, w int) Result {
 	if h <= 0 || w <= 0 || len(img) != h*w {
 		return Result{Reason: fmt.Sprintf("image has %d values, want %d rows x %d columns", len(img), h, w)}
@@ -62,52 +69,83 @@ func Count(img []float64, h, w int) Result {
 	case nfg == len(img):
 		return Result{Reason: "no background: every pixel is foreground, so there is no outline to read"}
 	}
-	row, col, d := palm(img, h, w)
-	res := Result{PalmRow: row, PalmCol: col, PalmRadius: d}
-	if d < 1 {
-		res.Reason = fmt.Sprintf("no palm: the thickest part of the foreground has radius %.2f pixels", d)
+	sh := branchShape(img, h, w, PalmOpening)
+	res := Result{PalmRadius: sh.depth}
+	if sh.palm != nil {
+		res.PalmRow, res.PalmCol = centroid(sh.palm, w)
+	}
+	if sh.reason != "" {
+		res.Reason = sh.reason
 		return res
 	}
-	counts := make([]int, 0, NumRadii)
-	outside, filled := 0, 0
-	for k := 0; k < NumRadii; k++ {
-		rad := d * (MinRadius + (MaxRadius-MinRadius)*float64(k)/float64(NumRadii-1))
-		c, out, full := runsOnCircle(img, h, w, row, col, rad, math.Max(1.25, 0.25*d))
-		switch {
-		case out:
-			outside++
-		case full:
-			filled++
-		default:
-			counts = append(counts, c)
-		}
+	scale := float64(min(h, w)) / RefSize
+	digits, unsure := sh.countBranches(DigitLength*scale, StubLength*scale)
+	rings := ringCounts(sh.hand, sh.palm, h, w, scale)
+	agree := false
+	for _, c := range rings {
+		agree = agree || c == digits
 	}
-	if 2*outside > NumRadii {
-		res.Reason = fmt.Sprintf("palm too large or too near the edge: %d of %d counting circles mostly leave the image", outside, NumRadii)
-		return res
-	}
-	if 2*filled > NumRadii {
-		res.Reason = fmt.Sprintf("%d of %d counting circles lie entirely inside the foreground", filled, NumRadii)
-		return res
-	}
-	hist := map[int]int{}
-	best, bestN := -1, 0
-	for _, c := range counts {
-		hist[c]++
-		if hist[c] > bestN || hist[c] == bestN && c < best {
-			best, bestN = c, hist[c]
-		}
-	}
-	if 2*bestN <= NumRadii {
-		res.Reason = fmt.Sprintf("inconsistent counts over the circles: %v", counts)
-		return res
-	}
-	if best == 0 {
+	switch {
+	case unsure > 0:
+		res.Reason = fmt.Sprintf("%d digit(s) and %d stub(s) that could be short fingers or an uneven outline", digits, unsure)
+	case digits == 0:
 		res.Reason = "no protrusions: a blob without fingers"
-		return res
+	case !agree:
+		res.Reason = fmt.Sprintf("methods disagree: %d branches but %v runs on the rings around the palm", digits, rings)
+	default:
+		res.Fingers, res.OK = digits, true
 	}
-	res.Fingers, res.OK = best, true
 	return res
+}
+
+// centroid returns the mean row and column of the pixels of mask.
+func centroid(mask []bool, w int) (row, col float64) {
+	n := 0.0
+	for i, m := range mask {
+		if m {
+			row += float64(i / w)
+			col += float64(i % w)
+			n++
+		}
+	}
+	return row / n, col / n
+}
+
+// RingDistances are the distances from the palm, in RefSize pixels, of the
+// rings on which ringCounts counts runs.
+var RingDistances = []float64{1.0, 1.5, 2.0, 2.5, 3.0, 3.5}
+
+// ringCounts is the circle-run method with rings shaped like the palm: for
+// each of RingDistances it counts the runs of the hand that cross the ring
+// of pixels whose distance to the palm lies in [d, d+1.5) pixels (the
+// 8-connected pieces of at least two pixels).
+func ringCounts(hand, palm []bool, h, w int, scale float64) []int {
+	const inf = 1e12
+	f := make([]float64, h*w)
+	for i, p := range palm {
+		if !p {
+			f[i] = inf
+		}
+	}
+	edt2d(f, h, w)
+	counts := make([]int, 0, len(RingDistances))
+	ring := make([]bool, h*w)
+	for _, d := range RingDistances {
+		lo, hi := d*scale, d*scale+1.5
+		for i := range ring {
+			x := math.Sqrt(f[i])
+			ring[i] = hand[i] && x >= lo && x < hi
+		}
+		_, sizes := components(ring, h, w)
+		n := 0
+		for _, sz := range sizes {
+			if sz >= 2 {
+				n++
+			}
+		}
+		counts = append(counts, n)
+	}
+	return counts
 }
 
 // CountDataset counts the digits of every image of ds (channels are averaged
@@ -134,79 +172,6 @@ func CountDataset(ds *dataset.Dataset) []Result {
 		out[mu] = Count(img, ds.H, ds.W)
 	}
 	return out
-}
-
-// palm returns the centre (row, column) and radius of the palm. An exact
-// Euclidean distance transform of the foreground (pixels above 0, everything
-// outside the image counting as background) gives the largest inscribed disc.
-// The centre is the centroid of the palm region: the foreground opened with a
-// disc of 0.7 times that disc's radius (which removes fingers and thumb),
-// restricted to the connected piece holding the deepest pixel. The radius is
-// that of the largest disc about the centre inside the foreground: the
-// distance to the nearest background pixel centre less half a pixel. The centroid is steadier than the deepest
-// pixel, which slides along the palm when the palm is longer than wide.
-func palm(img []float64, h, w int) (row, col, radius float64) {
-	// Padded grid: one background pixel around the image.
-	H, W := h+2, w+2
-	const inf = 1e12
-	f := make([]float64, H*W)
-	for r := 0; r < h; r++ {
-		for c := 0; c < w; c++ {
-			if img[r*w+c] > 0 {
-				f[(r+1)*W+c+1] = inf
-			}
-		}
-	}
-	edt2d(f, H, W)
-	best, bi := -1.0, 0
-	for i, d := range f {
-		if d > best {
-			best, bi = d, i
-		}
-	}
-	dmax := math.Sqrt(best)
-	// Opening: the union of discs of radius rho centred where the distance
-	// is at least rho.
-	rho2 := 0.49 * best
-	g := make([]float64, H*W)
-	for i, d := range f {
-		if d < rho2 {
-			g[i] = inf
-		}
-	}
-	edt2d(g, H, W)
-	// Flood the opened region from the deepest pixel and take its centroid.
-	seen := make([]bool, H*W)
-	stack := []int{bi}
-	seen[bi] = true
-	sr, sc, sn := 0.0, 0.0, 0.0
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		sr += float64(i/W - 1)
-		sc += float64(i%W - 1)
-		sn++
-		for _, j := range [4]int{i - 1, i + 1, i - W, i + W} {
-			if !seen[j] && f[j] > 0 && g[j] <= rho2 {
-				seen[j] = true
-				stack = append(stack, j)
-			}
-		}
-	}
-	row, col = sr/sn, sc/sn
-	// Radius: from the centre to the nearest background pixel centre, less
-	// half a pixel (the outline lies between pixel centres).
-	near := math.Inf(1)
-	reach := int(math.Ceil(dmax)) + 2
-	for r := max(0, int(row)-reach); r < min(H, int(row)+reach+2); r++ {
-		for c := max(0, int(col)-reach); c < min(W, int(col)+reach+2); c++ {
-			if f[r*W+c] == 0 {
-				dr, dc := float64(r-1)-row, float64(c-1)-col
-				near = min(near, dr*dr+dc*dc)
-			}
-		}
-	}
-	return row, col, math.Sqrt(near) - 0.5
 }
 
 // edt2d replaces f (h rows of w values; 0 at the sources, a large value
@@ -264,70 +229,4 @@ func edt1d(f, d []float64, v []int, z []float64) {
 		p := v[k]
 		d[q] = float64((q-p)*(q-p)) + f[p]
 	}
-}
-
-// runsOnCircle counts the runs of foreground on the circle of radius rad
-// around (row, col), sampling the bilinearly interpolated image about four
-// times per pixel of arc and dropping runs shorter than minRun pixels of arc.
-// It reports out when more than half of the circle lies outside the image
-// and full when the whole circle is foreground.
-func runsOnCircle(img []float64, h, w int, row, col, rad, minRun float64) (count int, out, full bool) {
-	n := max(64, int(math.Ceil(2*math.Pi*rad*4)))
-	fg := make([]bool, n)
-	nout, nfg := 0, 0
-	for i := 0; i < n; i++ {
-		sn, cs := math.Sincos(2 * math.Pi * float64(i) / float64(n))
-		y, x := row+rad*sn, col+rad*cs
-		if y < -0.5 || x < -0.5 || y > float64(h)-0.5 || x > float64(w)-0.5 {
-			nout++
-		}
-		fg[i] = bilinear(img, h, w, y, x) > 0
-		if fg[i] {
-			nfg++
-		}
-	}
-	if 2*nout > n {
-		return 0, true, false
-	}
-	if nfg == n {
-		return 0, false, true
-	}
-	if nfg == 0 {
-		return 0, false, false
-	}
-	// Start just after a background sample so runs do not wrap.
-	start := 0
-	for fg[start] {
-		start++
-	}
-	step := 2 * math.Pi * rad / float64(n)
-	run := 0
-	for i := 1; i <= n; i++ {
-		if fg[(start+i)%n] {
-			run++
-			continue
-		}
-		if run > 0 && float64(run)*step >= minRun {
-			count++
-		}
-		run = 0
-	}
-	return count, false, false
-}
-
-// bilinear samples the image at (y, x) in pixel-centre coordinates, with
-// background (-1) outside.
-func bilinear(img []float64, h, w int, y, x float64) float64 {
-	y0, x0 := math.Floor(y), math.Floor(x)
-	fy, fx := y-y0, x-x0
-	r0, c0 := int(y0), int(x0)
-	at := func(r, c int) float64 {
-		if r < 0 || c < 0 || r >= h || c >= w {
-			return -1
-		}
-		return img[r*w+c]
-	}
-	top := at(r0, c0)*(1-fx) + at(r0, c0+1)*fx
-	bot := at(r0+1, c0)*(1-fx) + at(r0+1, c0+1)*fx
-	return top*(1-fy) + bot*fy
 }

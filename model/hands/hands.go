@@ -8,9 +8,11 @@
 // has its thumb on the image's left before rotation, a left hand (label 0) on
 // the right.
 //
-// Count finds the palm from the largest disc inscribed in the foreground and
-// counts digits (thumb included, so a normal hand gives 5) as runs of
-// foreground on circles around it.
+// Count finds the palm by opening the hand with a disc, counts digits (thumb
+// included, so a normal hand gives 5) as the branches that reach far enough
+// beyond the palm, checks the count against the runs of foreground on rings
+// around the palm, and says it cannot tell rather than guess on the odd
+// shapes a score machine makes (detached pieces, stubs, several hands).
 package hands
 
 import (

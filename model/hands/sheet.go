@@ -1,8 +1,8 @@
 //go:build ignore
 
 // Command sheet writes a PNG contact sheet of generated hands with the finger
-// counter's view drawn over them: the palm centre (red), the smallest and
-// largest counting circles (green), a frame that is green when the counter
+// counter's view drawn over them: the palm centre (red), the palm's
+// depth as a circle (green), a frame that is green when the counter
 // says 5 and red otherwise, and one small dot per counted digit (top left).
 //
 //	go run ./model/hands/sheet.go -size 32 -o /tmp/hands.png
@@ -91,7 +91,7 @@ func main() {
 			return ox + int(math.Round((col+0.5)*float64(z))), oy + int(math.Round((row+0.5)*float64(z)))
 		}
 		if res.PalmRadius > 0 {
-			for _, f := range []float64{hands.MinRadius, hands.MaxRadius} {
+			for _, f := range []float64{1} {
 				rad := f * res.PalmRadius
 				for a := 0; a < 360; a += 3 {
 					sn, cs := math.Sincos(float64(a) * math.Pi / 180)
