@@ -9,9 +9,10 @@ import (
 )
 
 // directEngine evaluates a local machine by computing every patch distance
-// directly, k*k*C operations per (pixel, candidate) pair, in parallel over
-// rows. It is simple and exact; it is the portable baseline that faster
-// engines are checked against.
+// directly in float64, k*k*C operations per (pixel, candidate) pair, in
+// parallel over rows. It is no longer the production engine (fastEngine is):
+// the tests keep it as a float64 cross-check that must agree with the
+// reference to 1e-9.
 type directEngine struct {
 	d    *dataset.Dataset
 	rule Rule

@@ -8,7 +8,7 @@ import (
 	"sync"
 )
 
-// The fast engine's inner loops are five vector kernels over one chunk of
+// The fast engine's inner loops are seven vector kernels over one chunk of
 // training images (the lanes). Each exists in pure Go (every CPU) and, on
 // amd64 with AVX2 and FMA, in assembly (kernel_amd64.s). The choice is made
 // once at start-up from the CPU features and can be forced with the

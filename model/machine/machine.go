@@ -42,8 +42,10 @@ type engine interface {
 	pixel(x []float64, a, b float64, k, r, c int) ([]Source, []float64, error)
 }
 
-// newLocalEngine builds the production engine of a local machine. It is a
-// variable so that the choice of implementation stays in one place.
+// newLocalEngine builds the production engine of a local machine: the
+// box-sum engine of fast.go, whose vector kernels (pure Go or AVX2) are
+// chosen at run time (kernel.go). It is a variable so that the choice of
+// implementation stays in one place.
 var newLocalEngine = func(d *dataset.Dataset, r Rule) engine { return newFastEngine(d, r) }
 
 // attributer is implemented by engines that can summarise one pixel's
