@@ -33,17 +33,6 @@ func (d *dataFlags) add(fs *flag.FlagSet, defaultDataset string) {
 	fs.IntVar(&d.class, "class", -1, "keep only the images with this label")
 }
 
-// registerHands makes "hands" a built-in data set if model/builtin does not
-// already offer it.
-func registerHands() {
-	for _, n := range builtin.Names() {
-		if n == hands.Name {
-			return
-		}
-	}
-	builtin.Register(hands.Name, hands.Builtin) // a concurrent registration is harmless
-}
-
 // load reads the training set and applies --class and --limit. Flag mistakes
 // are usage errors; unreadable files are failures.
 func (d *dataFlags) load(set map[string]bool) (*dataset.Dataset, error) {
@@ -77,7 +66,6 @@ func (d *dataFlags) load(set map[string]bool) (*dataset.Dataset, error) {
 		if d.labels != "" {
 			return nil, usagef("--labels applies to --train only: the built-in data sets have their own labels")
 		}
-		registerHands()
 		name = strings.ToLower(strings.TrimSpace(name))
 		known := builtin.Names()
 		ok := false
@@ -93,11 +81,15 @@ func (d *dataFlags) load(set map[string]bool) (*dataset.Dataset, error) {
 		case name != hands.Name && (d.size < 1 || d.size > builtin.MaxSize):
 			return nil, usagef("--size must be an image side such as 32 (the paper's) or 28 (native), not %d", d.size)
 		}
-		ds, err := builtin.Load(name, d.size)
+		// Only the kept images are decoded and resized.
+		ds, err := builtin.LoadSubset(name, d.size, d.class, d.limit)
 		if err != nil {
+			if d.class >= 0 && strings.Contains(err.Error(), "no images of class") {
+				return nil, usagef("--class %d: %v", d.class, err)
+			}
 			return nil, err
 		}
-		full = ds
+		return ds, nil
 	}
 	ds, err := full.Subset(d.class, d.limit)
 	if err != nil {

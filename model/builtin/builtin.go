@@ -1,30 +1,28 @@
 // Package builtin provides the training sets built into the program: "mnist"
 // (the 60,000 MNIST training digits) and "fashion" (the first 10,000
 // Fashion-MNIST training images), both embedded in mosaic/assets as gzipped
-// IDX files, plus any set added with Register.
+// IDX files; "hands", the procedural hands of model/hands; and any set added
+// with Register.
 //
 // Images are 28x28 natively; Load resizes them to the requested size with
 // dataset.Resize8 (Pillow's bilinear, on 8-bit values, SPEC.md "Images"),
 // DefaultSize (32) being what the paper uses. Decoded sets are cached, one per
 // name and size, so only the first Load of each pays for decoding.
 //
-// Adding a data set (for example the procedural "hands" of model/hands):
-// write a func(size int) (*dataset.Dataset, error) and register it once,
-// before the first Load, e.g. from this package's init:
-//
-//	func init() { Register("hands", hands.Generate) }
-//
-// (model/hands must then not import this package), or from the hands
-// package's own init with builtin.Register, if the program imports it.
+// The procedural hands of model/hands are registered as "hands". Adding
+// another data set: write a func(size int) (*dataset.Dataset, error) and
+// Register it once, before the first Load.
 package builtin
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
 	"mosaic/assets"
 	"mosaic/model/dataset"
+	"mosaic/model/hands"
 	"mosaic/model/idx"
 )
 
@@ -64,11 +62,19 @@ var (
 	names   []string
 	loaders = map[string]LoaderFunc{}
 	cache   = map[key]*entry{}
+	// subsetters build a class/limit subset without decoding the whole set.
+	subsetters = map[string]func(size, class, limit int) (*dataset.Dataset, error){}
 )
 
 func init() {
-	Register("mnist", idxLoader("mnist", "data/mnist-train-images-idx3-ubyte.gz", "data/mnist-train-labels-idx1-ubyte.gz", DigitClasses))
-	Register("fashion", idxLoader("fashion", "data/fashion-train-images-idx3-ubyte.gz", "data/fashion-train-labels-idx1-ubyte.gz", FashionClasses))
+	for _, s := range []*idxSource{
+		{name: "mnist", images: "data/mnist-train-images-idx3-ubyte.gz", labels: "data/mnist-train-labels-idx1-ubyte.gz", classes: DigitClasses},
+		{name: "fashion", images: "data/fashion-train-images-idx3-ubyte.gz", labels: "data/fashion-train-labels-idx1-ubyte.gz", classes: FashionClasses},
+	} {
+		Register(s.name, s.load)
+		subsetters[s.name] = s.subset
+	}
+	Register(hands.Name, hands.Builtin)
 }
 
 // Register adds a built-in data set under name (lower case, not empty). It is
@@ -135,44 +141,139 @@ func Load(name string, size int) (*dataset.Dataset, error) {
 	return e.ds, e.err
 }
 
-// idxLoader returns a LoaderFunc decoding an embedded pair of IDX files.
-func idxLoader(name, imagesPath, labelsPath string, classes []string) LoaderFunc {
-	return func(size int) (*dataset.Dataset, error) {
-		imgs, err := readEmbedded(imagesPath)
+// idxSource is an embedded pair of IDX files (images and labels), decoded
+// once on first use and kept as 8-bit values.
+type idxSource struct {
+	name, images, labels string
+	classes              []string
+
+	once sync.Once
+	imgs *idx.Array
+	labs []int
+	err  error
+}
+
+// raw decodes the embedded files once.
+func (s *idxSource) raw() (*idx.Array, []int, error) {
+	s.once.Do(func() {
+		imgs, err := readEmbedded(s.images)
 		if err != nil {
-			return nil, err
+			s.err = err
+			return
 		}
-		labs, err := readEmbedded(labelsPath)
+		labs, err := readEmbedded(s.labels)
 		if err != nil {
-			return nil, err
+			s.err = err
+			return
 		}
 		if imgs.Type != idx.Uint8 || len(imgs.Dims) != 3 || imgs.Dims[0] == 0 {
-			return nil, fmt.Errorf("%s: expected unsigned-byte images [M, H, W], got %s %v", imagesPath, imgs.Type, imgs.Dims)
+			s.err = fmt.Errorf("%s: expected unsigned-byte images [M, H, W], got %s %v", s.images, imgs.Type, imgs.Dims)
+			return
 		}
 		if labs.Type != idx.Uint8 || len(labs.Dims) != 1 || labs.Dims[0] != imgs.Dims[0] {
-			return nil, fmt.Errorf("%s: expected %d unsigned-byte labels, got %s %v", labelsPath, imgs.Dims[0], labs.Type, labs.Dims)
+			s.err = fmt.Errorf("%s: expected %d unsigned-byte labels, got %s %v", s.labels, imgs.Dims[0], labs.Type, labs.Dims)
+			return
 		}
-		m, h, w := imgs.Dims[0], imgs.Dims[1], imgs.Dims[2]
-		pix := imgs.Bytes
-		if h != size || w != size {
-			in, out := h*w, size*size
-			pix = make([]uint8, m*out)
-			for i := 0; i < m; i++ {
-				copy(pix[i*out:(i+1)*out], dataset.Resize8(imgs.Bytes[i*in:(i+1)*in], h, w, size, size))
-			}
-			h, w = size, size
-		}
-		labels := make([]int, m)
+		s.imgs = imgs
+		s.labs = make([]int, len(labs.Bytes))
 		for i, l := range labs.Bytes {
-			labels[i] = int(l)
+			s.labs[i] = int(l)
 		}
-		ds, err := dataset.FromUint8(name, m, 1, h, w, pix, labels)
+	})
+	return s.imgs, s.labs, s.err
+}
+
+// load builds the whole set at size x size.
+func (s *idxSource) load(size int) (*dataset.Dataset, error) {
+	imgs, _, err := s.raw()
+	if err != nil {
+		return nil, err
+	}
+	all := make([]int, imgs.Dims[0])
+	for i := range all {
+		all[i] = i
+	}
+	return s.build(size, all)
+}
+
+// subset builds only the images Dataset.Subset(class, limit) would keep,
+// resizing just those: the app's default of 500 images then costs a few
+// milliseconds instead of resizing all 60,000.
+func (s *idxSource) subset(size, class, limit int) (*dataset.Dataset, error) {
+	_, labs, err := s.raw()
+	if err != nil {
+		return nil, err
+	}
+	var pick []int
+	for i, l := range labs {
+		if limit > 0 && len(pick) >= limit {
+			break
+		}
+		if class < 0 || l == class {
+			pick = append(pick, i)
+		}
+	}
+	if len(pick) == 0 {
+		present := map[int]bool{}
+		var classes []int
+		for _, l := range labs {
+			if !present[l] {
+				present[l] = true
+				classes = append(classes, l)
+			}
+		}
+		slices.Sort(classes)
+		return nil, fmt.Errorf("dataset %q has no images of class %d (classes present: %v)", s.name, class, classes)
+	}
+	return s.build(size, pick)
+}
+
+// build resizes the picked images to size x size and normalises them.
+func (s *idxSource) build(size int, pick []int) (*dataset.Dataset, error) {
+	imgs, labs, _ := s.raw()
+	h, w := imgs.Dims[1], imgs.Dims[2]
+	in, out := h*w, size*size
+	pix := make([]uint8, len(pick)*out)
+	labels := make([]int, len(pick))
+	for j, i := range pick {
+		src := imgs.Bytes[i*in : (i+1)*in]
+		if h == size && w == size {
+			copy(pix[j*out:(j+1)*out], src)
+		} else {
+			copy(pix[j*out:(j+1)*out], dataset.Resize8(src, h, w, size, size))
+		}
+		labels[j] = labs[i]
+	}
+	ds, err := dataset.FromUint8(s.name, len(pick), 1, size, size, pix, labels)
+	if err != nil {
+		return nil, err
+	}
+	ds.ClassNames = s.classes
+	return ds, nil
+}
+
+// LoadSubset returns the images of built-in set name that
+// Load(name, size).Subset(class, limit) would return (class < 0: any label;
+// limit <= 0: all), without decoding and resizing the whole set when it is
+// not cached yet. The result is the caller's own copy.
+func LoadSubset(name string, size, class, limit int) (*dataset.Dataset, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	mu.Lock()
+	_, cached := cache[key{n, size}]
+	sub := subsetters[n]
+	mu.Unlock()
+	if sub != nil && !cached && size >= 1 && size <= MaxSize {
+		ds, err := sub(size, class, limit)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("built-in data set %q at %dx%d: %w", n, size, size, err)
 		}
-		ds.ClassNames = classes
 		return ds, nil
 	}
+	ds, err := Load(name, size)
+	if err != nil {
+		return nil, err
+	}
+	return ds.Subset(class, limit)
 }
 
 func readEmbedded(path string) (*idx.Array, error) {
