@@ -66,9 +66,14 @@ bench:
 	$(GO) run ./cmd/mosaic-cli bench
 	$(GO) test -run='^$$' -bench=. -benchmem ./model/machine/...
 
-## package: an installable Linux bundle with `fyne package`.
+## package: an installable Linux bundle (Mosaic.tar.xz) with `fyne package`,
+## run from the root so that it reads FyneApp.toml (name, id, version, icon).
+## fyne rewrites FyneApp.toml to bump Build; the target restores it.
 package: deps
-	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package --os linux --src cmd/mosaic --icon ../../assets/icons/mosaic.png --name Mosaic --app-id io.github.mosaic --release
+	$(GO) build -o bin/mosaic ./cmd/mosaic
+	cp FyneApp.toml bin/FyneApp.toml.orig
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package --os linux --executable bin/mosaic --release
+	mv bin/FyneApp.toml.orig FyneApp.toml
 
 clean:
 	rm -rf bin
