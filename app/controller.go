@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -144,6 +145,50 @@ func (c *Controller) Request(s Settings) (Change, error) {
 		c.mu.Unlock()
 	}()
 	return kind, nil
+}
+
+// Adopt shows a complete trajectory computed elsewhere (a sample of the
+// hands gallery) as the result of settings s, without recomputing it: any
+// running request is cancelled, tr becomes the base that later requests
+// branch from (a schedule change re-runs only the steps it affects), and
+// the result is handed to OnResult at once. m must be the machine of s
+// (data is its full data set) and tr must have been sampled by it from
+// sampler.Noise(s.Seed, ...) with s's schedule; Adopt checks what it can
+// (completeness, shape, schedule) and refuses the rest. Call it on the
+// dispatch (UI) goroutine; tr is not modified.
+func (c *Controller) Adopt(s Settings, m *machine.Machine, data *dataset.Dataset, tr *sampler.Trajectory) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	if m == nil || tr == nil || !tr.Complete() {
+		return errors.New("only a complete trajectory with its machine can be shown without recomputing")
+	}
+	d := m.Data()
+	if tr.C != d.C || tr.H != d.H || tr.W != d.W {
+		return fmt.Errorf("the trajectory is %dx%dx%d but the machine's images are %dx%dx%d", tr.C, tr.H, tr.W, d.C, d.H, d.W)
+	}
+	k, err := s.Schedule()
+	if err != nil {
+		return err
+	}
+	if !slices.Equal([]int(k), []int(tr.K)) {
+		return errors.New("the trajectory was sampled with another patch-size schedule")
+	}
+	snap := snapshot(tr)
+	c.mu.Lock()
+	if c.cancel != nil {
+		c.cancel()
+		c.cancel = nil
+	}
+	c.gen++
+	gen := c.gen
+	c.base, c.baseSet, c.baseM, c.baseD = snap, s, m, data
+	c.target = &s
+	c.mu.Unlock()
+	total := tr.N - 1
+	c.show(&Result{Gen: gen, Settings: s, Traj: snap, Machine: m, Data: data,
+		Done: total, Total: total, From: tr.N - 1, Complete: true})
+	return nil
 }
 
 // Cancel stops the running request, if any, keeping what is on screen.

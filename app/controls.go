@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"mosaic/model/dataset"
+	"mosaic/model/hands"
 	"mosaic/model/machine"
 	"mosaic/model/schedule"
 	"mosaic/widgets"
@@ -46,6 +47,7 @@ type controls struct {
 	topK       *widget.Slider
 	topKLabel  *widget.Label
 	modeBox    *fyne.Container
+	hands      *widget.Button // opens the hands gallery; shown for the hands data set
 }
 
 var boundaryOptions = []string{"zeros", "circular", "reflect (extension)"}
@@ -110,6 +112,8 @@ func newControls(w *Window) *controls {
 		c.changed()
 	}
 	c.modeBox = container.NewVBox()
+	c.hands = widget.NewButtonWithIcon("Hands gallery…", theme.GridIcon(), w.openGallery)
+	c.hands.Importance = widget.HighImportance
 	c.sync(w.settings)
 	return c
 }
@@ -139,6 +143,7 @@ func (c *controls) panel() fyne.CanvasObject {
 	return container.NewVBox(
 		heading("Data"),
 		c.dataset,
+		c.hands,
 		container.NewGridWithColumns(2, openFile, openFolder),
 		container.NewBorder(nil, nil, widget.NewLabel("Images"), nil, c.limit),
 		container.NewBorder(nil, nil, widget.NewLabel("Class"), nil, c.class),
@@ -173,7 +178,7 @@ func (c *controls) essential() fyne.CanvasObject {
 		return container.New(&minWidth{w: w}, o)
 	}
 	return container.NewHBox(c.machine, widget.NewSeparator(), wide(c.boundary, 12*theme.TextSize()), widget.NewSeparator(),
-		wide(c.preset, 16*theme.TextSize()), newSeed)
+		wide(c.preset, 16*theme.TextSize()), newSeed, c.hands)
 }
 
 // refreshMode shows the control of the schedule mode.
@@ -224,6 +229,11 @@ func (c *controls) sync(s Settings) {
 		opts = append(opts, "file: "+filepath.Base(s.Dataset))
 	}
 	c.dataset.Options = opts
+	if strings.EqualFold(s.Dataset, hands.Name) {
+		c.hands.Show()
+	} else {
+		c.hands.Hide()
+	}
 	for i, n := range c.dsNames {
 		if n == strings.ToLower(s.Dataset) || n == s.Dataset {
 			c.dataset.SetSelected(opts[i])

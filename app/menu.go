@@ -10,7 +10,8 @@ import (
 )
 
 // menu builds the main menu: File (data, sessions, exports), View
-// (compare, presentation).
+// (compare, presentation), Hands (gallery, region trace, commitment map;
+// they work on any data set, but hands are what they are for).
 func (w *Window) menu() *fyne.MainMenu {
 	file := fyne.NewMenu("File",
 		fyne.NewMenuItem("Open data file…", w.controls.openFile),
@@ -42,7 +43,13 @@ func (w *Window) menu() *fyne.MainMenu {
 	compare := fyne.NewMenuItem("Compare side by side", func() { w.cmp.setOn(!w.cmp.on) })
 	present := fyne.NewMenuItem("Presentation mode (F11)", func() { w.setPresenting(!w.presenting) })
 	view := fyne.NewMenu("View", compare, present)
-	return fyne.NewMainMenu(file, view)
+	hands := fyne.NewMenu("Hands",
+		fyne.NewMenuItem("Hands gallery…", w.openGallery),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Trace latest-decided region", w.traceLatest),
+		fyne.NewMenuItem("Show commitment-time map", func() { w.setView(ViewCommitment) }),
+	)
+	return fyne.NewMainMenu(file, view, hands)
 }
 
 // saveAs asks for a file name and writes it with write (atomically, by

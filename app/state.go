@@ -161,6 +161,13 @@ func (w *Window) setStep(i int) {
 // setView switches the large image's view.
 func (w *Window) setView(v View) {
 	w.view = v
+	if w.tolBox != nil {
+		if v == ViewCommitment {
+			w.tolBox.Show()
+		} else {
+			w.tolBox.Hide()
+		}
+	}
 	if w.viewSel.Selected != v.Title() {
 		w.viewSel.SetSelected(v.Title())
 	}
@@ -175,7 +182,17 @@ func (w *Window) rendered(res *Result, i int, v View) Rendered {
 	if i < 0 || i >= tr.N || tr.X[i] == nil {
 		return Rendered{Note: "not computed yet"}
 	}
+	if v == ViewCommitment {
+		// One map for the whole trajectory, whatever the step.
+		if !res.Complete || !tr.Complete() {
+			return RenderCommitment(res, w.tol)
+		}
+		i = 0
+	}
 	key := renderKey{v: v, x: &tr.X[i][0], st: tr.Steps[StepOf(i)]}
+	if v == ViewCommitment {
+		key.tol = w.tol
+	}
 	if v == ViewChange && i+1 < tr.N && tr.X[i+1] != nil {
 		key.prev = &tr.X[i+1][0]
 	}
@@ -186,6 +203,9 @@ func (w *Window) rendered(res *Result, i int, v View) Rendered {
 		clear(w.cache)
 	}
 	r := RenderView(res, i, v)
+	if v == ViewCommitment {
+		r = RenderCommitment(res, w.tol)
+	}
 	w.cache[key] = r
 	return r
 }
@@ -276,7 +296,19 @@ func (w *Window) onHover(r, c int) {
 		w.hover.SetText(hoverHint)
 		return
 	}
-	w.hover.SetText(Readout(w.res, w.step, w.view, r, c))
+	w.hover.SetText(w.readout(r, c))
+}
+
+// readout is the hover line of pixel (r, c) in the current view.
+func (w *Window) readout(r, c int) string {
+	if w.view == ViewCommitment {
+		rd := w.rendered(w.res, w.step, ViewCommitment)
+		if rd.Commitment == nil {
+			return rd.Note
+		}
+		return CommitmentReadout(rd.Commitment, w.res.Traj.K, r, c)
+	}
+	return Readout(w.res, w.step, w.view, r, c)
 }
 
 // onSelect selects a pixel for the inspector.
@@ -286,7 +318,7 @@ func (w *Window) onSelect(r, c int) {
 	w.refreshInspector()
 	w.refreshCharts()
 	if w.res != nil {
-		w.hover.SetText(Readout(w.res, w.step, w.view, r, c))
+		w.hover.SetText(w.readout(r, c))
 	}
 }
 

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"strings"
 
+	"mosaic/app/trace"
+	"mosaic/model/analysis"
 	"mosaic/model/machine"
 	"mosaic/model/render"
 )
@@ -27,13 +30,18 @@ const (
 	ViewMosaic
 	// ViewEffective maps the effective number of patches per pixel.
 	ViewEffective
+	// ViewCommitment maps when each pixel was decided: the last step at
+	// which its D_t was still more than a tolerance away from its final
+	// value (analysis.CommitmentMap). It is the same at every step and
+	// needs the complete trajectory.
+	ViewCommitment
 )
 
 // Views lists the views in selector order.
-var Views = []View{ViewX, ViewD, ViewNoise, ViewChange, ViewMosaic, ViewEffective}
+var Views = []View{ViewX, ViewD, ViewNoise, ViewChange, ViewMosaic, ViewEffective, ViewCommitment}
 
-var viewKeys = []string{"x", "d", "noise", "change", "mosaic", "effective"}
-var viewTitles = []string{"x_t (noisy)", "D_t (denoised)", "predicted noise", "change since previous step", "mosaic map", "effective number"}
+var viewKeys = []string{"x", "d", "noise", "change", "mosaic", "effective", "commitment"}
+var viewTitles = []string{"x_t (noisy)", "D_t (denoised)", "predicted noise", "change since previous step", "mosaic map", "effective number", "commitment time"}
 
 // Key is the view's name in session files and flags.
 func (v View) Key() string { return viewKeys[v] }
@@ -78,6 +86,51 @@ type Rendered struct {
 	Image  image.Image // nil when the view does not exist at this step
 	Legend Legend
 	Note   string // why there is no image, or what is shown instead
+	// Commitment is the map behind ViewCommitment (nil for other views).
+	Commitment *analysis.Commitment
+}
+
+// commitmentNote is shown instead of the commitment map while the
+// trajectory is not complete.
+const commitmentNote = "the commitment map needs the complete trajectory: it appears when the run has finished"
+
+// RenderCommitment renders the commitment-time map of a complete result
+// with tolerance tol (trace.CommitmentImage: dark = decided early, bright
+// = decided late), with a colour scale over the commitment time t. An
+// incomplete result gives only a note.
+func RenderCommitment(res *Result, tol float64) Rendered {
+	if res == nil || !res.Complete || !res.Traj.Complete() {
+		return Rendered{Note: commitmentNote}
+	}
+	com, err := analysis.CommitmentMap(res.Traj, tol)
+	if err != nil {
+		return Rendered{Note: err.Error()}
+	}
+	n := com.N
+	return Rendered{Image: trace.CommitmentImage(com), Commitment: com, Legend: Legend{
+		Title: fmt.Sprintf("committed at time t (tolerance %g) · bright = decided late", tol),
+		Min:   0, Max: 1,
+		Colors: func(t float64) color.Color {
+			return trace.CommitmentColor(int(math.Round(t*float64(n))), n)
+		}}}
+}
+
+// CommitmentReadout describes pixel (r, c) of a commitment map for the
+// hover line.
+func CommitmentReadout(com *analysis.Commitment, k []int, r, c int) string {
+	head := fmt.Sprintf("row %d, col %d", r, c)
+	if com == nil || r < 0 || c < 0 || r >= com.H || c >= com.W {
+		return head
+	}
+	s := com.Step[r*com.W+c]
+	if s >= com.N {
+		return fmt.Sprintf("%s   fixed from the start (within %g of its final value at every step)", head, com.Tol)
+	}
+	kk := ""
+	if s < len(k) {
+		kk = fmt.Sprintf(", k = %d", k[s])
+	}
+	return fmt.Sprintf("%s   decided at step %d (t = %.2f%s): last step more than %g from its final value", head, s, com.Time(r*com.W+c), kk, com.Tol)
 }
 
 // RenderView renders view v of frame i of res. Results are pure functions
@@ -137,6 +190,8 @@ func RenderView(res *Result, i int, v View) Rendered {
 			lg.Entries = append(lg.Entries, LegendItem{Color: e.Color, Label: label, Image: e.Image})
 		}
 		return Rendered{Image: img, Legend: lg}
+	case ViewCommitment:
+		return RenderCommitment(res, trace.DefaultTolerance)
 	case ViewEffective:
 		if st == nil {
 			return Rendered{Note: "not computed yet"}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,9 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"mosaic/app/gallery"
+	"mosaic/app/trace"
+	"mosaic/model/dataset"
 	"mosaic/model/machine"
 	"mosaic/widgets"
 )
@@ -44,6 +48,7 @@ type renderKey struct {
 	x    *float64
 	prev *float64
 	st   *machine.Step
+	tol  float64 // the commitment view's tolerance (0 for other views)
 }
 
 // Window is the Mosaic main window and all of its state. Every method runs
@@ -91,6 +96,20 @@ type Window struct {
 	body       *fyne.Container
 	presenting bool
 	measure    *measurer
+
+	// Issue 5: the hands gallery (its window and the settings, machine
+	// and data set it samples with), the region-trace panel and the
+	// commitment tolerance with its control.
+	gallery    *gallery.Gallery
+	galleryWin fyne.Window
+	gallerySet Settings
+	galleryM   *machine.Machine
+	galleryD   *dataset.Dataset
+	tracer     *trace.Panel
+	traceWin   fyne.Window
+	tol        float64
+	tolSel     *widget.Select
+	tolBox     *fyne.Container
 }
 
 // New builds the main window of a (not yet running) Fyne app and starts
@@ -110,7 +129,7 @@ func New(a fyne.App, opts Options) *Window {
 		lib = NewLibrary()
 	}
 	w := &Window{app: a, opts: opts, lib: lib, settings: opts.Settings, cache: map[renderKey]Rendered{},
-		launched: opts.Started, selR: -1, selC: -1}
+		launched: opts.Started, selR: -1, selC: -1, tol: trace.DefaultTolerance}
 	if w.launched.IsZero() {
 		w.launched = time.Now()
 	}
@@ -164,6 +183,7 @@ func (w *Window) build() {
 	w.image = widgets.NewImageView()
 	w.image.OnHover = w.onHover
 	w.image.OnSelect = w.onSelect
+	w.image.OnRegion = w.onRegion
 	w.viewSel = widget.NewSelect(viewTitleList(), func(s string) {
 		for _, v := range Views {
 			if v.Title() == s {
@@ -173,6 +193,18 @@ func (w *Window) build() {
 	})
 	w.viewSel.SetSelected(w.view.Title())
 	w.viewSelBox = container.New(&minWidth{w: 230}, w.viewSel)
+	var tols []string
+	for _, t := range trace.Tolerances {
+		tols = append(tols, strconv.FormatFloat(t, 'g', -1, 64))
+	}
+	w.tolSel = widget.NewSelect(tols, func(s string) {
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			w.setTolerance(v)
+		}
+	})
+	w.tolSel.SetSelected(strconv.FormatFloat(w.tol, 'g', -1, 64))
+	w.tolBox = container.NewHBox(widget.NewLabel("tolerance"), w.tolSel)
+	w.tolBox.Hide()
 	w.colorBar = widgets.NewColorBar()
 	w.colorBar.Hide()
 	w.legendSide = widgets.NewLegend()
@@ -216,7 +248,7 @@ func viewTitleList() []string {
 
 // layout (re)builds the window content for normal or presentation mode.
 func (w *Window) layout() {
-	viewBar := container.NewHBox(widget.NewLabel("View"), w.viewSelBox, widget.NewSeparator(), w.cmp.bar())
+	viewBar := container.NewHBox(widget.NewLabel("View"), w.viewSelBox, w.tolBox, widget.NewSeparator(), w.cmp.bar())
 	images := container.NewGridWithColumns(1, w.image)
 	if w.cmp.on {
 		images = container.NewGridWithColumns(2, container.NewBorder(w.cmp.titleA, nil, nil, nil, w.image), container.NewBorder(w.cmp.headB, nil, nil, nil, w.cmp.image))
