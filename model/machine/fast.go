@@ -275,6 +275,8 @@ type worker struct {
 	colX   []int   // per column sum: query column, or -1
 	colP   []int   // per column sum: training column, or -1
 	off    []int32 // per pixel distance offset (nil: 0)
+	runs   []int   // runs of in-image columns, [j0, j1) pairs
+	odd    []int   // columns with padding
 }
 
 func (e *fastEngine) newWorker(cols int) *worker {
@@ -413,6 +415,10 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 	// Column tables of the current dc: the query column (PadX) and the
 	// training column (PadPhi) of every column sum, -1 where zero-padded.
 	colX, colP := wk.colX, wk.colP
+	// Columns where both the query and the training column are inside the
+	// image come in runs of consecutive columns (wk.runs, [j0, j1) pairs);
+	// for them a whole row is one kernel call. The other columns (padding)
+	// go one by one (wk.odd).
 	// addRows folds row un of E in and row uo out of every column sum
 	// (uo < -1000 means none).
 	addRows := func(ncols, un, uo int) {
@@ -424,10 +430,12 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 		if rxn < 0 && rpn < 0 && rxo < 0 && rpo < 0 {
 			return // all zero padding: E = 0 in and out
 		}
+		fullNew := rxn >= 0 && rpn >= 0
+		useRuns := fullNew && (uo <= -1000 || (rxo >= 0 && rpo >= 0))
 		for c := range ch {
 			base := (bi*ch + c) * hw * L
 			xc := xs[c*hw : (c+1)*hw]
-			for j := range ncols {
+			col := func(j int) {
 				cx, cp := colX[j], colP[j]
 				var xn, xo float32
 				pn, po := wk.z32, wk.z32
@@ -457,14 +465,46 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 					kn.vupd(vj, pn, po, xn, xo, a)
 				}
 			}
+			if !useRuns {
+				for j := range ncols {
+					col(j)
+				}
+				continue
+			}
+			for _, j := range wk.odd {
+				col(j)
+			}
+			for i := 0; i < len(wk.runs); i += 2 {
+				j0, j1 := wk.runs[i], wk.runs[i+1]
+				n := j1 - j0
+				cx, cp := colX[j0], colP[j0]
+				vj := wk.v[j0*L : j1*L]
+				on := base + (rpn*w+cp)*L
+				xn := xc[rxn*w+cx : rxn*w+cx+n]
+				if uo <= -1000 {
+					kn.vaddRow(vj, e.data[on:on+n*L], xn, a, L)
+					continue
+				}
+				oo := base + (rpo*w+cp)*L
+				kn.vupdRow(vj, e.data[on:on+n*L], e.data[oo:oo+n*L], xn, xc[rxo*w+cx:rxo*w+cx+n], a, L)
+			}
 		}
 	}
 	bias := e.biasOf(bi)
 	for _, dc := range cols {
 		ncols := dc.hi - dc.lo + 2*m
+		wk.runs, wk.odd = wk.runs[:0], wk.odd[:0]
 		for j := range ncols {
 			v := dc.lo - m + j
 			colX[j], colP[j] = PadIndex(v, w, e.rule.PadX), PadIndex(v+dc.d, w, e.rule.PadPhi)
+			switch {
+			case colX[j] < 0 || colP[j] < 0:
+				wk.odd = append(wk.odd, j)
+			case len(wk.runs) > 0 && wk.runs[len(wk.runs)-1] == j && colX[j] == colX[j-1]+1 && colP[j] == colP[j-1]+1:
+				wk.runs[len(wk.runs)-1] = j + 1
+			default:
+				wk.runs = append(wk.runs, j, j+1)
+			}
 		}
 		vv := wk.v[:ncols*L]
 		clear(vv)

@@ -42,10 +42,16 @@ type kernels struct {
 	// expdot is expacc fused with dot for one channel, without storing e:
 	// it returns sum e, sum e*(l-mx) and sum e*v.
 	expdot func(l []float32, mx, skip float32, v []float32) (s0, s1, n float32)
+	// vupdRow is vupd over len(xn) consecutive column sums of L lanes:
+	// column j uses v[j*L:(j+1)*L], pn[j*L:...], po[j*L:...], xn[j], xo[j].
+	// It computes exactly what len(xn) calls of vupd compute.
+	vupdRow func(v []int32, pn, po, xn, xo []float32, a float32, L int)
+	// vaddRow is vadd over len(xn) consecutive column sums, likewise.
+	vaddRow func(v []int32, pn, xn []float32, a float32, L int)
 }
 
 var goKernels = kernels{name: "go", vupd: vupdGo, hstep: hstepGo, expacc: expaccGo, dot: dotGo,
-	vadd: vaddGo, vsum: vsumGo, expdot: expdotGo}
+	vadd: vaddGo, vsum: vsumGo, expdot: expdotGo, vupdRow: vupdRowGo, vaddRow: vaddRowGo}
 
 // avx2Kernels is set by kernel_amd64.go when the CPU supports AVX2 and FMA.
 var avx2Kernels *kernels
@@ -131,6 +137,20 @@ func vaddGo(v []int32, pn []float32, xn, a float32) {
 	v = v[:len(pn)]
 	for i, p := range pn {
 		v[i] += q32(xn - a*p)
+	}
+}
+
+func vupdRowGo(v []int32, pn, po, xn, xo []float32, a float32, L int) {
+	for j := range xn {
+		s := j * L
+		vupdGo(v[s:s+L], pn[s:s+L], po[s:s+L], xn[j], xo[j], a)
+	}
+}
+
+func vaddRowGo(v []int32, pn, xn []float32, a float32, L int) {
+	for j := range xn {
+		s := j * L
+		vaddGo(v[s:s+L], pn[s:s+L], xn[j], a)
 	}
 }
 

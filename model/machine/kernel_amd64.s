@@ -406,3 +406,86 @@ vsum_store:
 vsum_done:
 	VZEROUPPER
 	RET
+
+// func vupdRowAVX2(v []int32, pn, po, xn, xo []float32, a float32, L int)
+// vupd over len(xn) consecutive column sums of L lanes each.
+TEXT ·vupdRowAVX2(SB), NOSPLIT, $0-136
+	MOVQ v_base+0(FP), DI
+	MOVQ pn_base+24(FP), SI
+	MOVQ po_base+48(FP), DX
+	MOVQ xn_base+72(FP), R8
+	MOVQ xn_len+80(FP), R10
+	MOVQ xo_base+96(FP), R9
+	VBROADCASTSS a+120(FP), Y2
+	MOVQ L+128(FP), R11
+	SHRQ $3, R11
+	TESTQ R10, R10
+	JZ vupdrow_done
+	TESTQ R11, R11
+	JZ vupdrow_done
+vupdrow_outer:
+	VBROADCASTSS (R8), Y0
+	VBROADCASTSS (R9), Y1
+	MOVQ R11, CX
+vupdrow_loop:
+	VMOVUPS (SI), Y3
+	VMOVAPS Y0, Y4
+	VFNMADD231PS Y3, Y2, Y4
+	VMULPS Y4, Y4, Y4
+	VCVTPS2DQ Y4, Y4
+	VMOVUPS (DX), Y5
+	VMOVAPS Y1, Y6
+	VFNMADD231PS Y5, Y2, Y6
+	VMULPS Y6, Y6, Y6
+	VCVTPS2DQ Y6, Y6
+	VPSUBD Y6, Y4, Y4
+	VPADDD (DI), Y4, Y4
+	VMOVDQU Y4, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ vupdrow_loop
+	ADDQ $4, R8
+	ADDQ $4, R9
+	DECQ R10
+	JNZ vupdrow_outer
+vupdrow_done:
+	VZEROUPPER
+	RET
+
+// func vaddRowAVX2(v []int32, pn, xn []float32, a float32, L int)
+// vadd over len(xn) consecutive column sums of L lanes each.
+TEXT ·vaddRowAVX2(SB), NOSPLIT, $0-88
+	MOVQ v_base+0(FP), DI
+	MOVQ pn_base+24(FP), SI
+	MOVQ xn_base+48(FP), R8
+	MOVQ xn_len+56(FP), R10
+	VBROADCASTSS a+72(FP), Y2
+	MOVQ L+80(FP), R11
+	SHRQ $3, R11
+	TESTQ R10, R10
+	JZ vaddrow_done
+	TESTQ R11, R11
+	JZ vaddrow_done
+vaddrow_outer:
+	VBROADCASTSS (R8), Y0
+	MOVQ R11, CX
+vaddrow_loop:
+	VMOVUPS (SI), Y3
+	VMOVAPS Y0, Y4
+	VFNMADD231PS Y3, Y2, Y4
+	VMULPS Y4, Y4, Y4
+	VCVTPS2DQ Y4, Y4
+	VPADDD (DI), Y4, Y4
+	VMOVDQU Y4, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ vaddrow_loop
+	ADDQ $4, R8
+	DECQ R10
+	JNZ vaddrow_outer
+vaddrow_done:
+	VZEROUPPER
+	RET

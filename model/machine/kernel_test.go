@@ -44,6 +44,26 @@ func TestKernelsAgree(t *testing.T) {
 					t.Fatalf("%s vupd/vadd n=%d: lane %d %v vs %v", name, n, i, v2[i], v1[i])
 				}
 			}
+			// The row kernels compute exactly what one call per column does.
+			for _, kk := range []kernels{g, k} {
+				nc := 3
+				rp, ro := f32(nc*n, 1), f32(nc*n, 1)
+				xn, xo := f32(nc, 3000), f32(nc, 3000)
+				r1 := i32(nc * n)
+				r2 := append([]int32(nil), r1...)
+				kk.vupdRow(r1, rp, ro, xn, xo, 900, n)
+				kk.vaddRow(r1, ro, xo, 900, n)
+				for j := range nc {
+					s := j * n
+					kk.vupd(r2[s:s+n], rp[s:s+n], ro[s:s+n], xn[j], xo[j], 900)
+					kk.vadd(r2[s:s+n], ro[s:s+n], xo[j], 900)
+				}
+				for i := range r1 {
+					if r1[i] != r2[i] {
+						t.Fatalf("%s vupdRow/vaddRow n=%d: lane %d %v vs %v", kk.name, n, i, r1[i], r2[i])
+					}
+				}
+			}
 			vs := i32(5 * n)
 			d1, d2 := make([]int32, n), make([]int32, n)
 			g.vsum(d1, vs, 5)
