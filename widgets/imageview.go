@@ -34,6 +34,11 @@ type ImageView struct {
 	OnSelect func(r, c int)
 	// OnRegion is called when a drag ends, with the dragged rectangle.
 	OnRegion func(rect image.Rectangle)
+	// OnUnhandledKey receives the keys typed while the view has the focus
+	// that it does not use itself (everything but the arrow keys), so that
+	// the app's shortcuts (space, home/end, F11, ...) keep working after a
+	// click on the image. Without it those keys are dropped.
+	OnUnhandledKey func(e *fyne.KeyEvent)
 
 	img, overlay image.Image
 	selR, selC   int
@@ -210,11 +215,9 @@ func (v *ImageView) TypedRune(rune) {}
 
 // TypedKey moves the selection with the arrow keys (clamped at the
 // edges). With no selection the first arrow selects the centre pixel.
+// Other keys go to OnUnhandledKey.
 func (v *ImageView) TypedKey(e *fyne.KeyEvent) {
 	w, h := imgSize(v.img)
-	if w == 0 || h == 0 {
-		return
-	}
 	dr, dc := 0, 0
 	switch e.Name {
 	case fyne.KeyUp:
@@ -226,6 +229,12 @@ func (v *ImageView) TypedKey(e *fyne.KeyEvent) {
 	case fyne.KeyRight:
 		dc = 1
 	default:
+		if v.OnUnhandledKey != nil {
+			v.OnUnhandledKey(e)
+		}
+		return
+	}
+	if w == 0 || h == 0 {
 		return
 	}
 	r, c := h/2, w/2
@@ -402,13 +411,13 @@ func (r *imageViewRenderer) rectFor(px image.Rectangle, grow float32) (fyne.Posi
 func (r *imageViewRenderer) layoutHover() {
 	v := r.v
 	if v.hoverR < 0 || v.img == nil || v.dragging {
-		r.hover.Hide()
+		setVisible(r.v, r.hover, false)
 		return
 	}
 	p, s := r.rectFor(image.Rect(v.hoverC, v.hoverR, v.hoverC+1, v.hoverR+1), 0)
 	r.hover.Move(p)
 	r.hover.Resize(s)
-	r.hover.Show()
+	setVisible(r.v, r.hover, true)
 }
 
 func (r *imageViewRenderer) layoutMarkers() {
@@ -426,23 +435,23 @@ func (r *imageViewRenderer) layoutMarkers() {
 		p, s = r.rectFor(px, 2*sw)
 		r.selOuter.Move(p)
 		r.selOuter.Resize(s)
-		r.selInner.Show()
-		r.selOuter.Show()
+		setVisible(r.v, r.selInner, true)
+		setVisible(r.v, r.selOuter, true)
 	} else {
-		r.selInner.Hide()
-		r.selOuter.Hide()
+		setVisible(r.v, r.selInner, false)
+		setVisible(r.v, r.selOuter, false)
 	}
 	if reg := v.region.Intersect(image.Rect(0, 0, w, h)); !reg.Empty() && !v.dragging {
 		r.ring(r.region, r.regionDark, reg)
 	} else {
-		r.region.Hide()
-		r.regionDark.Hide()
+		setVisible(r.v, r.region, false)
+		setVisible(r.v, r.regionDark, false)
 	}
 	if rect, ok := v.dragRect(); v.dragging && ok {
 		r.ring(r.drag, r.dragDark, rect)
 	} else {
-		r.drag.Hide()
-		r.dragDark.Hide()
+		setVisible(r.v, r.drag, false)
+		setVisible(r.v, r.dragDark, false)
 	}
 }
 
@@ -455,8 +464,8 @@ func (r *imageViewRenderer) ring(col, dark *canvas.Rectangle, px image.Rectangle
 	p, s = r.rectFor(px, 3)
 	dark.Move(p)
 	dark.Resize(s)
-	col.Show()
-	dark.Show()
+	setVisible(r.v, col, true)
+	setVisible(r.v, dark, true)
 }
 
 func (r *imageViewRenderer) refreshDrag() {
@@ -470,9 +479,9 @@ func (r *imageViewRenderer) refreshDrag() {
 
 func (r *imageViewRenderer) refreshFocus() {
 	if r.v.focused && r.v.img != nil {
-		r.focus.Show()
+		setVisible(r.v, r.focus, true)
 	} else {
-		r.focus.Hide()
+		setVisible(r.v, r.focus, false)
 	}
 	r.focus.Refresh()
 }
@@ -480,10 +489,10 @@ func (r *imageViewRenderer) refreshFocus() {
 func (r *imageViewRenderer) Refresh() {
 	v := r.v
 	r.base.Image = v.img
-	r.base.Hidden = v.img == nil
+	setVisible(v, r.base, v.img != nil)
 	r.over.Image = v.overlay
-	r.over.Hidden = v.overlay == nil || v.img == nil
-	r.bg.Hidden = v.img == nil
+	setVisible(v, r.over, v.overlay != nil && v.img != nil)
+	setVisible(v, r.bg, v.img != nil)
 	r.bg.StrokeColor = theme.Color(theme.ColorNameSeparator)
 	r.focus.StrokeColor = theme.Color(theme.ColorNameFocus)
 	r.hover.StrokeColor = theme.Color(theme.ColorNameForeground)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 )
 
 // pattern returns a w×h image where pixel (r, c) has colour f(r, c).
@@ -300,5 +301,82 @@ func TestImageViewSelectionMarkerVisible(t *testing.T) {
 	}
 	if !changed {
 		t.Errorf("no marker drawn around the selected pixel")
+	}
+}
+
+func TestImageViewPassesUnhandledKeys(t *testing.T) {
+	v, w := showImageView(t)
+	var sel, other []fyne.KeyName
+	v.OnSelect = func(int, int) { sel = append(sel, "sel") }
+	v.OnUnhandledKey = func(e *fyne.KeyEvent) { other = append(other, e.Name) }
+	w.Canvas().Focus(v)
+	for _, k := range []fyne.KeyName{fyne.KeySpace, fyne.KeyHome, fyne.KeyLeft, fyne.KeyEnd, fyne.KeyF11} {
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k})
+	}
+	want := []fyne.KeyName{fyne.KeySpace, fyne.KeyHome, fyne.KeyEnd, fyne.KeyF11}
+	if len(other) != len(want) {
+		t.Fatalf("unhandled keys %v, want %v", other, want)
+	}
+	for i := range want {
+		if other[i] != want[i] {
+			t.Fatalf("unhandled keys %v, want %v", other, want)
+		}
+	}
+	if len(sel) != 1 {
+		t.Errorf("the arrow key selected %d times", len(sel))
+	}
+	// Without a handler (and without an image) keys are dropped quietly.
+	v.OnUnhandledKey = nil
+	v.SetImage(nil)
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	v.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
+}
+
+// TestImageViewFirstImageRepaints checks the fix for a freshly laid-out
+// view that did not paint its first image: its children were hidden when
+// the window was first drawn, so the driver never learned about them and
+// their own refreshes reached no canvas. Showing them must refresh the
+// view itself through its canvas. (The test driver maps every object to
+// its window's canvas, so the call is watched rather than the pixels.)
+func TestImageViewFirstImageRepaints(t *testing.T) {
+	test.NewTempApp(t)
+	var refreshed []fyne.CanvasObject
+	saved := refreshCanvas
+	refreshCanvas = func(o fyne.CanvasObject) { refreshed = append(refreshed, o); saved(o) }
+	t.Cleanup(func() { refreshCanvas = saved })
+
+	v := NewImageView()
+	w := test.NewTempWindow(t, v)
+	w.Resize(fyne.NewSize(200, 100))
+	w.Canvas().Refresh(v)
+	if v.rend.base.Visible() {
+		t.Fatal("an empty view shows its image object")
+	}
+	refreshed = nil
+	v.SetImage(checker(4, 4))
+	if !v.rend.base.Visible() || !v.rend.bg.Visible() {
+		t.Fatal("the image is not shown")
+	}
+	found := false
+	for _, o := range refreshed {
+		found = found || o == v
+	}
+	if !found {
+		t.Fatal("showing the first image did not refresh the view through its canvas")
+	}
+	// Pixels: the image is drawn where the grid says.
+	img := w.Canvas().Capture()
+	p, _ := v.PixelRect(0, 0)
+	x, y := int(p.X)+5+int(theme.Padding()), int(p.Y)+5+int(theme.Padding())
+	if got := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA); got != red {
+		t.Errorf("pixel (0,0) painted %v, want %v", got, red)
+	}
+	// No second refresh when nothing becomes visible.
+	refreshed = nil
+	v.SetImage(checker(4, 4))
+	for _, o := range refreshed {
+		if o == v {
+			t.Error("an image swap refreshed the whole view")
+		}
 	}
 }

@@ -105,13 +105,13 @@ func (r *pixelImageRenderer) Layout(size fyne.Size) {
 func (r *pixelImageRenderer) Refresh() {
 	p := r.p
 	r.ph.FillColor = placeholderColor()
-	r.ph.Hidden = p.img != nil
+	setVisible(p, r.ph, p.img == nil)
 	r.img.Image = p.img
-	r.img.Hidden = p.img == nil
+	setVisible(p, r.img, p.img != nil)
 	w, h := imgSize(p.img)
 	noOutline := p.img == nil || p.outline.Intersect(image.Rect(0, 0, w, h)).Empty()
-	r.outer.Hidden = noOutline
-	r.inner.Hidden = noOutline
+	setVisible(p, r.outer, !noOutline)
+	setVisible(p, r.inner, !noOutline)
 	r.Layout(p.Size())
 	for _, o := range r.objects {
 		o.Refresh()

@@ -114,3 +114,27 @@ var (
 	regionColor  = color.NRGBA{255, 200, 0, 255}
 	dragColor    = color.NRGBA{0, 220, 255, 255}
 )
+
+// refreshCanvas asks the canvas that shows obj to repaint it (a variable
+// so that tests can watch the calls).
+var refreshCanvas = canvas.Refresh
+
+// setVisible shows or hides child, a canvas object drawn by the widget
+// owner, through Show and Hide. A driver only learns about the objects it
+// walks, and it walks only visible ones: a child that was hidden when the
+// window was last drawn is unknown to the canvas, so its own Refresh
+// reaches no canvas and nothing repaints (the first image of a freshly
+// laid-out ImageView stayed blank). When child becomes visible, the owner
+// (which the canvas knows) is refreshed through its canvas instead, so the
+// next frame walks and paints the child.
+func setVisible(owner, child fyne.CanvasObject, on bool) {
+	if child.Visible() == on {
+		return
+	}
+	if on {
+		child.Show()
+		refreshCanvas(owner)
+	} else {
+		child.Hide()
+	}
+}
