@@ -24,7 +24,6 @@ type compare struct {
 	titleB  *widget.Label
 	row     *fyne.Container
 	headB   *fyne.Container // "B:" with B's machine and boundary
-	painted bool
 }
 
 func newCompare(w *Window) *compare {
@@ -34,6 +33,7 @@ func newCompare(w *Window) *compare {
 	c.ctl.OnError = func(err error) { c.titleB.SetText("B: ⚠"); c.w.status.SetText("⚠ side B: " + err.Error()) }
 	c.image = widgets.NewImageView()
 	c.image.OnSelect = w.onSelect
+	c.image.OnUnhandledKey = w.onKey
 	c.image.OnHover = func(r, col int) {
 		if c.res != nil && r >= 0 {
 			w.hover.SetText("B: " + Readout(c.res, w.step, w.view, r, col))
@@ -86,7 +86,6 @@ func (c *compare) setOn(on bool) {
 	if !on {
 		c.ctl.Cancel()
 	}
-	c.painted = false
 	c.w.layout()
 	c.w.refreshImage()
 	c.follow()
@@ -117,11 +116,5 @@ func (c *compare) refresh() {
 	c.image.SetImage(r.Image)
 	if c.w.hasSel {
 		c.image.SetSelected(c.w.selR, c.w.selC)
-	}
-	if c.res.Complete && !c.painted {
-		// Work-around: the first image of a freshly laid-out side B is
-		// not painted until something else repaints the canvas.
-		c.painted = true
-		c.w.win.Canvas().Refresh(c.w.win.Content())
 	}
 }

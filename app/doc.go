@@ -17,8 +17,9 @@
 // home/end jump to the first/last step, whenever no widget has the
 // keyboard focus (the canvas's typed-key handler forwards them to the
 // timeline). Clicking a pixel focuses the image view: then the arrow keys
-// move the selected pixel (and the inspector follows) instead, and the
-// other keys are not seen by the timeline; click the timeline or filmstrip
-// (or press Tab) to give the keys back. F11 toggles presentation mode,
-// Escape leaves it.
+// move the selected pixel (and the inspector follows) instead, and every
+// other key goes on to the same handler (ImageView.OnUnhandledKey), so
+// space and home/end still drive the timeline; click the timeline or
+// filmstrip (or press Tab) to give the arrow keys back. F11 toggles
+// presentation mode, Escape leaves it.
 package app

@@ -263,3 +263,26 @@ func TestWindowCommitmentView(t *testing.T) {
 		t.Error("tolerance control stays for the x_t view")
 	}
 }
+
+func TestFocusedImageGivesUnusedKeysToTheApp(t *testing.T) {
+	w := newTestWindow(t)
+	w.win.Canvas().Focus(w.image)
+	key := func(k fyne.KeyName) { w.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k}) }
+	key(fyne.KeyHome) // the timeline: pure noise
+	if w.step != w.res.Traj.N-1 {
+		t.Errorf("home with the image focused: step %d", w.step)
+	}
+	key(fyne.KeyEnd)
+	if w.step != 0 {
+		t.Errorf("end with the image focused: step %d", w.step)
+	}
+	key(fyne.KeyRight) // still the image's: moves the selected pixel
+	if !w.hasSel {
+		t.Error("arrow key did not select a pixel")
+	}
+	key(fyne.KeyF11)
+	if !w.presenting {
+		t.Error("F11 with the image focused did not start presentation mode")
+	}
+	w.setPresenting(false)
+}

@@ -184,6 +184,7 @@ func (w *Window) build() {
 	w.image.OnHover = w.onHover
 	w.image.OnSelect = w.onSelect
 	w.image.OnRegion = w.onRegion
+	w.image.OnUnhandledKey = w.onKey
 	w.viewSel = widget.NewSelect(viewTitleList(), func(s string) {
 		for _, v := range Views {
 			if v.Title() == s {
