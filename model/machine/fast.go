@@ -528,11 +528,27 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 				if wk.off != nil {
 					po = wk.off[p]
 				}
-				lmax := float64(kn.hstep(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, po, s, bias))
-				if lmax < st.mx[p]-skipLogit {
-					continue
-				}
 				qc := c + dc.d
+				qp := qr*w + qc
+				var lmax float64
+				var s0, s1, n float32
+				if ch == 1 {
+					// hstep and expdot in one call (the exponentials are
+					// taken relative to max(mx, lmax), the maximum after
+					// the raise below).
+					mx32 := float32(st.mx[p])
+					var l32 float32
+					l32, s0, s1, n = kn.hexp(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, po, s, bias, mx32, skipLogit, e.row(bi, 0, qp))
+					if l32 < mx32-skipLogit {
+						continue
+					}
+					lmax = float64(l32)
+				} else {
+					lmax = float64(kn.hstep(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, po, s, bias))
+					if lmax < st.mx[p]-skipLogit {
+						continue
+					}
+				}
 				if lmax > st.mx[p] {
 					st.raise(p, ch, lmax)
 				}
@@ -546,15 +562,13 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 						}
 					}
 				}
-				qp := qr*w + qc
 				if ch == 1 {
-					s0, s1, n := kn.expdot(wk.lg, float32(st.mx[p]), skipLogit, e.row(bi, 0, qp))
 					st.s0[p] += float64(s0)
 					st.s1[p] += float64(s1)
 					st.num[p] += float64(n)
 					continue
 				}
-				s0, s1 := kn.expacc(wk.lg, float32(st.mx[p]), skipLogit, wk.ex)
+				s0, s1 = kn.expacc(wk.lg, float32(st.mx[p]), skipLogit, wk.ex)
 				st.s0[p] += float64(s0)
 				st.s1[p] += float64(s1)
 				for cc := range ch {

@@ -48,10 +48,14 @@ type kernels struct {
 	vupdRow func(v []int32, pn, po, xn, xo []float32, a float32, L int)
 	// vaddRow is vadd over len(xn) consecutive column sums, likewise.
 	vaddRow func(v []int32, pn, xn []float32, a float32, L int)
+	// hexp is hstep fused with expdot (one channel): it returns lmax =
+	// max(dst) and, unless lmax < mx-skip (float32), expdot of dst with the
+	// maximum max(mx, lmax); otherwise s0 = s1 = n = 0.
+	hexp func(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32, mx, skip float32, v []float32) (lmax, s0, s1, n float32)
 }
 
 var goKernels = kernels{name: "go", vupd: vupdGo, hstep: hstepGo, expacc: expaccGo, dot: dotGo,
-	vadd: vaddGo, vsum: vsumGo, expdot: expdotGo, vupdRow: vupdRowGo, vaddRow: vaddRowGo}
+	vadd: vaddGo, vsum: vsumGo, expdot: expdotGo, vupdRow: vupdRowGo, vaddRow: vaddRowGo, hexp: hexpGo}
 
 // avx2Kernels is set by kernel_amd64.go when the CPU supports AVX2 and FMA.
 var avx2Kernels *kernels
@@ -152,6 +156,15 @@ func vaddRowGo(v []int32, pn, xn []float32, a float32, L int) {
 		s := j * L
 		vaddGo(v[s:s+L], pn[s:s+L], xn[j], a)
 	}
+}
+
+func hexpGo(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32, mx, skip float32, v []float32) (lmax, s0, s1, n float32) {
+	lmax = hstepGo(dst, dsum, vin, vout, off, s, bias)
+	if lmax < mx-skip {
+		return lmax, 0, 0, 0
+	}
+	s0, s1, n = expdotGo(dst, max(mx, lmax), skip, v)
+	return lmax, s0, s1, n
 }
 
 func vsumGo(dsum, v []int32, n int) {

@@ -489,3 +489,131 @@ vaddrow_loop:
 vaddrow_done:
 	VZEROUPPER
 	RET
+
+// func hexpAVX2(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32, mx, skip float32, v []float32) (lmax, s0, s1, n float32)
+// hstep, then (unless lmax < mx-skip) expdot with the maximum max(mx, lmax).
+TEXT ·hexpAVX2(SB), NOSPLIT, $0-176
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ dsum_base+24(FP), SI
+	MOVQ vin_base+48(FP), R8
+	MOVQ vout_base+72(FP), R9
+	MOVQ bias_base+104(FP), R10
+	VBROADCASTSS s+100(FP), Y0
+	MOVL off+96(FP), AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14
+	MOVL $0xff800000, AX
+	VMOVD AX, X15
+	VBROADCASTSS X15, Y15
+	SHRQ $3, CX
+	MOVQ CX, R11
+	JZ hexp_h_done
+hexp_h_loop:
+	VMOVDQU (SI), Y1
+	VPADDD (R8), Y1, Y1
+	VPSUBD (R9), Y1, Y1
+	VMOVDQU Y1, (SI)
+	VPSUBD Y14, Y1, Y1
+	VCVTDQ2PS Y1, Y1
+	VMULPS Y0, Y1, Y1
+	VADDPS (R10), Y1, Y1
+	VMOVUPS Y1, (DI)
+	VMAXPS Y1, Y15, Y15
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, R10
+	DECQ CX
+	JNZ hexp_h_loop
+hexp_h_done:
+	VEXTRACTF128 $1, Y15, X1
+	VMAXPS X1, X15, X15
+	VPERMILPS $0x4e, X15, X1
+	VMAXPS X1, X15, X15
+	VPERMILPS $0xb1, X15, X1
+	VMAXPS X1, X15, X15
+	VMOVSS X15, lmax+160(FP)
+	VMOVSS mx+128(FP), X2
+	VMOVSS skip+132(FP), X3
+	VSUBSS X3, X2, X3
+	VUCOMISS X3, X15
+	JCS hexp_early
+	VMAXSS X2, X15, X4
+	VBROADCASTSS X4, Y0
+	VBROADCASTSS skip+132(FP), Y1
+	MOVQ dst_base+0(FP), SI
+	MOVQ v_base+136(FP), DI
+	MOVQ R11, CX
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+	VMOVUPS expc<>+0(SB), Y12
+	VMOVUPS expc<>+288(SB), Y13
+	TESTQ CX, CX
+	JZ hexp_done
+hexp_loop:
+	VMOVUPS (SI), Y4
+	VSUBPS Y0, Y4, Y4
+	VADDPS Y1, Y4, Y5
+	VMOVMSKPS Y5, AX
+	CMPL AX, $0xff
+	JEQ hexp_skip
+	VMAXPS expc<>+320(SB), Y4, Y6
+	VMULPS Y12, Y6, Y7
+	VROUNDPS $0, Y7, Y7
+	VMOVAPS Y6, Y8
+	VFNMADD231PS expc<>+32(SB), Y7, Y8
+	VFNMADD231PS expc<>+64(SB), Y7, Y8
+	VMOVUPS expc<>+128(SB), Y9
+	VFMADD213PS expc<>+160(SB), Y8, Y9
+	VFMADD213PS expc<>+192(SB), Y8, Y9
+	VFMADD213PS expc<>+224(SB), Y8, Y9
+	VFMADD213PS expc<>+256(SB), Y8, Y9
+	VMULPS Y8, Y8, Y10
+	VFMADD213PS Y8, Y10, Y9
+	VADDPS Y13, Y9, Y9
+	VCVTPS2DQ Y7, Y11
+	VPADDD expc<>+352(SB), Y11, Y11
+	VPSLLD $23, Y11, Y11
+	VMULPS Y11, Y9, Y9
+	VBLENDVPS Y5, Y14, Y9, Y9
+	VFMADD231PS (DI), Y9, Y15
+	VADDPS Y9, Y2, Y2
+	VFMADD231PS Y6, Y9, Y3
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ hexp_loop
+	JMP hexp_done
+hexp_skip:
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ hexp_loop
+hexp_done:
+	VEXTRACTF128 $1, Y2, X5
+	VADDPS X5, X2, X2
+	VHADDPS X2, X2, X2
+	VHADDPS X2, X2, X2
+	VMOVSS X2, s0+164(FP)
+	VEXTRACTF128 $1, Y3, X5
+	VADDPS X5, X3, X3
+	VHADDPS X3, X3, X3
+	VHADDPS X3, X3, X3
+	VMOVSS X3, s1+168(FP)
+	VEXTRACTF128 $1, Y15, X5
+	VADDPS X5, X15, X15
+	VHADDPS X15, X15, X15
+	VHADDPS X15, X15, X15
+	VMOVSS X15, n+172(FP)
+	VZEROUPPER
+	RET
+hexp_early:
+	MOVL $0, s0+164(FP)
+	MOVL $0, s1+168(FP)
+	MOVL $0, n+172(FP)
+	VZEROUPPER
+	RET

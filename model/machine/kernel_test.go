@@ -114,6 +114,32 @@ func TestKernelsAgree(t *testing.T) {
 			if !close32(g.dot(e1, v), k.dot(e1, v), 1e-6) {
 				t.Fatalf("%s dot", name)
 			}
+			// hexp is hstep followed by expdot at max(mx, lmax), or
+			// nothing below the threshold.
+			for _, mx := range []float32{-60, 0.5, 30, 80} {
+				for _, kk := range []kernels{g, k} {
+					dsA := append([]int32(nil), ds1...)
+					dsB := append([]int32(nil), ds1...)
+					lA, lB := make([]float32, n), make([]float32, n)
+					ht := kk.hstep(lA, dsA, vin, vout, 12345, -1e-7, bias)
+					hm, h0, h1, h2 := kk.hexp(lB, dsB, vin, vout, 12345, -1e-7, bias, mx, skipLogit, v)
+					if hm != ht {
+						t.Fatalf("%s hexp max %v vs %v", kk.name, hm, ht)
+					}
+					for i := range lA {
+						if lA[i] != lB[i] || dsA[i] != dsB[i] {
+							t.Fatalf("%s hexp lane %d", kk.name, i)
+						}
+					}
+					var w0, w1, w2 float32
+					if ht >= mx-skipLogit {
+						w0, w1, w2 = kk.expdot(lA, max(mx, ht), skipLogit, v)
+					}
+					if h0 != w0 || h1 != w1 || h2 != w2 {
+						t.Fatalf("%s hexp mx=%v: (%v, %v, %v) vs (%v, %v, %v)", kk.name, mx, h0, h1, h2, w0, w1, w2)
+					}
+				}
+			}
 			c0, c1, c2 := g.expdot(l, 0, skipLogit, v)
 			f0, f1, f2 := k.expdot(l, 0, skipLogit, v)
 			if !close32(c0, f0, 1e-6) || !close32(c1, f1, 1e-6) || !close32(c2, f2, 1e-6) {
