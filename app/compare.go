@@ -114,6 +114,7 @@ func (c *compare) refresh() {
 	i := min(c.w.step, c.res.Traj.N-1)
 	r := c.w.rendered(c.res, i, c.w.view)
 	c.image.SetImage(r.Image)
+	c.image.SetOverlay(r.Overlay)
 	if c.w.hasSel {
 		c.image.SetSelected(c.w.selR, c.w.selC)
 	}

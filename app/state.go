@@ -199,12 +199,16 @@ func (w *Window) rendered(res *Result, i int, v View) Rendered {
 	if r, ok := w.cache[key]; ok {
 		return r
 	}
-	if len(w.cache) > 4000 {
+	if len(w.cache) > 4000 || w.overlays > 300 {
 		clear(w.cache)
+		w.overlays = 0
 	}
 	r := RenderView(res, i, v)
 	if v == ViewCommitment {
 		r = RenderCommitment(res, w.tol)
+	}
+	if r.Overlay != nil {
+		w.overlays++ // larger than the images: cache fewer of them
 	}
 	w.cache[key] = r
 	return r
@@ -217,6 +221,7 @@ func (w *Window) refreshImage() {
 	}
 	r := w.rendered(w.res, w.step, w.view)
 	w.image.SetImage(r.Image)
+	w.image.SetOverlay(r.Overlay)
 	if w.hasSel {
 		w.image.SetSelected(w.selR, w.selC)
 	}

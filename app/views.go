@@ -88,7 +88,14 @@ type Rendered struct {
 	Note   string // why there is no image, or what is shown instead
 	// Commitment is the map behind ViewCommitment (nil for other views).
 	Commitment *analysis.Commitment
+	// Overlay is drawn over Image, stretched to it (the mosaic map's
+	// boundaries between source images); nil for none.
+	Overlay image.Image
 }
+
+// edgeScale is the resolution of the mosaic boundary overlay in overlay
+// pixels per image pixel (its lines are 2 of them wide).
+const edgeScale = 10
 
 // commitmentNote is shown instead of the commitment map while the
 // trajectory is not complete.
@@ -181,7 +188,7 @@ func RenderView(res *Result, i int, v View) Rendered {
 		for _, e := range entries {
 			label := fmt.Sprintf("#%d (%d px)", e.Image, e.Pixels)
 			if e.Image < 0 {
-				label = fmt.Sprintf("other (%d px)", e.Pixels)
+				label = fmt.Sprintf("%d other images, muted colours (%d px)", e.Sources, e.Pixels)
 			} else if res.Machine != nil {
 				if l := res.Machine.Data().Label(e.Image); l >= 0 {
 					label = fmt.Sprintf("#%d · %s (%d px)", e.Image, res.Machine.Data().ClassName(l), e.Pixels)
@@ -189,7 +196,7 @@ func RenderView(res *Result, i int, v View) Rendered {
 			}
 			lg.Entries = append(lg.Entries, LegendItem{Color: e.Color, Label: label, Image: e.Image})
 		}
-		return Rendered{Image: img, Legend: lg}
+		return Rendered{Image: img, Legend: lg, Overlay: render.MosaicEdges(src, h, w, edgeScale)}
 	case ViewCommitment:
 		return RenderCommitment(res, trace.DefaultTolerance)
 	case ViewEffective:

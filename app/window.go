@@ -73,6 +73,7 @@ type Window struct {
 	hasSel    bool
 	ins       *Inspection
 	cache     map[renderKey]Rendered
+	overlays  int // cached renders that hold an overlay
 	launched  time.Time
 
 	image      *widgets.ImageView

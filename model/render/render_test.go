@@ -103,10 +103,12 @@ func TestMosaicPaletteAndLegend(t *testing.T) {
 	if legend[1].Image != 2 || legend[1].Pixels != 2 || legend[1].Color != Palette[1] {
 		t.Errorf("second entry %v", legend[1])
 	}
-	if legend[2].Image != -1 || legend[2].Pixels != 4 || legend[2].Color != Other {
+	if legend[2].Image != -1 || legend[2].Pixels != 4 || legend[2].Color != Other || legend[2].Sources != 3 {
 		t.Errorf("other entry %v", legend[2])
 	}
-	if img.RGBAAt(0, 0) != Palette[0] || img.RGBAAt(2, 0) != Palette[1] || img.RGBAAt(0, 1) != Other {
+	// Sources beyond the top get their own muted colours, not grey.
+	if img.RGBAAt(0, 0) != Palette[0] || img.RGBAAt(2, 0) != Palette[1] || img.RGBAAt(0, 1) != MinorColor(9) ||
+		img.RGBAAt(0, 2) != MinorColor(4) || img.RGBAAt(2, 2) != MinorColor(5) {
 		t.Errorf("pixels %v %v %v", img.RGBAAt(0, 0), img.RGBAAt(2, 0), img.RGBAAt(0, 1))
 	}
 	_, legend = Mosaic([]int{1, 1}, 1, 2, 5)
@@ -185,4 +187,58 @@ func TestWritePNGAndGIFAtomically(t *testing.T) {
 func Mosaic1() image.Image {
 	img, _ := Mosaic([]int{0, 1, 2, 3}, 2, 2, 4)
 	return img
+}
+
+func TestMinorColorsAreDistinctAndMuted(t *testing.T) {
+	seen := map[color.RGBA]int{}
+	for mu := range 500 {
+		c := MinorColor(mu)
+		if c != MinorColor(mu) {
+			t.Fatal("not deterministic")
+		}
+		hi := max(c.R, c.G, c.B)
+		lo := min(c.R, c.G, c.B)
+		if hi-lo < 40 {
+			t.Errorf("image %d: %v is almost grey", mu, c)
+		}
+		if float64(hi-lo)/float64(hi) > 0.5 {
+			t.Errorf("image %d: %v is not muted", mu, c)
+		}
+		seen[c]++
+	}
+	if len(seen) < 450 {
+		t.Errorf("only %d distinct colours for 500 images", len(seen))
+	}
+	// Consecutive indices (the same class often sits together) differ.
+	for mu := range 100 {
+		a, b := MinorColor(mu), MinorColor(mu+1)
+		d := math.Abs(float64(a.R)-float64(b.R)) + math.Abs(float64(a.G)-float64(b.G)) + math.Abs(float64(a.B)-float64(b.B))
+		if d < 30 {
+			t.Errorf("images %d and %d: %v and %v look alike", mu, mu+1, a, b)
+		}
+	}
+}
+
+func TestMosaicEdgesOutlineSourceBoundaries(t *testing.T) {
+	// 2x3: left column from image 1, the rest from image 2.
+	src := []int{1, 2, 2, 1, 2, 2}
+	img := MosaicEdges(src, 2, 3, 4)
+	if img.Bounds() != image.Rect(0, 0, 12, 8) {
+		t.Fatalf("bounds %v", img.Bounds())
+	}
+	on := func(x, y int) bool { return img.RGBAAt(x, y).A > 0 }
+	for y := range 8 {
+		if !on(3, y) || !on(4, y) {
+			t.Errorf("no line at row %d between columns 0 and 1", y)
+		}
+		if on(2, y) || on(5, y) || on(8, y) {
+			t.Errorf("line too wide or in the wrong place at row %d", y)
+		}
+	}
+	// No horizontal boundary: the rows have the same sources.
+	for x := 5; x < 12; x++ {
+		if on(x, 3) || on(x, 4) {
+			t.Errorf("unexpected line at x %d", x)
+		}
+	}
 }
