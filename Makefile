@@ -6,7 +6,13 @@ GO ?= go
 # Debian packages that Fyne's desktop driver needs (cgo, OpenGL and X11 headers).
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-export LANG ?= en_US.UTF-8
+# Fyne reads the language from LANG and complains about C/POSIX locales.
+ifneq ($(filter-out C C.UTF-8 C.utf8 POSIX,$(LANG)),$(LANG))
+export LANG := en_US.UTF-8
+endif
+ifeq ($(LANG),)
+export LANG := en_US.UTF-8
+endif
 # Brief fuzzing per target in `make test`.
 FUZZTIME ?= 8s
 

@@ -8,22 +8,12 @@ import (
 
 	"mosaic/model/builtin"
 	"mosaic/model/dataset"
-	"mosaic/model/hands"
 	"mosaic/model/machine"
 )
 
-var registerHands sync.Once
-
-// BuiltinNames returns the built-in data sets, registering the procedural
-// hands of model/hands the first time if nobody has yet.
-func BuiltinNames() []string {
-	registerHands.Do(func() {
-		if !slices.Contains(builtin.Names(), hands.Name) {
-			_ = builtin.Register(hands.Name, hands.Builtin)
-		}
-	})
-	return builtin.Names()
-}
+// BuiltinNames returns the built-in data sets (model/builtin registers the
+// procedural hands beside MNIST and Fashion-MNIST).
+func BuiltinNames() []string { return builtin.Names() }
 
 // IsBuiltin reports whether name is a built-in data set rather than a path.
 func IsBuiltin(name string) bool {
@@ -99,8 +89,33 @@ func (l *Library) Dataset(s Settings) (*dataset.Dataset, error) {
 	return e.ds, e.err
 }
 
+// training returns the training set of the settings (class and limit
+// applied) and a description of the whole data set for its labels and class
+// names. For a built-in set only the kept images are decoded, so the default
+// of 500 MNIST digits does not pay for resizing all 60,000; the description
+// then carries labels but no pixels.
+func (l *Library) training(s Settings) (full, sub *dataset.Dataset, err error) {
+	if IsBuiltin(s.Dataset) {
+		if sub, err = builtin.LoadSubset(s.Dataset, s.Size, s.Class, s.Limit); err != nil {
+			return nil, nil, err
+		}
+		labels, names, err := builtin.Labels(s.Dataset)
+		if err != nil {
+			return nil, nil, err
+		}
+		full = &dataset.Dataset{Name: sub.Name, M: len(labels), C: sub.C, H: sub.H, W: sub.W, Labels: labels, ClassNames: names}
+		return full, sub, nil
+	}
+	if full, err = l.Dataset(s); err != nil {
+		return nil, nil, err
+	}
+	sub, err = full.Subset(s.Class, s.Limit)
+	return full, sub, err
+}
+
 // Machine returns the machine of the settings, building it on first use.
-// The second result is the full data set (for class names and labels).
+// The second result describes the full data set (for class names and
+// labels; see training).
 func (l *Library) Machine(s Settings) (*machine.Machine, *dataset.Dataset, error) {
 	spec, err := s.Spec()
 	if err != nil {
@@ -122,11 +137,7 @@ func (l *Library) Machine(s Settings) (*machine.Machine, *dataset.Dataset, error
 	l.mu.Unlock()
 	e.once.Do(func() {
 		var full, sub *dataset.Dataset
-		full, e.err = l.Dataset(s)
-		if e.err != nil {
-			return
-		}
-		sub, e.err = full.Subset(s.Class, s.Limit)
+		full, sub, e.err = l.training(s)
 		if e.err != nil {
 			return
 		}

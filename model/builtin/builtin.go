@@ -64,6 +64,8 @@ var (
 	cache   = map[key]*entry{}
 	// subsetters build a class/limit subset without decoding the whole set.
 	subsetters = map[string]func(size, class, limit int) (*dataset.Dataset, error){}
+	// sources are the embedded IDX sets by name.
+	sources = map[string]*idxSource{}
 )
 
 func init() {
@@ -73,6 +75,7 @@ func init() {
 	} {
 		Register(s.name, s.load)
 		subsetters[s.name] = s.subset
+		sources[s.name] = s
 	}
 	Register(hands.Name, hands.Builtin)
 }
@@ -287,4 +290,25 @@ func readEmbedded(path string) (*idx.Array, error) {
 		return nil, fmt.Errorf("embedded %s: %w", path, err)
 	}
 	return a, nil
+}
+
+// Labels returns the label of every image of built-in set name and its class
+// names, without decoding or resizing the images of the embedded sets.
+func Labels(name string) ([]int, []string, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	mu.Lock()
+	src := sources[n]
+	mu.Unlock()
+	if src != nil {
+		_, labs, err := src.raw()
+		if err != nil {
+			return nil, nil, fmt.Errorf("built-in data set %q: %w", n, err)
+		}
+		return append([]int(nil), labs...), src.classes, nil
+	}
+	ds, err := Load(name, DefaultSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append([]int(nil), ds.Labels...), ds.ClassNames, nil
 }

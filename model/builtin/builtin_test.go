@@ -161,3 +161,21 @@ func TestLoadSubsetEqualsSubsetOfLoad(t *testing.T) {
 		t.Errorf("hands subset: %v", err)
 	}
 }
+
+func TestLabelsWithoutImages(t *testing.T) {
+	labels, names, err := Labels("fashion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := Load("fashion", 32)
+	if !reflect.DeepEqual(labels, full.Labels) || names[9] != "Ankle boot" {
+		t.Errorf("fashion labels differ from the loaded set's")
+	}
+	labels, names, err = Labels("hands")
+	if err != nil || len(labels) != 2000 || names[1] != "right" {
+		t.Errorf("hands labels: %d %v %v", len(labels), names, err)
+	}
+	if _, _, err := Labels("nope"); err == nil {
+		t.Error("unknown set accepted")
+	}
+}
