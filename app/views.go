@@ -37,6 +37,14 @@ const (
 	ViewCommitment
 )
 
+// DominantWeight is the weight the heaviest patch of a pixel must hold for
+// the mosaic map to name its source image. Below it the pixel's weight is
+// spread over more than 1/DominantWeight patches (behind an empty
+// background pixel, hundreds of thousands of identical background patches
+// tie), and naming one of them would be arbitrary, so the pixel is drawn
+// as "no dominant source".
+const DominantWeight = 0.02
+
 // Views lists the views in selector order.
 var Views = []View{ViewX, ViewD, ViewNoise, ViewChange, ViewMosaic, ViewEffective, ViewCommitment}
 
@@ -182,12 +190,17 @@ func RenderView(res *Result, i int, v View) Rendered {
 		src := make([]int, h*w)
 		for p, s := range st.Heaviest {
 			src[p] = s.Image
+			if s.Weight < DominantWeight {
+				src[p] = -1 // a tie among many equal patches: no single source
+			}
 		}
 		img, entries := render.Mosaic(src, h, w, 12)
 		lg := Legend{Title: "source training image"}
 		for _, e := range entries {
 			label := fmt.Sprintf("#%d (%d px)", e.Image, e.Pixels)
-			if e.Image < 0 {
+			if e.Image == -2 {
+				label = fmt.Sprintf("no dominant source (%d px)", e.Pixels)
+			} else if e.Image < 0 {
 				label = fmt.Sprintf("%d other images, muted colours (%d px)", e.Sources, e.Pixels)
 			} else if res.Machine != nil {
 				if l := res.Machine.Data().Label(e.Image); l >= 0 {
@@ -267,6 +280,9 @@ func Readout(res *Result, i int, v View, r, c int) string {
 			return head
 		}
 		s := st.Heaviest[p]
+		if s.Weight < DominantWeight {
+			return fmt.Sprintf("%s   no dominant source: %.0f patches share the weight (heaviest %.4f)", head, st.Effective[p], s.Weight)
+		}
 		return fmt.Sprintf("%s   from training image #%d%s at (%d, %d), weight %.3f", head, s.Image, labelOf(res, s.Image), s.Row, s.Col, s.Weight)
 	case ViewEffective:
 		if st == nil {

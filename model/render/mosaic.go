@@ -59,9 +59,16 @@ func hsv(h, s, v float64) color.RGBA {
 	return color.RGBA{u(r), u(g), u(b), 255}
 }
 
+// NoSource is the colour of the pixels without a dominant source (src[p] <
+// 0 in Mosaic): their weight is spread over so many equally good patches
+// (for example the all-background patches behind an empty background
+// pixel) that naming one of them would be arbitrary.
+var NoSource = color.RGBA{38, 38, 38, 255}
+
 // MosaicEntry is one legend entry of a mosaic map: a training image, its
 // colour and how many pixels it supplies. Image is -1 for "other", the
-// sources not listed; Sources is then how many they are.
+// sources not listed (Sources is then how many they are), and -2 for the
+// pixels without a dominant source.
 type MosaicEntry struct {
 	Image   int
 	Color   color.RGBA
@@ -75,11 +82,18 @@ type MosaicEntry struct {
 // len(Palette)) get the strong Palette colours, ties broken by image
 // index, and every other source its own muted MinorColor. The legend lists
 // the top sources, most frequent first, followed by "other" (Image -1,
-// swatch Other) with the number of pixels and sources it stands for.
+// swatch Other) with the number of pixels and sources it stands for. A
+// negative src[p] marks a pixel without a dominant source: it is drawn in
+// NoSource and counted in a last legend entry (Image -2).
 func Mosaic(src []int, h, w, top int) (*image.RGBA, []MosaicEntry) {
 	top = min(max(top, 0), len(Palette))
 	count := map[int]int{}
+	none := 0
 	for _, mu := range src[:h*w] {
+		if mu < 0 {
+			none++
+			continue
+		}
 		count[mu]++
 	}
 	ids := make([]int, 0, len(count))
@@ -105,7 +119,10 @@ func Mosaic(src []int, h, w, top int) (*image.RGBA, []MosaicEntry) {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for p, mu := range src[:h*w] {
 		c, ok := colour[mu]
-		if !ok {
+		switch {
+		case mu < 0:
+			c = NoSource
+		case !ok:
 			c = MinorColor(mu)
 			other++
 		}
@@ -114,6 +131,9 @@ func Mosaic(src []int, h, w, top int) (*image.RGBA, []MosaicEntry) {
 	}
 	if other > 0 {
 		legend = append(legend, MosaicEntry{Image: -1, Color: Other, Pixels: other, Sources: len(ids) - len(legend)})
+	}
+	if none > 0 {
+		legend = append(legend, MosaicEntry{Image: -2, Color: NoSource, Pixels: none})
 	}
 	return img, legend
 }

@@ -115,6 +115,14 @@ func TestMosaicPaletteAndLegend(t *testing.T) {
 	if len(legend) != 1 {
 		t.Errorf("no grey entry expected: %v", legend)
 	}
+	// Pixels without a dominant source are dark and counted last.
+	img, legend = Mosaic([]int{3, -1, -1, 3}, 2, 2, 5)
+	if len(legend) != 2 || legend[0].Image != 3 || legend[0].Pixels != 2 || legend[1].Image != -2 || legend[1].Pixels != 2 {
+		t.Errorf("legend with undominated pixels: %v", legend)
+	}
+	if img.RGBAAt(1, 0) != NoSource || img.RGBAAt(0, 0) != Palette[0] {
+		t.Errorf("undominated pixel colour %v", img.RGBAAt(1, 0))
+	}
 }
 
 func TestUpscaleIsNearestNeighbour(t *testing.T) {
