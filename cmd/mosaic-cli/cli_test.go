@@ -20,6 +20,7 @@ import (
 	"mosaic/model/hands"
 	"mosaic/model/machine"
 	"mosaic/model/npy"
+	"mosaic/model/render"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
@@ -129,7 +130,7 @@ func TestSampleIdealOneImageGivesThatImage(t *testing.T) {
 	for _, p := range [][2]int{{0, 0}, {2, 4}, {5, 1}} {
 		r, cc := p[0], p[1]
 		g, _, _, _ := pic.At(3*cc+2, 3*r+1).RGBA()
-		if want := level(img[r*w+cc]); uint8(g>>8) != want {
+		if want := render.Byte(img[r*w+cc]); uint8(g>>8) != want {
 			t.Errorf("PNG pixel (%d,%d) = %d, want %d", r, cc, g>>8, want)
 		}
 	}
@@ -574,7 +575,7 @@ func TestImageOfRGBAndClamping(t *testing.T) {
 	if _, err := imageOf(make([]float64, 2), 2, 1, 1, 1); err == nil {
 		t.Error("two channels accepted")
 	}
-	if level(math.NaN()) != 0 || level(-1) != 0 || level(1) != 255 {
+	if render.Byte(math.NaN()) != 0 || render.Byte(-1) != 0 || render.Byte(1) != 255 {
 		t.Error("level endpoints")
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"mosaic/model/hands"
 	"mosaic/model/machine"
+	"mosaic/model/render"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
@@ -286,7 +287,7 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		if err := writePNG(*pngPath, sheet); err != nil {
+		if err := render.WritePNG(*pngPath, sheet); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *pngPath)
@@ -359,7 +360,7 @@ func pct(f float64) string {
 // late_k (empty for the base schedule), nearest_image, nearest_label, ok and
 // reason.
 func writeFingersCSV(path string, configs []fingerConfig, results [][]fingerSample, labels []int, className func(int) string) error {
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return render.WriteAtomic(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"seed", "fingers", "nearest_distance", "late_k", "nearest_image", "nearest_label", "ok", "reason"})
 		for ci, cfg := range configs {

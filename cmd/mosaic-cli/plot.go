@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"mosaic/model/render"
 	"mosaic/model/schedule"
 )
 
@@ -79,7 +80,7 @@ func writeSweepPlot(path string, stats []fingerStats, nLate, n int) error {
 
 	c := vgimg.New(vg.Points(560), vg.Points(360))
 	p.Draw(draw.New(c))
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return render.WriteAtomic(path, func(w io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 		return err
 	})

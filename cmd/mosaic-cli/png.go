@@ -1,107 +1,24 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
-	"io"
-	"math"
-	"os"
-	"path/filepath"
+	"mosaic/model/render"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
 )
 
-// level maps a value in [-1, 1] to an 8-bit level, clamping outside.
-func level(v float64) uint8 {
-	x := math.Round((v + 1) * 127.5)
-	switch {
-	case x != x || x < 0: // NaN too
-		return 0
-	case x > 255:
-		return 255
-	}
-	return uint8(x)
-}
-
 // imageOf renders an image [C,H,W] (C = 1 gray, C = 3 RGB) upscaled by an
 // integer factor with nearest neighbour, so pixels stay crisp.
 func imageOf(x []float64, c, h, w, scale int) (image.Image, error) {
-	hw := h * w
-	switch c {
-	case 1:
-		img := image.NewGray(image.Rect(0, 0, w*scale, h*scale))
-		for y := 0; y < h*scale; y++ {
-			for xx := 0; xx < w*scale; xx++ {
-				img.Pix[y*img.Stride+xx] = level(x[(y/scale)*w+xx/scale])
-			}
-		}
-		return img, nil
-	case 3:
-		img := image.NewNRGBA(image.Rect(0, 0, w*scale, h*scale))
-		for y := 0; y < h*scale; y++ {
-			for xx := 0; xx < w*scale; xx++ {
-				p := (y/scale)*w + xx/scale
-				o := y*img.Stride + 4*xx
-				img.Pix[o+0] = level(x[p])
-				img.Pix[o+1] = level(x[hw+p])
-				img.Pix[o+2] = level(x[2*hw+p])
-				img.Pix[o+3] = 255
-			}
-		}
-		return img, nil
+	if c != 1 && c != 3 {
+		return nil, fmt.Errorf("cannot draw an image of %d channels as PNG: only 1 (gray) or 3 (RGB)", c)
 	}
-	return nil, fmt.Errorf("cannot draw an image of %d channels as PNG: only 1 (gray) or 3 (RGB)", c)
-}
-
-// writeFileAtomic writes a file through a temporary file in the same
-// directory, synced and renamed over path, so readers never see half a file.
-func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if err = write(bw); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("closing %s: %w", path, err)
-	}
-	if err = os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
-
-// writePNG encodes img to path atomically.
-func writePNG(path string, img image.Image) error {
-	return writeFileAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
+	return render.Upscale(render.Image(x, c, h, w), scale), nil
 }
 
 // tile is one image of a contact sheet with a badge in its top-left corner.

@@ -9,6 +9,7 @@ import (
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
 	"mosaic/model/npy"
+	"mosaic/model/render"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
@@ -155,7 +156,7 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		if err := writePNG(*pngPath, img); err != nil {
+		if err := render.WritePNG(*pngPath, img); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote     %s (%dx%d)\n", *pngPath, d.W**scale, d.H**scale)
