@@ -46,3 +46,4 @@ func benchTrajectory(b *testing.B, bd machine.Boundary, m int) {
 
 func BenchmarkTrajectoryMNIST500Zeros(b *testing.B)    { benchTrajectory(b, machine.Zeros, 500) }
 func BenchmarkTrajectoryMNIST500Circular(b *testing.B) { benchTrajectory(b, machine.Circular, 500) }
+func BenchmarkTrajectoryMNIST5000Zeros(b *testing.B)   { benchTrajectory(b, machine.Zeros, 5000) }
