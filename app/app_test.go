@@ -539,3 +539,11 @@ func TestControllerTopKChangeWhileRunningKeepsTheRun(t *testing.T) {
 		t.Errorf("last result %d/%d", last.Done, last.Total)
 	}
 }
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 450000: "450,000", 1234567: "1,234,567", -4500: "-4,500"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

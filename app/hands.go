@@ -168,7 +168,7 @@ func (w *Window) onRegion(rect image.Rectangle) {
 func (w *Window) traceRegion(rect image.Rectangle) {
 	p := w.tracePanel()
 	p.Run(w.res.Machine, w.res.Traj, rect)
-	w.status.SetText(fmt.Sprintf("tracing columns %d–%d, rows %d–%d over %d steps (see the trace window)",
+	w.status.SetText(fmt.Sprintf("region columns %d–%d, rows %d–%d: traced over %d steps in the trace window",
 		rect.Min.X, rect.Max.X-1, rect.Min.Y, rect.Max.Y-1, w.res.Traj.N-1))
 }
 

@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -74,7 +76,7 @@ func (p *inspectorPanel) show(ins *Inspection) {
 	if ins.Query.Step == 0 {
 		note = "\nx_0 = D_1: weights of step 1"
 	}
-	p.summary.SetText(fmt.Sprintf("effective number of patches: %.1f of %d candidates\n%s%s%s", a.Effective, a.Candidates, val, stale, note))
+	p.summary.SetText(fmt.Sprintf("effective number of patches: %.1f of %s candidates\n%s%s%s", a.Effective, thousands(a.Candidates), val, stale, note))
 	entries := make([]widgets.PatchEntry, len(a.Top))
 	for j, s := range a.Top {
 		lbl := ""
@@ -97,4 +99,25 @@ func (p *inspectorPanel) show(ins *Inspection) {
 		bars = append(bars, widgets.Bar{Label: name, Value: iw.Weight})
 	}
 	p.perImg.SetBars(bars)
+}
+
+// thousands formats n with a comma between groups of three digits
+// ("450,000"), which a hall can read at a glance.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, d := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

@@ -230,7 +230,7 @@ func (w *Window) build() {
 			return "loading…"
 		}
 		if w.res.Complete {
-			return "done"
+			return fmt.Sprintf("all %d steps computed", w.res.Traj.N-1)
 		}
 		return fmt.Sprintf("step %d of %d", w.res.Done, w.res.Total)
 	}
