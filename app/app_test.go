@@ -540,6 +540,12 @@ func TestControllerTopKChangeWhileRunningKeepsTheRun(t *testing.T) {
 	}
 }
 
+func TestEffectiveFormat(t *testing.T) {
+	if effective(19.31) != "19.3" || effective(287020.9) != "287,021" {
+		t.Errorf("effective: %q %q", effective(19.31), effective(287020.9))
+	}
+}
+
 func TestThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 450000: "450,000", 1234567: "1,234,567", -4500: "-4,500"} {
 		if got := thousands(n); got != want {

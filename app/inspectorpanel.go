@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"strconv"
 	"strings"
 
@@ -76,7 +77,7 @@ func (p *inspectorPanel) show(ins *Inspection) {
 	if ins.Query.Step == 0 {
 		note = "\nx_0 = D_1: weights of step 1"
 	}
-	p.summary.SetText(fmt.Sprintf("effective number of patches: %.1f of %s candidates\n%s%s%s", a.Effective, thousands(a.Candidates), val, stale, note))
+	p.summary.SetText(fmt.Sprintf("effective number of patches: %s of %s candidates\n%s%s%s", effective(a.Effective), thousands(a.Candidates), val, stale, note))
 	entries := make([]widgets.PatchEntry, len(a.Top))
 	for j, s := range a.Top {
 		lbl := ""
@@ -120,4 +121,13 @@ func thousands(n int) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// effective formats an effective number of patches: one decimal below
+// 1,000 ("19.3"), whole and grouped above ("287,021").
+func effective(e float64) string {
+	if e < 1000 {
+		return fmt.Sprintf("%.1f", e)
+	}
+	return thousands(int(math.Round(e)))
 }

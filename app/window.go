@@ -230,7 +230,7 @@ func (w *Window) build() {
 			return "loading…"
 		}
 		if w.res.Complete {
-			return fmt.Sprintf("all %d steps computed", w.res.Traj.N-1)
+			return "complete"
 		}
 		return fmt.Sprintf("step %d of %d", w.res.Done, w.res.Total)
 	}
@@ -259,8 +259,12 @@ func (w *Window) layout() {
 	bottom := container.NewVBox(w.timeline, w.film)
 	status := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, w.progress.MinSize().Height), w.progress), w.status)
 	if w.presenting {
+		// The inspector stays: "which training patches made this pixel" is
+		// what a lecture shows.
 		center := container.NewBorder(nil, container.NewVBox(w.timeline, w.controls.essential()), nil, nil, imageArea)
-		w.body = container.NewBorder(nil, status, nil, nil, center)
+		split := container.NewHSplit(center, container.New(&minWidth{w: 420}, w.inspect.panel()))
+		split.SetOffset(0.62)
+		w.body = container.NewBorder(nil, status, nil, nil, split)
 		w.win.SetContent(w.body)
 		return
 	}

@@ -56,6 +56,17 @@ func (w *WeightBars) format(v float64) string {
 	if w.Format != nil {
 		return w.Format(v)
 	}
+	return FormatWeight(v)
+}
+
+// FormatWeight formats a softmax weight for a list: three decimals
+// ("0.412"), or two significant digits in exponent form below 0.001
+// ("3.5e-06"), so that the tiny, equal weights of a pixel whose weight is
+// spread over thousands of patches do not all read "0.000".
+func FormatWeight(v float64) string {
+	if v != 0 && math.Abs(v) < 0.0005 {
+		return strconv.FormatFloat(v, 'e', 1, 64)
+	}
 	return fmt.Sprintf("%.3f", v)
 }
 

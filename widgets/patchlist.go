@@ -1,7 +1,6 @@
 package widgets
 
 import (
-	"fmt"
 	"image"
 	"image/color"
 
@@ -128,7 +127,7 @@ func (p *PatchList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if p.maxW > 0 {
 		frac = e.Weight / p.maxW
 	}
-	r.bar.Set(frac, fmt.Sprintf("%.3f", e.Weight), nil)
+	r.bar.Set(frac, FormatWeight(e.Weight), nil)
 }
 
 // vCenter lays out its objects at full width, vertically centred at
