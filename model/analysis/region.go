@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"slices"
 
 	"mosaic/model/machine"
 	"mosaic/model/sampler"
@@ -87,33 +86,11 @@ func TraceRegion(ctx context.Context, m *machine.Machine, tr *sampler.Trajectory
 			}
 			rs.PerImage = append(rs.PerImage, machine.ImageWeight{Image: mu, Label: l, Weight: w})
 		}
-		slices.SortFunc(rs.PerImage, func(a, b machine.ImageWeight) int {
-			if a.Weight != b.Weight {
-				if a.Weight > b.Weight {
-					return -1
-				}
-				return 1
-			}
-			return a.Image - b.Image
-		})
+		machine.SortImageWeights(rs.PerImage)
 		for k, w := range patches {
 			rs.Top = append(rs.Top, machine.Source{Image: k.mu, Row: k.r, Col: k.c, Weight: w})
 		}
-		slices.SortFunc(rs.Top, func(a, b machine.Source) int {
-			if a.Weight != b.Weight {
-				if a.Weight > b.Weight {
-					return -1
-				}
-				return 1
-			}
-			if a.Image != b.Image {
-				return a.Image - b.Image
-			}
-			if a.Row != b.Row {
-				return a.Row - b.Row
-			}
-			return a.Col - b.Col
-		})
+		machine.SortSources(rs.Top)
 		if len(rs.Top) > topK {
 			rs.Top = rs.Top[:topK]
 		}

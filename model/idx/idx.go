@@ -19,10 +19,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
+	"mosaic/model/internal/boundedread"
 	"os"
 )
 
@@ -166,7 +166,7 @@ func read(r io.Reader, rawSize int64) (*Array, error) {
 			return nil, fmt.Errorf("IDX data: truncated file: dimensions %v of %s need %d bytes but only %d are present", dims, t, need, have)
 		}
 	}
-	raw, err := readN(br, int(need))
+	raw, err := boundedread.ReadN(br, int(need))
 	if err != nil {
 		return nil, fmt.Errorf("IDX data for dimensions %v of %s: %w", dims, t, err)
 	}
@@ -192,32 +192,6 @@ func read(r io.Reader, rawSize int64) (*Array, error) {
 		}
 	}
 	return a, nil
-}
-
-// readN reads exactly n bytes, growing the buffer only as data arrives so a
-// corrupt header cannot make it allocate far more than the input holds.
-func readN(r io.Reader, n int) ([]byte, error) {
-	const chunk = 1 << 20
-	buf := make([]byte, 0, min(n, chunk))
-	for len(buf) < n {
-		if len(buf) == cap(buf) {
-			nb := make([]byte, len(buf), min(n, 2*cap(buf)+chunk))
-			copy(nb, buf)
-			buf = nb
-		}
-		k, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+k]
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				if len(buf) < n {
-					return nil, fmt.Errorf("truncated file: %d of %d data bytes present", len(buf), n)
-				}
-				break
-			}
-			return nil, fmt.Errorf("reading data: %w", err)
-		}
-	}
-	return buf, nil
 }
 
 // ReadFile reads an IDX file, raw or gzipped; errors name the file.

@@ -77,7 +77,14 @@ func summarise(src []Source, val []float64, labels []int, r, c, k int, t float64
 		}
 		at.PerImage = append(at.PerImage, ImageWeight{Image: mu, Label: l, Weight: w})
 	}
-	slices.SortFunc(at.PerImage, func(a, b ImageWeight) int {
+	SortImageWeights(at.PerImage)
+	return at
+}
+
+// SortImageWeights orders per-image weights heaviest first, ties by image
+// index, so that results are deterministic.
+func SortImageWeights(ws []ImageWeight) {
+	slices.SortFunc(ws, func(a, b ImageWeight) int {
 		if a.Weight != b.Weight {
 			if a.Weight > b.Weight {
 				return -1
@@ -86,8 +93,10 @@ func summarise(src []Source, val []float64, labels []int, r, c, k int, t float64
 		}
 		return a.Image - b.Image
 	})
-	return at
 }
+
+// SortSources orders sources heaviest first, ties by (image, row, col).
+func SortSources(src []Source) { slices.SortFunc(src, heavier) }
 
 // heavier orders sources by weight, heaviest first, ties by (image, row, col)
 // so that results are deterministic.

@@ -257,15 +257,7 @@ func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, lab
 			at.PerImage = append(at.PerImage, ImageWeight{Image: mu, Label: l, Weight: per[mu] / s0})
 		}
 	}
-	slices.SortFunc(at.PerImage, func(a, b ImageWeight) int {
-		if a.Weight != b.Weight {
-			if a.Weight > b.Weight {
-				return -1
-			}
-			return 1
-		}
-		return a.Image - b.Image
-	})
+	SortImageWeights(at.PerImage)
 	return at
 }
 

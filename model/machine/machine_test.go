@@ -467,3 +467,16 @@ func TestStepIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestSortHelpersOrderHeaviestFirstWithStableTies(t *testing.T) {
+	iw := []ImageWeight{{Image: 4, Weight: 0.2}, {Image: 1, Weight: 0.5}, {Image: 2, Weight: 0.2}}
+	SortImageWeights(iw)
+	if iw[0].Image != 1 || iw[1].Image != 2 || iw[2].Image != 4 {
+		t.Errorf("SortImageWeights: %+v", iw)
+	}
+	src := []Source{{Image: 3, Row: 1, Col: 0, Weight: 0.1}, {Image: 3, Row: 0, Col: 2, Weight: 0.1}, {Image: 9, Weight: 0.7}}
+	SortSources(src)
+	if src[0].Image != 9 || src[1].Row != 0 || src[2].Row != 1 {
+		t.Errorf("SortSources: %+v", src)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"mosaic/model/internal/boundedread"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -138,7 +139,7 @@ func Read(r io.Reader) (*Array, error) {
 		}
 		n *= d
 	}
-	raw, err := readN(r, n*dt.size)
+	raw, err := boundedread.ReadN(r, n*dt.size)
 	if err != nil {
 		return nil, fmt.Errorf(".npy data for shape %v dtype %s: %w", h.shape, h.descr, err)
 	}
@@ -148,33 +149,6 @@ func Read(r io.Reader) (*Array, error) {
 		data = fortranToC(data, h.shape)
 	}
 	return &Array{Shape: h.shape, Data: data, Kind: dt.kind, DType: h.descr}, nil
-}
-
-// readN reads exactly n bytes, growing the buffer as data actually arrives so
-// that a corrupt header cannot make it allocate far more than the input holds.
-func readN(r io.Reader, n int) ([]byte, error) {
-	const chunk = 1 << 20
-	buf := make([]byte, 0, min(n, chunk))
-	for len(buf) < n {
-		if len(buf) == cap(buf) {
-			nc := min(n, 2*cap(buf)+chunk)
-			nb := make([]byte, len(buf), nc)
-			copy(nb, buf)
-			buf = nb
-		}
-		k, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+k]
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				if len(buf) < n {
-					return nil, fmt.Errorf("truncated file: %d of %d data bytes present", len(buf), n)
-				}
-				break
-			}
-			return nil, fmt.Errorf("reading data: %w", err)
-		}
-	}
-	return buf, nil
 }
 
 // ReadFile reads a .npy file; errors name the file.
