@@ -72,7 +72,7 @@ func TestGalleryOpensWithTheAppsSettingsAndOpensASample(t *testing.T) {
 	w.openGallery()
 	waitFor(t, "the gallery", func() bool { return w.gallery != nil })
 	g := w.gallery
-	t.Cleanup(func() { g.Cancel(); g.Wait(); ui.drain() })
+	t.Cleanup(func() { g.Cancel(); g.Wait(); ui.Drain() })
 	o := g.Options()
 	k, _ := w.settings.Schedule()
 	spec, _ := w.settings.Spec()
@@ -103,7 +103,7 @@ func TestGalleryOpensWithTheAppsSettingsAndOpensASample(t *testing.T) {
 	// Nothing is recomputed afterwards, and the adopted trajectory is the
 	// one the controller would have computed for that seed.
 	time.Sleep(20 * time.Millisecond)
-	ui.drain()
+	ui.Drain()
 	if !w.res.Complete || &w.res.Traj.X[0][0] != &smp.Trajectory.X[0][0] {
 		t.Error("a recompute replaced the adopted trajectory")
 	}
@@ -128,7 +128,7 @@ func TestRegionDragTracesTheRegion(t *testing.T) {
 			w.tracer.Cancel()
 			w.tracer.Wait()
 		}
-		ui.drain()
+		ui.Drain()
 	})
 	at := func(r, c int) fyne.Position {
 		p, s := w.image.PixelRect(r, c)

@@ -11,52 +11,24 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"mosaic/app/internal/uiqueue"
 	"mosaic/model/npy"
 )
 
-// uiQueue stands in for the UI goroutine: workers queue functions and the
-// test goroutine runs them, as fyne.Do does in the app. (The test driver's
-// own fyne.Do runs functions on the calling goroutine, which would race.)
-type uiQueue struct {
-	mu    sync.Mutex
-	funcs []func()
-}
-
-func (q *uiQueue) do(f func()) {
-	q.mu.Lock()
-	q.funcs = append(q.funcs, f)
-	q.mu.Unlock()
-}
-
-func (q *uiQueue) drain() {
-	q.mu.Lock()
-	fs := q.funcs
-	q.funcs = nil
-	q.mu.Unlock()
-	for _, f := range fs {
-		f()
-	}
-}
-
-var ui = &uiQueue{}
+// ui stands in for the UI goroutine (see uiqueue).
+var ui = &uiqueue.Queue{}
 
 // waitFor runs queued UI work on the test goroutine until cond holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for ui.drain(); !cond(); ui.drain() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	ui.DrainUntil(t, what, cond, 20*time.Second)
 }
 
 func newTestWindow(t *testing.T) *Window {
 	a := test.NewTempApp(t)
-	w := New(a, Options{Settings: toySettings(), Size: fyne.NewSize(1280, 800), library: toyLibrary(nil), dispatch: ui.do})
+	w := New(a, Options{Settings: toySettings(), Size: fyne.NewSize(1280, 800), library: toyLibrary(nil), dispatch: ui.Do})
 	w.win.Show()
-	t.Cleanup(func() { w.ctl.Cancel(); w.cmp.ctl.Cancel(); w.ctl.Wait(); w.cmp.ctl.Wait(); ui.drain() })
+	t.Cleanup(func() { w.ctl.Cancel(); w.cmp.ctl.Cancel(); w.ctl.Wait(); w.cmp.ctl.Wait(); ui.Drain() })
 	waitFor(t, "the first trajectory", func() bool { return w.res != nil && w.res.Complete })
 	return w
 }
@@ -153,9 +125,9 @@ func TestWindowMeasureScenario(t *testing.T) {
 	a := test.NewTempApp(t)
 	var log strings.Builder
 	var mu sync.Mutex
-	w := New(a, Options{Settings: toySettings(), Measure: true, Log: lockedWriter{&mu, &log}, library: toyLibrary(nil), dispatch: ui.do})
+	w := New(a, Options{Settings: toySettings(), Measure: true, Log: lockedWriter{&mu, &log}, library: toyLibrary(nil), dispatch: ui.Do})
 	w.win.Show()
-	t.Cleanup(func() { w.ctl.Wait(); ui.drain() })
+	t.Cleanup(func() { w.ctl.Wait(); ui.Drain() })
 	text := func() string { mu.Lock(); defer mu.Unlock(); return log.String() }
 	waitFor(t, "the measurements", func() bool { return strings.Contains(text(), "patch-size change at step 3") })
 	for _, want := range []string{"launch to first streamed frame", "launch to first complete trajectory", "first updated frame on screen"} {
@@ -192,9 +164,9 @@ func TestWindowOpensADataFileAndKeepsStateOnError(t *testing.T) {
 	a := test.NewTempApp(t)
 	s := toySettings()
 	s.Dataset = good
-	w := New(a, Options{Settings: s, library: NewLibrary(), dispatch: ui.do})
+	w := New(a, Options{Settings: s, library: NewLibrary(), dispatch: ui.Do})
 	w.win.Show()
-	t.Cleanup(func() { w.ctl.Wait(); ui.drain() })
+	t.Cleanup(func() { w.ctl.Wait(); ui.Drain() })
 	waitFor(t, "the trajectory of the file", func() bool { return w.res != nil && w.res.Complete })
 	if w.res.Machine.Data().M != 12 || !strings.HasPrefix(w.controls.dataset.Selected, "file: toy.npy") {
 		t.Fatalf("data %d images, selector %q", w.res.Machine.Data().M, w.controls.dataset.Selected)

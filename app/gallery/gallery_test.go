@@ -6,45 +6,12 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"mosaic/app/internal/uiqueue"
 	"mosaic/model/dataset"
 	"mosaic/model/hands"
 	"mosaic/model/machine"
 	"mosaic/model/schedule"
 )
-
-// queue is a fake UI goroutine: workers post to it and the test goroutine
-// runs the posted functions, so widgets are touched by one goroutine only.
-type queue chan func()
-
-func (q queue) dispatch(f func()) { q <- f }
-
-// drainUntil runs posted functions until cond holds, failing after timeout.
-func (q queue) drainUntil(t *testing.T, cond func() bool, timeout time.Duration) {
-	t.Helper()
-	deadline := time.After(timeout)
-	for !cond() {
-		select {
-		case f := <-q:
-			f()
-		case <-deadline:
-			t.Fatalf("timed out after %v", timeout)
-		}
-	}
-}
-
-// drainAll runs everything already posted.
-func (q queue) drainAll() int {
-	n := 0
-	for {
-		select {
-		case f := <-q:
-			f()
-			n++
-		default:
-			return n
-		}
-	}
-}
 
 func tinyHands(t *testing.T) *dataset.Dataset {
 	t.Helper()
@@ -55,21 +22,21 @@ func tinyHands(t *testing.T) *dataset.Dataset {
 	return d
 }
 
-func newTestGallery(t *testing.T, d *dataset.Dataset, count, steps int, q queue) *Gallery {
+func newTestGallery(t *testing.T, d *dataset.Dataset, count, steps int, q *uiqueue.Queue) *Gallery {
 	return New(Options{
 		Data:     d,
 		Spec:     machine.Spec{Kind: machine.ELS, Boundary: machine.Zeros},
 		Schedule: schedule.Constant(steps, 3),
 		Seed0:    100,
 		Count:    count,
-		Dispatch: q.dispatch,
+		Dispatch: q.Do,
 	})
 }
 
 func TestGalleryGeneratesCountsAndOpens(t *testing.T) {
 	test.NewTempApp(t)
 	d := tinyHands(t)
-	q := make(queue, 4096)
+	q := &uiqueue.Queue{}
 	var opened []uint64
 	g := newTestGallery(t, d, 4, 5, q)
 	o := g.Options()
@@ -82,9 +49,9 @@ func TestGalleryGeneratesCountsAndOpens(t *testing.T) {
 	if !g.Running() {
 		t.Fatal("Generate did not start a run")
 	}
-	q.drainUntil(t, func() bool { return !g.Running() }, 2*time.Minute)
+	q.DrainUntil(t, "the worker", func() bool { return !g.Running() }, 2*time.Minute)
 	g.Wait()
-	q.drainAll()
+	q.Drain()
 
 	samples := g.Samples()
 	if len(samples) != 4 {
@@ -151,11 +118,11 @@ func sameTally(a, b Tally) bool {
 func TestGalleryCancelStopsWriting(t *testing.T) {
 	test.NewTempApp(t)
 	d := tinyHands(t)
-	q := make(queue, 4096)
+	q := &uiqueue.Queue{}
 	g := newTestGallery(t, d, 8, 10, q)
 	g.Generate()
 	// Let the first sample arrive, then cancel.
-	q.drainUntil(t, func() bool { return len(g.Samples()) >= 1 }, 2*time.Minute)
+	q.DrainUntil(t, "the worker", func() bool { return len(g.Samples()) >= 1 }, 2*time.Minute)
 	g.Cancel()
 	if g.Running() {
 		t.Fatal("still running after Cancel")
@@ -170,7 +137,7 @@ func TestGalleryCancelStopsWriting(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("the worker did not return after Cancel")
 	}
-	q.drainAll() // anything posted before the worker noticed must be dropped
+	q.Drain() // anything posted before the worker noticed must be dropped
 	if got := len(g.Samples()); got != shown {
 		t.Errorf("%d samples after Cancel, want %d", got, shown)
 	}
@@ -185,19 +152,19 @@ func TestGalleryCancelStopsWriting(t *testing.T) {
 func TestGallerySupersede(t *testing.T) {
 	test.NewTempApp(t)
 	d := tinyHands(t)
-	q := make(queue, 4096)
+	q := &uiqueue.Queue{}
 	g := newTestGallery(t, d, 3, 5, q)
 	g.Generate()
-	q.drainUntil(t, func() bool { return len(g.Samples()) >= 1 }, 2*time.Minute)
+	q.DrainUntil(t, "the worker", func() bool { return len(g.Samples()) >= 1 }, 2*time.Minute)
 	first := g.thumbs
 
 	o := g.Options()
 	o.Seed0, o.Count = 500, 2
 	g.SetOptions(o)
 	g.Generate()
-	q.drainUntil(t, func() bool { return !g.Running() }, 2*time.Minute)
+	q.DrainUntil(t, "the worker", func() bool { return !g.Running() }, 2*time.Minute)
 	g.Wait()
-	q.drainAll()
+	q.Drain()
 
 	s := g.Samples()
 	if len(s) != 2 || s[0].Seed != 500 || s[1].Seed != 501 {
@@ -219,14 +186,14 @@ func TestGallerySupersede(t *testing.T) {
 func TestGalleryReportsErrors(t *testing.T) {
 	test.NewTempApp(t)
 	d := tinyHands(t)
-	q := make(queue, 64)
+	q := &uiqueue.Queue{}
 	g := newTestGallery(t, d, 2, 5, q)
 	o := g.Options()
 	o.Spec.Boundary = machine.Circular
 	o.Schedule = schedule.Constant(5, 33) // ELS-circular needs k <= 32
 	g.SetOptions(o)
 	g.Generate()
-	q.drainUntil(t, func() bool { return !g.Running() }, time.Minute)
+	q.DrainUntil(t, "the worker", func() bool { return !g.Running() }, time.Minute)
 	g.Wait()
 	if len(g.Samples()) != 0 || g.status.Text == "" || g.status.Text[:6] != "Error:" {
 		t.Errorf("status %q, samples %d", g.status.Text, len(g.Samples()))

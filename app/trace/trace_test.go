@@ -9,41 +9,13 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"mosaic/app/internal/uiqueue"
 	"mosaic/model/analysis"
 	"mosaic/model/hands"
 	"mosaic/model/machine"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
-
-// queue is a fake UI goroutine (see the gallery tests).
-type queue chan func()
-
-func (q queue) dispatch(f func()) { q <- f }
-
-func (q queue) drainUntil(t *testing.T, cond func() bool, timeout time.Duration) {
-	t.Helper()
-	deadline := time.After(timeout)
-	for !cond() {
-		select {
-		case f := <-q:
-			f()
-		case <-deadline:
-			t.Fatalf("timed out after %v", timeout)
-		}
-	}
-}
-
-func (q queue) drainAll() {
-	for {
-		select {
-		case f := <-q:
-			f()
-		default:
-			return
-		}
-	}
-}
 
 func tinyRun(t *testing.T) (*machine.Machine, *sampler.Trajectory) {
 	t.Helper()
@@ -76,9 +48,9 @@ func regionPixels(r image.Rectangle, w int) []int {
 func TestPanelRowsAndCommit(t *testing.T) {
 	test.NewTempApp(t)
 	m, tr := tinyRun(t)
-	q := make(queue, 1024)
+	q := &uiqueue.Queue{}
 	p := NewPanel()
-	p.Dispatch = q.dispatch
+	p.Dispatch = q.Do
 	test.NewTempWindow(t, p.Content())
 	rect := image.Rect(12, 8, 18, 14)
 
@@ -86,9 +58,9 @@ func TestPanelRowsAndCommit(t *testing.T) {
 	if !p.Running() {
 		t.Fatal("Run did not start")
 	}
-	q.drainUntil(t, func() bool { return !p.Running() }, 2*time.Minute)
+	q.DrainUntil(t, "the worker", func() bool { return !p.Running() }, 2*time.Minute)
 	p.Wait()
-	q.drainAll()
+	q.Drain()
 
 	if p.Result() == nil {
 		t.Fatalf("no result; status %q", p.status.Text)
@@ -140,23 +112,23 @@ func TestPanelRowsAndCommit(t *testing.T) {
 func TestPanelCancelAndSupersede(t *testing.T) {
 	test.NewTempApp(t)
 	m, tr := tinyRun(t)
-	q := make(queue, 1024)
+	q := &uiqueue.Queue{}
 	p := NewPanel()
-	p.Dispatch = q.dispatch
+	p.Dispatch = q.Do
 
 	p.Run(m, tr, image.Rect(0, 0, 32, 32))
 	p.Cancel()
 	p.Wait()
-	q.drainAll()
+	q.Drain()
 	if p.Result() != nil || p.Rows() != 0 || p.Running() {
 		t.Fatalf("a cancelled trace was shown: rows %d", p.Rows())
 	}
 
 	p.Run(m, tr, image.Rect(0, 0, 32, 32)) // superseded below
 	p.Run(m, tr, image.Rect(4, 4, 6, 6))
-	q.drainUntil(t, func() bool { return !p.Running() }, 2*time.Minute)
+	q.DrainUntil(t, "the worker", func() bool { return !p.Running() }, 2*time.Minute)
 	p.Wait()
-	q.drainAll()
+	q.Drain()
 	if p.Result() == nil || p.Result().Rect != image.Rect(4, 4, 6, 6) {
 		t.Fatalf("shown trace %+v, want the newer region", p.Result())
 	}
