@@ -72,21 +72,19 @@ func (s *HandSpec) toHand(u, v float64) (x, y float64) {
 	return cs*rx + sn*ry, -sn*rx + cs*ry
 }
 
+// palmCorner maps hand-frame point (x, y) into the first quadrant relative
+// to the centre of the palm's corner arc: the offsets (qx, qy) beyond the
+// straight part of the outline and the corner radius c, which palmSDF and
+// palmInside share.
+func (s *HandSpec) palmCorner(x, y float64) (qx, qy, c float64) {
+	c = max(min(s.PalmCorner, s.PalmHalfWidth, s.PalmHalfHeight), 0)
+	return math.Abs(x) - (s.PalmHalfWidth - c), math.Abs(y) - (s.PalmHalfHeight - c), c
+}
+
 // palmSDF is the signed distance from hand-frame point (x, y) to the palm
 // outline (negative inside).
 func (s *HandSpec) palmSDF(x, y float64) float64 {
-	c := min(s.PalmCorner, s.PalmHalfWidth, s.PalmHalfHeight)
-	if c < 0 {
-		c = 0
-	}
-	if x < 0 {
-		x = -x
-	}
-	if y < 0 {
-		y = -y
-	}
-	qx := x - (s.PalmHalfWidth - c)
-	qy := y - (s.PalmHalfHeight - c)
+	qx, qy, c := s.palmCorner(x, y)
 	switch {
 	case qx > 0 && qy > 0:
 		return math.Sqrt(qx*qx+qy*qy) - c
@@ -114,18 +112,7 @@ func segDist2(px, py, dx, dy, l2 float64) float64 {
 // palmInside reports whether hand-frame point (x, y) lies in the palm; it
 // agrees with palmSDF(x, y) <= 0 but is cheaper.
 func (s *HandSpec) palmInside(x, y float64) bool {
-	c := min(s.PalmCorner, s.PalmHalfWidth, s.PalmHalfHeight)
-	if c < 0 {
-		c = 0
-	}
-	if x < 0 {
-		x = -x
-	}
-	if y < 0 {
-		y = -y
-	}
-	qx := x - (s.PalmHalfWidth - c)
-	qy := y - (s.PalmHalfHeight - c)
+	qx, qy, c := s.palmCorner(x, y)
 	switch {
 	case qx <= 0 && qy <= 0:
 		return true
