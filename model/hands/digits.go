@@ -303,8 +303,7 @@ func persistence(lab []int, hand int, palm []bool, h, w int) ([]float64, []int) 
 	for i := range parent {
 		parent[i] = -1
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

@@ -64,14 +64,6 @@ func (s *HandSpec) toImage(x, y float64) (u, v float64) {
 	return s.CX + rx, s.CY - ry
 }
 
-// toHand maps an image point (RefSize units) to the hand frame.
-func (s *HandSpec) toHand(u, v float64) (x, y float64) {
-	sn, cs := math.Sincos(s.Rotation)
-	rx := u - s.CX
-	ry := -(v - s.CY)
-	return cs*rx + sn*ry, -sn*rx + cs*ry
-}
-
 // palmCorner maps hand-frame point (x, y) into the first quadrant relative
 // to the centre of the palm's corner arc: the offsets (qx, qy) beyond the
 // straight part of the outline and the corner radius c, which palmSDF and

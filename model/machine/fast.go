@@ -244,16 +244,6 @@ func heavierPos(a, b Source) bool {
 	return a.Col < b.Col
 }
 
-// xpad returns the padded query value of channel c at (u, v).
-func (e *fastEngine) xpad(x []float32, c, u, v int) float32 {
-	d := e.d
-	r, col := PadIndex(u, d.H, e.rule.PadX), PadIndex(v, d.W, e.rule.PadX)
-	if r < 0 || col < 0 {
-		return 0
-	}
-	return x[(c*d.H+r)*d.W+col]
-}
-
 // phiRow returns the lanes of the padded training value of channel c at
 // (u, v) of chunk b, or nil where the padding is zero.
 func (e *fastEngine) phiRow(b, c, u, v int) []float32 {
