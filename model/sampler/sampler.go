@@ -122,6 +122,13 @@ func (tr *Trajectory) Branch(from int, k schedule.Patch) (*Trajectory, error) {
 // every step and stops with ctx.Err() when cancelled, leaving the steps
 // computed so far in place.
 func (tr *Trajectory) Resume(ctx context.Context, m *machine.Machine, from int, progress Progress) error {
+	return tr.ResumeCached(ctx, m, from, progress, nil)
+}
+
+// ResumeCached is Resume with a cache of machine evaluations: a step whose
+// evaluation is in cache is taken from it instead of being computed, and
+// every step computed is stored in it. A nil cache computes every step.
+func (tr *Trajectory) ResumeCached(ctx context.Context, m *machine.Machine, from int, progress Progress, cache *StepCache) error {
 	if from < 1 || from >= tr.N || tr.X[from] == nil {
 		return fmt.Errorf("cannot resume from step %d", from)
 	}
@@ -136,7 +143,7 @@ func (tr *Trajectory) Resume(ctx context.Context, m *machine.Machine, from int, 
 			return err
 		}
 		t, tp := tr.Time(i), tr.Time(i-1)
-		step, err := m.Step(ctx, tr.X[i], t, tr.K[i])
+		step, _, err := cache.Step(ctx, m, tr.X[i], t, tr.K[i])
 		if err != nil {
 			return fmt.Errorf("step %d (t = %.2f, k = %d): %w", i, t, tr.K[i], err)
 		}
