@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -552,4 +553,53 @@ func TestThousands(t *testing.T) {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
+}
+
+// TestControllerPrefetchesTheFocusStep checks the work done ahead while
+// idle: after SetFocus(3) the evaluations of step 3 with k-2 and k+2 are
+// cached, a one-notch change there takes its first step from the cache,
+// going back takes every step from it, and both equal plain runs exactly.
+func TestControllerPrefetchesTheFocusStep(t *testing.T) {
+	c, rec := newRecorded(toyLibrary(nil))
+	s := toySettings() // k = 3, 3, 3, 5, 5, 5, 7, 7
+	c.Request(s)
+	c.Wait()
+	orig := rec.results[len(rec.results)-1].Traj
+	c.SetFocus(3)
+	c.WaitPrefetch()
+	hits := c.CacheHits()
+	check := func(name string, s Settings, wantHits int) {
+		t.Helper()
+		rec.results = nil
+		if kind, err := c.Request(s); err != nil || kind != ChangeSchedule {
+			t.Fatalf("%s: %v %v", name, kind, err)
+		}
+		c.Wait()
+		if got := c.CacheHits() - hits; got != wantHits {
+			t.Errorf("%s: %d steps from the cache, want %d", name, got, wantHits)
+		}
+		hits = c.CacheHits()
+		res := rec.results[len(rec.results)-1]
+		full, _ := sampler.Run(t.Context(), res.Machine, sampler.Noise(s.Seed, 1, 8, 8), res.Traj.K, nil)
+		for i := range full.N {
+			if !slices.Equal(full.X[i], res.Traj.X[i]) {
+				t.Fatalf("%s: x_%d differs from a plain run", name, i)
+			}
+		}
+	}
+	check("one notch up at step 3", s.WithCustom([]int{3, 3, 3, 7, 5, 5, 7, 7}), 1)
+	// The neighbours of the new k = 7 at step 3 are 5 (cached by the
+	// first run) and 9 (computed now); going back takes steps 3, 2, 1
+	// from the cache.
+	c.Wait()
+	c.WaitPrefetch()
+	hits = c.CacheHits()
+	check("back to the original", s, 3)
+	if res := rec.results[len(rec.results)-1]; !slices.Equal(res.Traj.X[0], orig.X[0]) {
+		t.Error("undo did not restore x_0")
+	}
+	// Focus on the final frame (no evaluation) or on a step whose
+	// neighbours are not allowed computes nothing and does not block.
+	c.SetFocus(0)
+	c.WaitPrefetch()
 }

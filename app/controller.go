@@ -74,7 +74,32 @@ type Controller struct {
 	baseD   *dataset.Dataset
 	target  *Settings // the settings of the newest request
 	shown   *Result   // the last result handed to the UI (dispatch side)
+
+	// cache keeps every evaluation computed, by requests and ahead of
+	// time, so that none is computed twice (an undo costs nothing).
+	cache *sampler.StepCache
+	// focus is the step on screen; while no request runs, the evaluations
+	// at that step with the patch sizes next to its own are computed
+	// ahead (prefetch), so that a one-notch change of that step's patch
+	// size shows its first frame at once.
+	focus    int
+	pfCancel context.CancelFunc
+	pfDone   chan struct{} // closed when the prefetch goroutine exits
 }
+
+// stepCacheSize bounds the evaluations the controller keeps: two full
+// 20-step trajectories and their prefetched neighbours. Each holds D, the
+// mosaic map and the effective numbers of one step (about 50 kB at 32x32).
+const stepCacheSize = 64
+
+// prefetchDelay is how long the step on screen must stay put before its
+// neighbours are computed ahead: scrubbing moves it every frame.
+const prefetchDelay = 150 * time.Millisecond
+
+// prefetchMaxPairs is the largest evaluation computed ahead, in (pixel,
+// candidate, image) triples: about 2.5 s on two cores, M = 5,000 at k = 3 (all of MNIST is
+// computed only on request).
+const prefetchMaxPairs = 5e9
 
 // Timing is the measured latency of one request.
 type Timing struct {
@@ -89,8 +114,88 @@ type Timing struct {
 // NewController returns a controller loading data and machines from lib
 // and handing results over with dispatch (fyne.Do in the app).
 func NewController(lib *Library, dispatch func(func())) *Controller {
-	return &Controller{lib: lib, dispatch: dispatch}
+	return &Controller{lib: lib, dispatch: dispatch, cache: sampler.NewStepCache(stepCacheSize), focus: -1}
 }
+
+// SetFocus tells the controller which step is on screen. When no request
+// is running it computes, in the background, that step's evaluations with
+// the patch sizes k-2 and k+2 (where the machine allows them), so that a
+// one-notch change of that step's patch size needs no computation for its
+// first frame. Any request cancels that work.
+func (c *Controller) SetFocus(i int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.focus == i && c.pfDone != nil {
+		return
+	}
+	c.focus = i
+	c.prefetch()
+}
+
+// prefetch starts computing the neighbours of the focus step, if the
+// controller is idle; c.mu is held.
+func (c *Controller) prefetch() {
+	if c.pfCancel != nil {
+		c.pfCancel()
+		c.pfCancel = nil
+	}
+	i, base, m := c.focus, c.base, c.baseM
+	if c.running != nil || base == nil || m == nil || i < 1 || i >= base.N || base.X[i] == nil || m.Spec().Kind == machine.IS {
+		return
+	}
+	x, t, k := base.X[i], base.Time(i), base.K[i]
+	if m.Pairs(k) > prefetchMaxPairs {
+		return // a few seconds per evaluation: not worth the fans
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c.pfCancel = cancel
+	done := make(chan struct{})
+	prev := c.pfDone
+	c.pfDone = done
+	go func() {
+		defer close(done)
+		if prev != nil {
+			<-prev // cancelled above; one prefetch at a time
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(prefetchDelay):
+		}
+		for _, kk := range []int{k + 2, k - 2} {
+			if m.CheckPatch(kk) != nil {
+				continue
+			}
+			if _, _, err := c.cache.Step(ctx, m, x, t, kk); err != nil {
+				return // cancelled
+			}
+		}
+	}()
+}
+
+// WaitPrefetch blocks until the background computation started by
+// SetFocus has finished or been cancelled (for tests and measurements).
+func (c *Controller) WaitPrefetch() {
+	for {
+		c.mu.Lock()
+		d := c.pfDone
+		c.mu.Unlock()
+		if d == nil {
+			return
+		}
+		<-d
+		c.mu.Lock()
+		same := c.pfDone == d
+		c.mu.Unlock()
+		if same {
+			return
+		}
+	}
+}
+
+// CacheHits returns how many steps were taken from the cache of
+// evaluations instead of being computed.
+func (c *Controller) CacheHits() int { return c.cache.Hits() }
 
 // Current returns the last result handed to the UI (dispatch side only).
 func (c *Controller) Current() *Result { return c.shown }
@@ -124,6 +229,10 @@ func (c *Controller) Request(s Settings) (Change, error) {
 	if c.cancel != nil {
 		c.cancel()
 	}
+	if c.pfCancel != nil {
+		c.pfCancel()
+		c.pfCancel = nil
+	}
 	c.gen++
 	gen := c.gen
 	ctx, cancel := context.WithCancel(context.Background())
@@ -137,10 +246,13 @@ func (c *Controller) Request(s Settings) (Change, error) {
 		if prev != nil {
 			<-prev // one computation at a time
 		}
-		c.work(ctx, gen, s, kind, from, base, baseM, baseD, time.Now())
+		ok := c.work(ctx, gen, s, kind, from, base, baseM, baseD, time.Now())
 		c.mu.Lock()
 		if c.running == done {
 			c.running = nil
+			if ok {
+				c.prefetch() // idle: compute the focus step's neighbours
+			}
 		}
 		c.mu.Unlock()
 	}()
@@ -221,10 +333,11 @@ func (c *Controller) current(gen uint64) bool {
 	return c.gen == gen
 }
 
-// work runs one request on a worker goroutine.
-func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Change, from int, base *sampler.Trajectory, baseM *machine.Machine, baseD *dataset.Dataset, requested time.Time) {
+// work runs one request on a worker goroutine and reports whether it
+// completed.
+func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Change, from int, base *sampler.Trajectory, baseM *machine.Machine, baseD *dataset.Dataset, requested time.Time) bool {
 	if ctx.Err() != nil {
-		return
+		return false
 	}
 	fail := func(err error) {
 		if errors.Is(err, context.Canceled) {
@@ -241,13 +354,13 @@ func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Chan
 		var err error
 		if m, data, err = c.lib.Machine(s); err != nil {
 			fail(err)
-			return
+			return false
 		}
 	}
 	k, _ := s.Schedule()
 	if err := m.CheckSchedule(k); err != nil {
 		fail(err)
-		return
+		return false
 	}
 	var work *sampler.Trajectory
 	var err error
@@ -269,7 +382,7 @@ func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Chan
 		work, err = sampler.New(sampler.Noise(s.Seed, d.C, d.H, d.W), d.C, d.H, d.W, k)
 		if err != nil {
 			fail(err)
-			return
+			return false
 		}
 	}
 	c.mu.Lock()
@@ -278,7 +391,7 @@ func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Chan
 	}
 	c.mu.Unlock()
 	timing := Timing{Gen: gen, Kind: kind, From: from, Requested: requested}
-	err = work.Resume(ctx, m, from, func(i, done, total int, tr *sampler.Trajectory) {
+	err = work.ResumeCached(ctx, m, from, func(i, done, total int, tr *sampler.Trajectory) {
 		snap := snapshot(tr)
 		c.mu.Lock()
 		if c.gen == gen {
@@ -302,10 +415,12 @@ func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Chan
 				}
 			}
 		})
-	})
+	}, c.cache)
 	if err != nil {
 		fail(fmt.Errorf("computing the trajectory: %w", err))
+		return false
 	}
+	return true
 }
 
 // show merges a fresh snapshot with what is on screen and hands it over.

@@ -8,13 +8,18 @@ import (
 
 // measurer runs the --measure scenario: it reports the time from launch
 // to the first complete trajectory on screen, then changes the patch size
-// at step 3 and reports the time to the first updated frame, and quits.
-// Times are taken when the result is handed to the UI goroutine (the
-// frame is painted on the next vsync, within ~16 ms).
+// at step 3 three times and reports the time to the first updated frame of
+// each: at once (nothing computed ahead: the cold case), after the
+// controller has computed that step's neighbours ahead (a one-notch
+// change, as dragging the step's bar makes), and back to the original
+// (every step is in the cache). Then it quits. Times are taken when the
+// result is handed to the UI goroutine (the frame is painted on the next
+// vsync, within ~16 ms).
 type measurer struct {
 	w     *Window
 	start time.Time
-	phase int
+	phase int   // 0: launching; 1, 2, 3: the three changes
+	orig  []int // the schedule of the first trajectory
 }
 
 func (m *measurer) requested(Change) {}
@@ -50,25 +55,49 @@ func (m *measurer) result(res *Result) {
 	}
 	m.logf("scrubbing a computed trajectory: %v per step on average, %v at worst (UI goroutine work, second pass)",
 		(total / time.Duration(res.Traj.N)).Round(time.Microsecond), worst.Round(time.Microsecond))
-	m.phase = 1
-	k := slices.Clone([]int(res.Traj.K))
-	const at = 3
-	k[at] += 2
-	w.setStep(at)
-	s := w.settings.WithCustom(k)
+	m.orig = slices.Clone([]int(res.Traj.K))
+	w.setStep(measureAt)
+	m.change(m.orig[measureAt] + 2)
+}
+
+// measureAt is the step whose patch size the scenario changes.
+const measureAt = 3
+
+// change sets the patch size of step measureAt to k and requests the run.
+func (m *measurer) change(k int) {
+	m.phase++
+	w := m.w
+	ks := slices.Clone(m.orig)
+	ks[measureAt] = k
+	s := w.settings.WithCustom(ks)
 	w.controls.sync(s)
 	w.request(s)
 }
 
 func (m *measurer) timing(t Timing) {
-	if m.phase != 1 || t.Kind != ChangeSchedule {
+	if m.phase < 1 || t.Kind != ChangeSchedule {
 		return
 	}
-	m.phase = 2
-	m.logf("patch-size change at step %d of %d to its first updated frame on screen: %v; whole recompute (%d steps): %v",
-		t.From, m.w.settings.Steps-1, t.FirstFrame.Round(time.Millisecond), t.From, t.Complete.Round(time.Millisecond))
-	go func() {
-		time.Sleep(500 * time.Millisecond)
-		m.w.opts.dispatch(m.w.app.Quit)
-	}()
+	what := [...]string{"", "nothing computed ahead", "its neighbour computed ahead while idle", "back to the original (every step cached)"}[m.phase]
+	m.logf("patch-size change at step %d of %d, %s: first updated frame on screen %v; whole recompute (%d steps) %v",
+		t.From, m.w.settings.Steps-1, what, t.FirstFrame.Round(time.Millisecond), t.From, t.Complete.Round(time.Millisecond))
+	w := m.w
+	switch m.phase {
+	case 1:
+		// Let the controller compute step 3's neighbours (k-2 is the
+		// original, already cached; k+2 is new), then take one notch more.
+		go func() {
+			w.ctl.Wait() // the controller starts the prefetch as it goes idle
+			w.ctl.WaitPrefetch()
+			w.opts.dispatch(func() { m.change(m.orig[measureAt] + 4) })
+		}()
+	case 2:
+		m.change(m.orig[measureAt])
+	default:
+		m.logf("steps taken from the cache of evaluations: %d", w.ctl.CacheHits())
+		go func() {
+			time.Sleep(500 * time.Millisecond)
+			w.opts.dispatch(w.app.Quit)
+		}()
+	}
 }

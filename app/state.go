@@ -150,6 +150,7 @@ func (w *Window) setStep(i int) {
 	}
 	w.follow = false
 	w.step = max(0, min(i, w.res.Traj.N-1))
+	w.ctl.SetFocus(w.step)
 	w.timeline.SetCurrent(w.posOf(w.step))
 	w.film.SetCurrent(w.posOf(w.step))
 	w.refreshImage()
