@@ -40,7 +40,11 @@ type kernels struct {
 	// dot returns sum e[i]*v[i].
 	dot func(e, v []float32) float32
 	// expdot is expacc fused with dot for one channel, without storing e:
-	// it returns sum e, sum e*(l-mx) and sum e*v.
+	// it returns sum e, sum e*(l-mx) and sum e*v. The assembly version
+	// skips lanes below the threshold 16 at a time and lets the others in
+	// a computed block add their true weight (< e^-skip relative; see
+	// kernel_amd64.s), which changes the sums by far less than float32
+	// resolution.
 	expdot func(l []float32, mx, skip float32, v []float32) (s0, s1, n float32)
 	// vupdRow is vupd over len(xn) consecutive column sums of L lanes:
 	// column j uses v[j*L:(j+1)*L], pn[j*L:...], po[j*L:...], xn[j], xo[j].
