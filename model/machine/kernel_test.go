@@ -21,7 +21,7 @@ func TestKernelsAgree(t *testing.T) {
 	for _, name := range Kernels()[1:] {
 		k, _ := lookupKernel(name)
 		g := goKernels
-		for _, n := range []int{8, 64, 256} {
+		for _, n := range []int{8, 24, 64, 256} {
 			i32 := func(n int) []int32 {
 				v := make([]int32, n)
 				for i := range v {
