@@ -96,7 +96,7 @@ func TestSettingsValidateAndSchedule(t *testing.T) {
 		"even":                          func(s *Settings) { s.Mode, s.Constant = ScheduleConstant, 4 },
 		"unknown preset":                func(s *Settings) { s.Preset = "nope" },
 		"steps":                         func(s *Settings) { s.Steps = 1 },
-		"K = 0":                         func(s *Settings) { s.TopK = 0 },
+		"top-K of 0":                    func(s *Settings) { s.TopK = 0 },
 		"unknown machine":               func(s *Settings) { s.Machine = "gan" },
 		"custom schedule has 3 entries": func(s *Settings) { s.Mode, s.Custom = ScheduleCustom, []int{3, 3, 3} },
 		"no data set":                   func(s *Settings) { s.Dataset = " " },

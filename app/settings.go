@@ -160,7 +160,7 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("patch size %d is larger than the app's limit of %d", m, MaxPatch)
 	}
 	if s.TopK < 1 || s.TopK > MaxTopK {
-		return fmt.Errorf("K = %d: the inspector shows between 1 and %d patches", s.TopK, MaxTopK)
+		return fmt.Errorf("top-K of %d: the inspector shows between 1 and %d patches", s.TopK, MaxTopK)
 	}
 	return nil
 }
