@@ -148,3 +148,21 @@ func TestKernelsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestExp32 checks the pure-Go kernels' exponential against math.Exp over
+// the range the kernels use it on.
+func TestExp32(t *testing.T) {
+	worst := 0.0
+	for i := 0; i <= 870000; i++ {
+		d := float32(-float64(i) * 1e-4)
+		got, want := float64(exp32(d)), math.Exp(float64(d))
+		worst = max(worst, math.Abs(got-want)/want)
+	}
+	if worst > 3e-7 {
+		t.Fatalf("exp32: largest relative error %.3g, want <= 3e-7", worst)
+	}
+	if exp32(0) != 1 {
+		t.Fatalf("exp32(0) = %v", exp32(0))
+	}
+	t.Logf("exp32: largest relative error %.3g on [-87, 0]", worst)
+}
