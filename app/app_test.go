@@ -603,3 +603,33 @@ func TestControllerPrefetchesTheFocusStep(t *testing.T) {
 	c.SetFocus(0)
 	c.WaitPrefetch()
 }
+
+// TestControllerPrefetchesConstantNeighbours checks that with one constant
+// patch size the trajectories one notch either side are computed while
+// idle, so that moving the slider takes every step from the cache.
+func TestControllerPrefetchesConstantNeighbours(t *testing.T) {
+	c, rec := newRecorded(toyLibrary(nil))
+	s := toySettings()
+	s.Mode, s.Constant = ScheduleConstant, 3
+	c.Request(s)
+	c.Wait()
+	c.WaitPrefetch()
+	hits := c.CacheHits()
+	s5 := s
+	s5.Constant = 5
+	rec.results = nil
+	if _, err := c.Request(s5); err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	if got := c.CacheHits() - hits; got != s.Steps-1 {
+		t.Fatalf("%d of %d steps from the cache after the slider moved one notch", got, s.Steps-1)
+	}
+	res := rec.results[len(rec.results)-1]
+	full, _ := sampler.Run(t.Context(), res.Machine, sampler.Noise(s.Seed, 1, 8, 8), res.Traj.K, nil)
+	for i := range full.N {
+		if !slices.Equal(full.X[i], res.Traj.X[i]) {
+			t.Fatalf("x_%d differs from a plain run", i)
+		}
+	}
+}

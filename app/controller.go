@@ -81,16 +81,19 @@ type Controller struct {
 	// focus is the step on screen; while no request runs, the evaluations
 	// at that step with the patch sizes next to its own are computed
 	// ahead (prefetch), so that a one-notch change of that step's patch
-	// size shows its first frame at once.
+	// size shows its first frame at once (and, with a constant patch size,
+	// the whole trajectories one notch either side).
 	focus    int
 	pfCancel context.CancelFunc
 	pfDone   chan struct{} // closed when the prefetch goroutine exits
 }
 
-// stepCacheSize bounds the evaluations the controller keeps: two full
-// 20-step trajectories and their prefetched neighbours. Each holds D, the
-// mosaic map and the effective numbers of one step (about 50 kB at 32x32).
-const stepCacheSize = 64
+// stepCacheSize bounds the evaluations the controller keeps: six 20-step
+// trajectories (the one on screen, the one before, the two constant-size
+// neighbours and more) and the focus step's neighbours. Each holds D, the
+// mosaic map and the effective numbers of one step (about 50 kB at 32x32,
+// 200 kB at 64x64).
+const stepCacheSize = 128
 
 // prefetchDelay is how long the step on screen must stay put before its
 // neighbours are computed ahead: scrubbing moves it every frame.
@@ -132,20 +135,53 @@ func (c *Controller) SetFocus(i int) {
 	c.prefetch()
 }
 
-// prefetch starts computing the neighbours of the focus step, if the
-// controller is idle; c.mu is held.
+// prefetch starts computing, while the controller is idle, what a
+// one-notch change would need; c.mu is held. That is the focus step with
+// k-2 and k+2 and, when the schedule is one constant patch size, the whole
+// trajectories with that size -2 and +2 (a lecturer's slider). Anything
+// above prefetchMaxPairs per evaluation, or IS (which ignores k), is left
+// to the request.
 func (c *Controller) prefetch() {
 	if c.pfCancel != nil {
 		c.pfCancel()
 		c.pfCancel = nil
 	}
-	i, base, m := c.focus, c.base, c.baseM
-	if c.running != nil || base == nil || m == nil || i < 1 || i >= base.N || base.X[i] == nil || m.Spec().Kind == machine.IS {
+	base, set, m := c.base, c.baseSet, c.baseM
+	if c.running != nil || base == nil || m == nil || m.Spec().Kind == machine.IS {
 		return
 	}
-	x, t, k := base.X[i], base.Time(i), base.K[i]
-	if m.Pairs(k) > prefetchMaxPairs {
-		return // a few seconds per evaluation: not worth the fans
+	var jobs []func(ctx context.Context) error
+	if i := c.focus; i >= 1 && i < base.N && base.X[i] != nil && m.Pairs(base.K[i]) <= prefetchMaxPairs {
+		x, t, k := base.X[i], base.Time(i), base.K[i]
+		for _, kk := range []int{k + 2, k - 2} {
+			if m.CheckPatch(kk) == nil {
+				jobs = append(jobs, func(ctx context.Context) error {
+					_, _, err := c.cache.Step(ctx, m, x, t, kk)
+					return err
+				})
+			}
+		}
+	}
+	if set.Mode == ScheduleConstant {
+		noise := base.X[base.N-1]
+		for _, kk := range []int{set.Constant + 2, set.Constant - 2} {
+			s := set
+			s.Constant = kk
+			k, err := s.Schedule()
+			if err != nil || m.CheckSchedule(k) != nil || int64(len(k))*m.Pairs(kk) > 2*prefetchMaxPairs {
+				continue
+			}
+			jobs = append(jobs, func(ctx context.Context) error {
+				tr, err := sampler.New(noise, base.C, base.H, base.W, k)
+				if err != nil {
+					return err
+				}
+				return tr.ResumeCached(ctx, m, tr.N-1, nil, c.cache)
+			})
+		}
+	}
+	if len(jobs) == 0 {
+		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c.pfCancel = cancel
@@ -162,11 +198,8 @@ func (c *Controller) prefetch() {
 			return
 		case <-time.After(prefetchDelay):
 		}
-		for _, kk := range []int{k + 2, k - 2} {
-			if m.CheckPatch(kk) != nil {
-				continue
-			}
-			if _, _, err := c.cache.Step(ctx, m, x, t, kk); err != nil {
+		for _, job := range jobs {
+			if job(ctx) != nil {
 				return // cancelled
 			}
 		}

@@ -7,7 +7,9 @@ import (
 )
 
 // measurer runs the --measure scenario: it reports the time from launch
-// to the first complete trajectory on screen, then changes the patch size
+// to the first complete trajectory on screen (with a constant patch size,
+// --k, it then moves that size one notch once the controller has computed
+// the new trajectory ahead, and reports that too), then changes the patch size
 // at step 3 three times and reports the time to the first updated frame of
 // each: at once (nothing computed ahead: the cold case), after the
 // controller has computed that step's neighbours ahead (a one-notch
@@ -18,7 +20,7 @@ import (
 type measurer struct {
 	w     *Window
 	start time.Time
-	phase int   // 0: launching; 1, 2, 3: the three changes
+	phase int   // 0: launching; -1: the constant-size slider; 1, 2, 3: the three changes
 	orig  []int // the schedule of the first trajectory
 }
 
@@ -55,8 +57,30 @@ func (m *measurer) result(res *Result) {
 	}
 	m.logf("scrubbing a computed trajectory: %v per step on average, %v at worst (UI goroutine work, second pass)",
 		(total / time.Duration(res.Traj.N)).Round(time.Microsecond), worst.Round(time.Microsecond))
+	if res.Settings.Mode == ScheduleConstant {
+		// A constant patch size: first move the slider one notch, once
+		// the controller has computed that trajectory ahead.
+		m.phase = -1
+		go func() {
+			w.ctl.Wait()
+			w.ctl.WaitPrefetch()
+			w.opts.dispatch(func() {
+				s := w.settings
+				s.Constant += 2
+				w.controls.sync(s)
+				w.request(s)
+			})
+		}()
+		return
+	}
+	m.startChanges(res)
+}
+
+// startChanges begins the three changes of step measureAt's patch size.
+func (m *measurer) startChanges(res *Result) {
+	m.phase = 0
 	m.orig = slices.Clone([]int(res.Traj.K))
-	w.setStep(measureAt)
+	m.w.setStep(measureAt)
 	m.change(m.orig[measureAt] + 2)
 }
 
@@ -75,6 +99,12 @@ func (m *measurer) change(k int) {
 }
 
 func (m *measurer) timing(t Timing) {
+	if m.phase == -1 && t.Kind == ChangeSchedule {
+		m.logf("constant patch size %d -> %d (the whole trajectory computed ahead while idle): first updated frame on screen %v; whole trajectory (%d steps) %v",
+			m.w.settings.Constant-2, m.w.settings.Constant, t.FirstFrame.Round(time.Millisecond), t.From, t.Complete.Round(time.Millisecond))
+		m.startChanges(m.w.res)
+		return
+	}
 	if m.phase < 1 || t.Kind != ChangeSchedule {
 		return
 	}
