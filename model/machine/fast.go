@@ -545,11 +545,10 @@ func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32
 				if lmax > st.bestL[p] {
 					// A new heaviest candidate (ties keep the first found:
 					// items run in a fixed order, so this is deterministic).
-					for i, l := range wk.lg {
-						if float64(l) == lmax {
-							st.bestL[p], st.best[p] = lmax, Source{Image: bi*L + i, Row: qr, Col: qc}
-							break
-						}
+					// lmax is a float32 logit, so the float32 search is
+					// exact (and a plain loop without conversions).
+					if i := slices.Index(wk.lg, float32(lmax)); i >= 0 {
+						st.bestL[p], st.best[p] = lmax, Source{Image: bi*L + i, Row: qr, Col: qc}
 					}
 				}
 				if ch == 1 {
