@@ -633,3 +633,28 @@ func TestControllerPrefetchesConstantNeighbours(t *testing.T) {
 		}
 	}
 }
+
+// TestControllerDropsOvertakenSnapshots checks that when the UI goroutine
+// lags (here it runs nothing until the request is done), only the first
+// snapshot and the newest are drawn: each holds every step before it.
+func TestControllerDropsOvertakenSnapshots(t *testing.T) {
+	var mu sync.Mutex
+	var queue []func()
+	c := NewController(toyLibrary(nil), func(f func()) { mu.Lock(); queue = append(queue, f); mu.Unlock() })
+	var shown []*Result
+	c.OnResult = func(r *Result) { shown = append(shown, r) }
+	c.Request(toySettings())
+	c.Wait()
+	mu.Lock()
+	q := queue
+	mu.Unlock()
+	if len(q) != 7 {
+		t.Fatalf("%d snapshots dispatched, want 7", len(q))
+	}
+	for _, f := range q {
+		f()
+	}
+	if len(shown) != 2 || shown[0].Done != 1 || !shown[1].Complete || !shown[1].Traj.Complete() {
+		t.Fatalf("drawn %d snapshots (want the first and the complete one)", len(shown))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"mosaic/model/dataset"
@@ -424,6 +425,12 @@ func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Chan
 	}
 	c.mu.Unlock()
 	timing := Timing{Gen: gen, Kind: kind, From: from, Requested: requested}
+	// Steps taken from the cache arrive faster than the UI can draw them:
+	// a snapshot that a newer one of the same request has already
+	// overtaken in the dispatch queue is dropped (every snapshot holds all
+	// the steps before it), so the UI draws only the newest. The first
+	// snapshot of a request is always drawn.
+	var latest atomic.Int64
 	err = work.ResumeCached(ctx, m, from, func(i, done, total int, tr *sampler.Trajectory) {
 		snap := snapshot(tr)
 		c.mu.Lock()
@@ -433,8 +440,9 @@ func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Chan
 		c.mu.Unlock()
 		res := &Result{Gen: gen, Settings: s, Traj: snap, Machine: m, Data: data,
 			Done: done, Total: total, From: from, Complete: done == total}
+		seq := latest.Add(1)
 		c.dispatch(func() {
-			if !c.current(gen) {
+			if !c.current(gen) || (latest.Load() != seq && done > 1) {
 				return
 			}
 			c.show(res)
