@@ -29,8 +29,8 @@ type controls struct {
 	updating bool
 
 	dataset    *widget.Select
-	dsNames    []string // parallel to dataset.Options
-	limit      *widget.SelectEntry
+	dsNames    []string                   // parallel to dataset.Options
+	limit      *widgets.CommitSelectEntry // applied on Enter, on a pick, or when left
 	class      *widget.Select
 	classes    []string
 	machine    *widget.RadioGroup
@@ -42,8 +42,8 @@ type controls struct {
 	preset     *widget.Select
 	editor     *widgets.ScheduleEditor
 	stepK      *widget.Label
-	steps      *widget.SelectEntry
-	seed       *widget.Entry
+	steps      *widgets.CommitSelectEntry
+	seed       *widgets.CommitEntry
 	topK       *widget.Slider
 	topKLabel  *widget.Label
 	modeBox    *fyne.Container
@@ -55,13 +55,8 @@ var boundaryOptions = []string{"zeros", "circular", "reflect (extension)"}
 func newControls(w *Window) *controls {
 	c := &controls{w: w}
 	c.dataset = widget.NewSelect(nil, func(string) { c.changed() })
-	c.limit = widget.NewSelectEntry([]string{"100", "250", "500", "1000", "2000", "5000", "all"})
-	c.limit.OnSubmitted = func(string) { c.changed() }
-	c.limit.OnChanged = func(s string) {
-		if !c.updating && (s == "all" || isOption(c.limit, s)) {
-			c.changed()
-		}
-	}
+	c.limit = widgets.NewCommitSelectEntry([]string{"100", "250", "500", "1000", "2000", "5000", "all"})
+	c.limit.OnCommit = func(string) { c.changed() }
 	c.class = widget.NewSelect([]string{"unconditional"}, func(string) { c.changed() })
 	c.machine = widget.NewRadioGroup([]string{"IS", "LS", "ELS"}, func(string) { c.changed() })
 	c.machine.Horizontal = true
@@ -96,15 +91,10 @@ func newControls(w *Window) *controls {
 		c.w.request(s)
 	}
 	c.stepK = widget.NewLabel("")
-	c.steps = widget.NewSelectEntry([]string{"10", "20", "50", "100"})
-	c.steps.OnSubmitted = func(string) { c.changed() }
-	c.steps.OnChanged = func(s string) {
-		if !c.updating && isOption(c.steps, s) {
-			c.changed()
-		}
-	}
-	c.seed = widget.NewEntry()
-	c.seed.OnSubmitted = func(string) { c.changed() }
+	c.steps = widgets.NewCommitSelectEntry([]string{"10", "20", "50", "100"})
+	c.steps.OnCommit = func(string) { c.changed() }
+	c.seed = widgets.NewCommitEntry()
+	c.seed.OnCommit = func(string) { c.changed() }
 	c.topK = widget.NewSlider(1, 32)
 	c.topKLabel = widget.NewLabel("")
 	c.topK.OnChanged = func(v float64) {
@@ -116,15 +106,6 @@ func newControls(w *Window) *controls {
 	c.hands.Importance = widget.HighImportance
 	c.sync(w.settings)
 	return c
-}
-
-func isOption(e *widget.SelectEntry, s string) bool {
-	for _, o := range []string{"100", "250", "500", "1000", "2000", "5000", "10", "20", "50", "all"} {
-		if o == s {
-			return true
-		}
-	}
-	return false
 }
 
 // panel lays out every control.
@@ -240,9 +221,9 @@ func (c *controls) sync(s Settings) {
 		}
 	}
 	if s.Limit == 0 {
-		c.limit.SetText("all")
+		c.limit.SetCommitted("all")
 	} else {
-		c.limit.SetText(strconv.Itoa(s.Limit))
+		c.limit.SetCommitted(strconv.Itoa(s.Limit))
 	}
 	c.class.SetSelected(c.classTitle(s.Class))
 	spec, _ := s.Spec()
@@ -263,8 +244,8 @@ func (c *controls) sync(s Settings) {
 	c.constant.SetValue(float64(s.Constant))
 	c.constLabel.SetText(fmt.Sprintf("k = %d", s.Constant))
 	c.preset.SetSelected(s.Preset)
-	c.steps.SetText(strconv.Itoa(s.Steps))
-	c.seed.SetText(strconv.FormatUint(s.Seed, 10))
+	c.steps.SetCommitted(strconv.Itoa(s.Steps))
+	c.seed.SetCommitted(strconv.FormatUint(s.Seed, 10))
 	c.topK.SetValue(float64(s.TopK))
 	c.topKLabel.SetText(fmt.Sprintf("K = %d", s.TopK))
 	c.refreshMode(s)

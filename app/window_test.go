@@ -178,3 +178,21 @@ func TestWindowOpensADataFileAndKeepsStateOnError(t *testing.T) {
 		t.Errorf("a failed load replaced the state: dataset %q, selector %q", w.settings.Dataset, w.controls.dataset.Selected)
 	}
 }
+
+// TestWindowTypedSeedAppliesWhenLeft checks that a seed typed into its box
+// is applied when the user clicks elsewhere, not only on Enter.
+func TestWindowTypedSeedAppliesWhenLeft(t *testing.T) {
+	w := newTestWindow(t)
+	c := w.win.Canvas()
+	c.Focus(w.controls.seed)
+	w.controls.seed.SetText("")
+	test.Type(w.controls.seed, "42")
+	if w.settings.Seed == 42 {
+		t.Fatal("the seed applied while still being typed")
+	}
+	c.Unfocus()
+	if w.settings.Seed != 42 {
+		t.Fatalf("seed %d after leaving the box, want 42", w.settings.Seed)
+	}
+	waitFor(t, "the new trajectory", func() bool { return w.res.Complete && w.res.Settings.Seed == 42 })
+}
