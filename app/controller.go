@@ -143,10 +143,7 @@ func (c *Controller) SetFocus(i int) {
 // above prefetchMaxPairs per evaluation, or IS (which ignores k), is left
 // to the request.
 func (c *Controller) prefetch() {
-	if c.pfCancel != nil {
-		c.pfCancel()
-		c.pfCancel = nil
-	}
+	c.stopPrefetch()
 	base, set, m := c.base, c.baseSet, c.baseM
 	if c.running != nil || base == nil || m == nil || m.Spec().Kind == machine.IS {
 		return
@@ -263,10 +260,7 @@ func (c *Controller) Request(s Settings) (Change, error) {
 	if c.cancel != nil {
 		c.cancel()
 	}
-	if c.pfCancel != nil {
-		c.pfCancel()
-		c.pfCancel = nil
-	}
+	c.stopPrefetch()
 	c.gen++
 	gen := c.gen
 	ctx, cancel := context.WithCancel(context.Background())
@@ -326,6 +320,7 @@ func (c *Controller) Adopt(s Settings, m *machine.Machine, data *dataset.Dataset
 		c.cancel()
 		c.cancel = nil
 	}
+	c.stopPrefetch()
 	c.gen++
 	gen := c.gen
 	c.base, c.baseSet, c.baseM, c.baseD = snap, s, m, data
@@ -337,13 +332,23 @@ func (c *Controller) Adopt(s Settings, m *machine.Machine, data *dataset.Dataset
 	return nil
 }
 
-// Cancel stops the running request, if any, keeping what is on screen.
+// Cancel stops the running request and any work ahead, keeping what is
+// on screen.
 func (c *Controller) Cancel() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
 	if c.cancel != nil {
 		c.cancel()
+	}
+	c.stopPrefetch()
+}
+
+// stopPrefetch cancels the work ahead, if any; c.mu is held.
+func (c *Controller) stopPrefetch() {
+	if c.pfCancel != nil {
+		c.pfCancel()
+		c.pfCancel = nil
 	}
 }
 
