@@ -90,6 +90,7 @@ func newControls(w *Window) *controls {
 		c.sync(s)
 		c.w.request(s)
 	}
+	c.editor.OnCurrent = func(i int) { c.w.setStep(i) } // Left/Right on the focused chart
 	c.stepK = widget.NewLabel("")
 	c.steps = widgets.NewCommitSelectEntry([]string{"10", "20", "50", "100"})
 	c.steps.OnCommit = func(string) { c.changed() }

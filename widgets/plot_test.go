@@ -3,6 +3,7 @@ package widgets
 import (
 	"image"
 	"image/color"
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -239,5 +240,61 @@ func TestWeightBarsLegendColorBar(t *testing.T) {
 	wb.SetBars(nil)
 	if len(wb.rows) != 0 {
 		t.Fatalf("bars not cleared")
+	}
+}
+
+// TestScheduleEditorKeyboardAndTap checks editing without dragging: a tap
+// sets the tapped step's k and gives the focus (shown by the ring), the
+// arrow keys and +/- move the current step's k one notch within [1, MaxK],
+// and Left/Right ask to move the current step.
+func TestScheduleEditorKeyboardAndTap(t *testing.T) {
+	s, w := showSchedule(t, []int{3, 3, 5, 7, 9})
+	var changes [][2]int // (step, k)
+	s.OnChanged = func(k []int, step int) { changes = append(changes, [2]int{step, k[step]}) }
+	var moves []int
+	s.OnCurrent = func(i int) { moves = append(moves, i) }
+
+	// A tap at step 2's column, at the height of k = 9 (step 4's point).
+	test.Tap(s) // the centre: focuses, and sets that step to the value there
+	if !s.Focused() || !s.ring.Visible() {
+		t.Fatal("a tap does not give the editor the focus ring")
+	}
+	changes = nil
+	s.Tapped(&fyne.PointEvent{Position: fyne.NewPos(s.PointPos(2).X, s.PointPos(4).Y)})
+	if len(changes) != 1 || changes[0] != [2]int{2, 9} {
+		t.Fatalf("tap: changes %v, want step 2 -> 9", changes)
+	}
+	// Keys act on the current step.
+	changes = nil
+	s.SetCurrent(3)
+	s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	s.TypedRune('+')
+	s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if want := [][2]int{{3, 9}, {3, 11}, {3, 9}}; !slices.Equal(changes, want) {
+		t.Fatalf("keys: changes %v, want %v", changes, want)
+	}
+	for range 10 {
+		s.TypedRune('-')
+	}
+	if k := s.Schedule()[3]; k != 1 || changes[len(changes)-1] != [2]int{3, 1} {
+		t.Fatalf("down to the bottom: k %d, last change %v", k, changes[len(changes)-1])
+	}
+	n := len(changes)
+	s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown}) // already 1: no change
+	if len(changes) != n {
+		t.Fatal("a key that changes nothing reported a change")
+	}
+	s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
+	s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	s.SetCurrent(4)
+	s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight}) // past the last step: nothing
+	s.SetCurrent(1)
+	s.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft}) // step 0 is not a sampler step
+	if !slices.Equal(moves, []int{2, 4}) {
+		t.Fatalf("moves %v, want [2 4]", moves)
+	}
+	w.Canvas().Unfocus()
+	if s.Focused() || s.ring.Visible() {
+		t.Fatal("focus ring still shown after the focus left")
 	}
 }

@@ -25,6 +25,11 @@ import (
 // vertical line. Entry 0 is not used by the sampler: it is drawn greyed
 // and cannot be dragged.
 //
+// Keyboard: a click (or Tab) gives the editor the focus, shown by a ring.
+// Then Up/Down (or + and -) move the current step's k one notch (2), and
+// Left/Right ask to move the current step (OnCurrent): the chart can be
+// edited without a pointer, and one key press is one notch.
+//
 // The plot is re-rendered only when the schedule, MaxK or the size
 // change (during a drag: when the snapped value changes); the current
 // step line and the tooltip are moved without re-rendering.
@@ -33,9 +38,14 @@ import (
 type ScheduleEditor struct {
 	widget.BaseWidget
 
-	// OnChanged is called when a drag ends with a changed value: the new
-	// schedule (a copy) and the step that changed.
+	// OnChanged is called when a drag ends with a changed value, or when
+	// a key changes the current step's value: the new schedule (a copy)
+	// and the step that changed.
 	OnChanged func(k []int, step int)
+	// OnCurrent, if set, is called when Left or Right asks to move the
+	// current step (to step, within 1..N-1); the owner moves it with
+	// SetCurrent.
+	OnCurrent func(step int)
 
 	k       []int
 	maxK    int
@@ -53,6 +63,8 @@ type ScheduleEditor struct {
 	curLine *canvas.Line
 	tipBg   *canvas.Rectangle
 	tip     *canvas.Text
+	ring    *canvas.Rectangle // the focus ring
+	focused bool
 
 	pressed   bool
 	pressPos  fyne.Position
@@ -79,8 +91,90 @@ func NewScheduleEditor() *ScheduleEditor {
 	s.tip.TextStyle.Bold = true
 	s.tipBg.Hide()
 	s.tip.Hide()
+	s.ring = canvas.NewRectangle(color.Transparent)
+	s.ring.StrokeWidth = 2
+	s.ring.CornerRadius = theme.InputRadiusSize()
+	s.ring.Hide()
 	s.ExtendBaseWidget(s)
 	return s
+}
+
+// FocusGained implements fyne.Focusable.
+func (s *ScheduleEditor) FocusGained() { s.focused = true; s.Refresh() }
+
+// FocusLost implements fyne.Focusable.
+func (s *ScheduleEditor) FocusLost() { s.focused = false; s.Refresh() }
+
+// Focused reports whether the editor has the keyboard focus.
+func (s *ScheduleEditor) Focused() bool { return s.focused }
+
+// TypedRune implements fyne.Focusable: + and - change the current step's k.
+func (s *ScheduleEditor) TypedRune(r rune) {
+	switch r {
+	case '+', '=':
+		s.nudge(2)
+	case '-', '_':
+		s.nudge(-2)
+	}
+}
+
+// TypedKey implements fyne.Focusable: Up/Down change the current step's k,
+// Left/Right ask to move the current step.
+func (s *ScheduleEditor) TypedKey(e *fyne.KeyEvent) {
+	switch e.Name {
+	case fyne.KeyUp:
+		s.nudge(2)
+	case fyne.KeyDown:
+		s.nudge(-2)
+	case fyne.KeyLeft, fyne.KeyRight:
+		if s.OnCurrent == nil || len(s.k) < 2 {
+			return
+		}
+		i := s.cur
+		if e.Name == fyne.KeyLeft {
+			i--
+		} else {
+			i++
+		}
+		if i >= 1 && i < len(s.k) {
+			s.OnCurrent(i)
+		}
+	}
+}
+
+// nudge moves the current step's k by d, within [1, MaxK], and reports it.
+func (s *ScheduleEditor) nudge(d int) {
+	i := s.cur
+	if i < 1 || i >= len(s.k) || s.dragging {
+		return
+	}
+	k := min(max(s.k[i]+d, 1), s.topOdd())
+	if k == s.k[i] {
+		return
+	}
+	s.k[i] = k
+	s.dirty()
+	if s.OnChanged != nil {
+		s.OnChanged(s.Schedule(), i)
+	}
+}
+
+// Tapped implements fyne.Tappable: a tap in a step's column sets its k to
+// the tapped height (snapped), as a drag there would. A tap or a press
+// also gives the editor the keyboard focus.
+func (s *ScheduleEditor) Tapped(e *fyne.PointEvent) {
+	s.takeFocus()
+	i := s.stepAt(e.Position.X)
+	if i < 1 || s.dragging {
+		return
+	}
+	if k := s.kAt(e.Position.Y); k != s.k[i] {
+		s.k[i] = k
+		s.dirty()
+		if s.OnChanged != nil {
+			s.OnChanged(s.Schedule(), i)
+		}
+	}
 }
 
 // SetSchedule sets k[i], the patch size at t_i = i/N for i = 0..N-1.
@@ -181,8 +275,18 @@ func (s *ScheduleEditor) kAt(y float32) int {
 	return s.snap(v)
 }
 
+// takeFocus gives the editor the keyboard focus of its canvas.
+func (s *ScheduleEditor) takeFocus() {
+	if a := fyne.CurrentApp(); a != nil {
+		if c := a.Driver().CanvasForObject(s); c != nil && c.Focused() != s {
+			c.Focus(s)
+		}
+	}
+}
+
 // MouseDown implements desktop.Mouseable.
 func (s *ScheduleEditor) MouseDown(e *desktop.MouseEvent) {
+	s.takeFocus()
 	s.pressed = true
 	s.pressPos = e.Position
 }
@@ -404,7 +508,7 @@ func (s *ScheduleEditor) layoutOverlay() {
 
 // CreateRenderer implements fyne.Widget.
 func (s *ScheduleEditor) CreateRenderer() fyne.WidgetRenderer {
-	return &scheduleRenderer{s: s, objects: []fyne.CanvasObject{s.img, s.curLine, s.tipBg, s.tip}}
+	return &scheduleRenderer{s: s, objects: []fyne.CanvasObject{s.img, s.curLine, s.tipBg, s.tip, s.ring}}
 }
 
 type scheduleRenderer struct {
@@ -418,6 +522,13 @@ func (r *scheduleRenderer) MinSize() fyne.Size           { return r.s.minSize }
 
 func (r *scheduleRenderer) Layout(size fyne.Size) {
 	r.s.img.Resize(size)
+	r.s.ring.Move(fyne.NewPos(0, 0))
+	r.s.ring.Resize(size)
+	if r.s.focused {
+		r.s.ring.Show()
+	} else {
+		r.s.ring.Hide()
+	}
 	r.s.render(size)
 	r.s.layoutOverlay()
 }
@@ -428,6 +539,7 @@ func (r *scheduleRenderer) Refresh() {
 	s.tipBg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
 	s.tipBg.StrokeColor = theme.Color(theme.ColorNameForeground)
 	s.tip.Color = theme.Color(theme.ColorNameForeground)
+	s.ring.StrokeColor = theme.Color(theme.ColorNamePrimary)
 	r.Layout(s.Size())
 	for _, o := range r.objects[1:] {
 		o.Refresh()
