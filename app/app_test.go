@@ -658,3 +658,33 @@ func TestControllerDropsOvertakenSnapshots(t *testing.T) {
 		t.Fatalf("drawn %d snapshots (want the first and the complete one)", len(shown))
 	}
 }
+
+// TestControllerCacheKeepsRecentMachines checks that the cache of
+// evaluations keeps the steps of the last three machines only (an entry
+// holds its machine's copy of the training set), and that going back to
+// one of them recomputes nothing.
+func TestControllerCacheKeepsRecentMachines(t *testing.T) {
+	c, _ := newRecorded(toyLibrary(nil))
+	s := toySettings() // 8 steps: 7 evaluations per trajectory
+	for _, b := range []string{"zeros", "circular", "reflect"} {
+		s.Boundary = b
+		c.Request(s)
+		c.Wait()
+	}
+	if c.cache.Len() != 21 {
+		t.Fatalf("three machines: %d cached steps, want 21", c.cache.Len())
+	}
+	s.Boundary, s.Machine = "zeros", "ls"
+	c.Request(s)
+	c.Wait()
+	if c.cache.Len() != 21 {
+		t.Fatalf("a fourth machine: %d cached steps, want 21 (the oldest machine's dropped)", c.cache.Len())
+	}
+	hits := c.CacheHits()
+	s.Boundary, s.Machine = "circular", "els"
+	c.Request(s)
+	c.Wait()
+	if got := c.CacheHits() - hits; got != 7 {
+		t.Fatalf("back to a recent machine: %d steps from the cache, want 7", got)
+	}
+}

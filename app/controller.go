@@ -79,6 +79,10 @@ type Controller struct {
 	// cache keeps every evaluation computed, by requests and ahead of
 	// time, so that none is computed twice (an undo costs nothing).
 	cache *sampler.StepCache
+	// recent are the machines of the last requests, newest first; the
+	// cache keeps only their evaluations (an entry holds its machine and
+	// so its copy of the training set).
+	recent []*machine.Machine
 	// focus is the step on screen; while no request runs, the evaluations
 	// at that step with the patch sizes next to its own are computed
 	// ahead (prefetch), so that a one-notch change of that step's patch
@@ -95,6 +99,12 @@ type Controller struct {
 // mosaic map and the effective numbers of one step (about 50 kB at 32x32,
 // 200 kB at 64x64).
 const stepCacheSize = 128
+
+// cacheMachines is how many machines' evaluations the cache keeps: the
+// current one and the two before it (going back and forth between two
+// boundaries or machines recomputes nothing), never more than the
+// Library keeps built.
+const cacheMachines = 3
 
 // prefetchDelay is how long the step on screen must stay put before its
 // neighbours are computed ahead: scrubbing moves it every frame.
@@ -401,6 +411,11 @@ func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Chan
 		fail(err)
 		return false
 	}
+	c.mu.Lock()
+	c.recent = append([]*machine.Machine{m}, slices.DeleteFunc(c.recent, func(r *machine.Machine) bool { return r == m })...)
+	c.recent = c.recent[:min(len(c.recent), cacheMachines)]
+	c.cache.Retain(c.recent...)
+	c.mu.Unlock()
 	var work *sampler.Trajectory
 	var err error
 	if kind == ChangeSchedule && base != nil {

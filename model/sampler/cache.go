@@ -113,6 +113,18 @@ func (c *StepCache) Step(ctx context.Context, m *machine.Machine, x []float64, t
 	return s, false, nil
 }
 
+// Retain drops the entries of every machine not in keep. A cache entry
+// holds its machine (and so the machine's copy of the training set); an
+// owner that stops using a machine calls Retain so that the memory can go.
+func (c *StepCache) Retain(keep ...*machine.Machine) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = slices.DeleteFunc(c.entries, func(e cacheEntry) bool { return !slices.Contains(keep, e.m) })
+}
+
 // Len returns the number of cached evaluations.
 func (c *StepCache) Len() int {
 	c.mu.Lock()

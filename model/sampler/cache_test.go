@@ -92,6 +92,12 @@ func TestCacheKeys(t *testing.T) {
 	if c.Len() != 2 || c.Get(m1, x, 0.5, 5) != nil || c.Get(m1, x, 0.5, 3) != s {
 		t.Fatalf("least recently used entry not evicted first (len %d)", c.Len())
 	}
+	// Retain keeps only the entries of the machines named.
+	c.Put(m2, x, 0.5, 3, &machine.Step{})
+	c.Retain(m2)
+	if c.Len() != 1 || c.Get(m2, x, 0.5, 3) == nil || c.Get(m1, x, 0.5, 3) != nil {
+		t.Fatalf("Retain(m2) left %d entries", c.Len())
+	}
 }
 
 // TestBranchUsesPrefetchedStep checks the use the app makes of the cache: a
