@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
@@ -296,5 +297,22 @@ func TestScheduleEditorKeyboardAndTap(t *testing.T) {
 	w.Canvas().Unfocus()
 	if s.Focused() || s.ring.Visible() {
 		t.Fatal("focus ring still shown after the focus left")
+	}
+}
+
+// TestScheduleEditorTabFocus checks that Tab reaches the chart (without a
+// click, which would also set a value).
+func TestScheduleEditorTabFocus(t *testing.T) {
+	test.NewTempApp(t)
+	s := NewScheduleEditor()
+	s.SetSchedule([]int{3, 3, 5})
+	e := widget.NewEntry()
+	w := test.NewWindow(container.NewVBox(e, s))
+	defer w.Close()
+	c := w.Canvas()
+	c.Focus(e)
+	test.FocusNext(c)
+	if c.Focused() != s || !s.ring.Visible() {
+		t.Fatalf("Tab from the entry focused %v, want the schedule editor with its ring", c.Focused())
 	}
 }
