@@ -90,7 +90,7 @@ type Controller struct {
 	// the whole trajectories one notch either side).
 	focus    int
 	pfCancel context.CancelFunc
-	pfDone   chan struct{} // closed when the prefetch goroutine exits
+	pfDone   chan struct{} // the running prefetch's: cleared, then closed, when it exits
 }
 
 // stepCacheSize bounds the evaluations the controller keeps: six 20-step
@@ -197,7 +197,14 @@ func (c *Controller) prefetch() {
 	prev := c.pfDone
 	c.pfDone = done
 	go func() {
-		defer close(done)
+		defer func() {
+			c.mu.Lock()
+			if c.pfDone == done {
+				c.pfDone = nil
+			}
+			c.mu.Unlock()
+			close(done)
+		}()
 		if prev != nil {
 			<-prev // cancelled above; one prefetch at a time
 		}
@@ -216,21 +223,19 @@ func (c *Controller) prefetch() {
 
 // WaitPrefetch blocks until the background computation started by
 // SetFocus has finished or been cancelled (for tests and measurements).
-func (c *Controller) WaitPrefetch() {
+func (c *Controller) WaitPrefetch() { c.waitOn(&c.pfDone) }
+
+// waitOn blocks until the channel in *ch (read under c.mu) is nil: each
+// worker clears its channel under c.mu before closing it.
+func (c *Controller) waitOn(ch *chan struct{}) {
 	for {
 		c.mu.Lock()
-		d := c.pfDone
+		d := *ch
 		c.mu.Unlock()
 		if d == nil {
 			return
 		}
 		<-d
-		c.mu.Lock()
-		same := c.pfDone == d
-		c.mu.Unlock()
-		if same {
-			return
-		}
 	}
 }
 
@@ -363,17 +368,7 @@ func (c *Controller) stopPrefetch() {
 }
 
 // Wait blocks until no request is running (for tests and shutdown).
-func (c *Controller) Wait() {
-	for {
-		c.mu.Lock()
-		r := c.running
-		c.mu.Unlock()
-		if r == nil {
-			return
-		}
-		<-r
-	}
-}
+func (c *Controller) Wait() { c.waitOn(&c.running) }
 
 // current reports whether gen is still the newest request.
 func (c *Controller) current(gen uint64) bool {
