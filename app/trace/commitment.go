@@ -7,33 +7,8 @@ import (
 	"math"
 
 	"mosaic/model/analysis"
+	"mosaic/model/render"
 )
-
-// heatStops samples matplotlib's "inferno" at 9 evenly spaced points: black,
-// purple, red, orange, pale yellow. It stays readable in grayscale and on a
-// washed-out projector because its lightness rises monotonically.
-var heatStops = []color.RGBA{
-	{0, 0, 4, 255}, {31, 12, 72, 255}, {85, 15, 109, 255}, {136, 34, 106, 255},
-	{186, 54, 85, 255}, {227, 89, 51, 255}, {249, 140, 10, 255}, {249, 201, 50, 255},
-	{252, 255, 164, 255},
-}
-
-// HeatColor maps f in [0, 1] to the heat colormap (dark at 0, bright at 1);
-// values outside are clamped and NaN maps to the dark end.
-func HeatColor(f float64) color.RGBA {
-	if !(f > 0) {
-		return heatStops[0]
-	}
-	if f >= 1 {
-		return heatStops[len(heatStops)-1]
-	}
-	pos := f * float64(len(heatStops)-1)
-	i := int(pos)
-	u := pos - float64(i)
-	a, b := heatStops[i], heatStops[i+1]
-	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + u*(float64(y)-float64(x)))) }
-	return color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 255}
-}
 
 // CommitmentFraction returns the position on the heat scale of commitment
 // step s of an n-step trajectory: 0 for s >= n (fixed from the start, the
@@ -49,7 +24,7 @@ func CommitmentFraction(s, n int) float64 {
 
 // CommitmentColor returns the colour of commitment step s of an n-step
 // trajectory (see CommitmentFraction).
-func CommitmentColor(s, n int) color.RGBA { return HeatColor(CommitmentFraction(s, n)) }
+func CommitmentColor(s, n int) color.RGBA { return render.Inferno(CommitmentFraction(s, n)) }
 
 // CommitmentImage renders a commitment map as a W x H image, one pixel per
 // image pixel (scale it up with nearest-neighbour sampling to show it): each

@@ -13,6 +13,7 @@ import (
 	"mosaic/model/analysis"
 	"mosaic/model/hands"
 	"mosaic/model/machine"
+	"mosaic/model/render"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
@@ -149,10 +150,10 @@ func TestCommitmentImage(t *testing.T) {
 	c := &analysis.Commitment{N: 4, H: 2, W: 2, Tol: 0.1, Step: []int{4, 3, 2, 1}}
 	img := CommitmentImage(c)
 	want := []color.RGBA{
-		{0, 0, 4, 255},       // fixed from the start: darkest
-		HeatColor(1.0 / 3),   // t = 0.75
-		HeatColor(2.0 / 3),   // t = 0.5
-		{252, 255, 164, 255}, // decided at the last step: brightest
+		{0, 0, 4, 255},          // fixed from the start: darkest
+		render.Inferno(1.0 / 3), // t = 0.75
+		render.Inferno(2.0 / 3), // t = 0.5
+		{252, 255, 164, 255},    // decided at the last step: brightest
 	}
 	for p, w := range want {
 		got := color.RGBAModel.Convert(img.At(p%2, p/2)).(color.RGBA)

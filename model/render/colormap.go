@@ -74,6 +74,19 @@ var viridisStops = []color.RGBA{
 // scale; values outside are clamped.
 func Viridis(f float64) color.RGBA { return lerp(viridisStops, f) }
 
+// infernoStops samples matplotlib's inferno at 9 evenly spaced points:
+// black, purple, red, orange, pale yellow.
+var infernoStops = []color.RGBA{
+	{0, 0, 4, 255}, {31, 12, 72, 255}, {85, 15, 109, 255}, {136, 34, 106, 255},
+	{186, 54, 85, 255}, {227, 89, 51, 255}, {249, 140, 10, 255}, {249, 201, 50, 255},
+	{252, 255, 164, 255},
+}
+
+// Inferno maps f in [0, 1] to a black-purple-orange-yellow scale whose
+// lightness rises monotonically, so it stays readable in grayscale and on a
+// washed-out projector; values outside are clamped and NaN maps to black.
+func Inferno(f float64) color.RGBA { return lerp(infernoStops, f) }
+
 // Scale maps map values to [0, 1] for Heat, linearly or logarithmically.
 type Scale struct {
 	Lo, Hi float64
