@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"mosaic/app/internal/uiqueue"
 	"mosaic/model/dataset"
@@ -219,8 +221,9 @@ func TestTallyAndCategories(t *testing.T) {
 	if BadgeColor(hands.Result{Fingers: 5, OK: true}) == BadgeColor(hands.Result{Fingers: 4, OK: true}) {
 		t.Error("five and four share a badge colour")
 	}
-	img := RenderPlot(HistogramPlot(tl, tl), 200, 150, 1)
-	if b := img.Bounds(); b.Dx() < 190 || b.Dy() < 140 {
+	c := vgimg.New(200, 150)
+	HistogramPlot(tl, tl).Draw(draw.New(c))
+	if b := c.Image().Bounds(); b.Dx() < 190 || b.Dy() < 140 {
 		t.Errorf("plot image %v", b)
 	}
 }

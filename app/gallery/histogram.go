@@ -2,15 +2,12 @@ package gallery
 
 import (
 	"fmt"
-	"image"
 	"image/color"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Colours of the two histogram series and of the badges.
@@ -108,15 +105,4 @@ func HistogramPlot(batch, training Tally) *plot.Plot {
 // easier to read than the default serif at a distance.
 func sans(size float64) font.Font {
 	return font.Font{Typeface: plot.DefaultFont.Typeface, Variant: "Sans", Size: vg.Points(size)}
-}
-
-// RenderPlot draws p into an image of w x h points at the given pixels per
-// point (2 gives a sharp image on a high-density screen or projector).
-func RenderPlot(p *plot.Plot, w, h vg.Length, pixelsPerPoint float64) image.Image {
-	if pixelsPerPoint <= 0 {
-		pixelsPerPoint = 1
-	}
-	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(int(72*pixelsPerPoint+0.5)), vgimg.UseBackgroundColor(color.White))
-	p.Draw(draw.New(c))
-	return c.Image()
 }
