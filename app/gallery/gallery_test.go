@@ -1,6 +1,7 @@
 package gallery
 
 import (
+	"image/color"
 	"testing"
 	"time"
 
@@ -223,8 +224,24 @@ func TestTallyAndCategories(t *testing.T) {
 	}
 	c := vgimg.New(200, 150)
 	HistogramPlot(tl, tl).Draw(draw.New(c))
-	if b := c.Image().Bounds(); b.Dx() < 190 || b.Dy() < 140 {
+	img := c.Image()
+	if b := img.Bounds(); b.Dx() < 190 || b.Dy() < 140 {
 		t.Errorf("plot image %v", b)
+	}
+	// Both series are drawn: pixels of each bar colour.
+	for name, want := range map[string]color.NRGBA{"samples": SampleColor, "training": TrainingColor} {
+		n := 0
+		b := img.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				if color.NRGBAModel.Convert(img.At(x, y)) == want {
+					n++
+				}
+			}
+		}
+		if n < 20 {
+			t.Errorf("%s bars: %d pixels of their colour", name, n)
+		}
 	}
 }
 
