@@ -106,6 +106,14 @@ func heavier(a, b Source) int {
 		return -1
 	case a.Weight < b.Weight:
 		return 1
+	}
+	return comparePos(a, b)
+}
+
+// comparePos orders sources by (image, row, col): the deterministic
+// tie-break between equal weights (the smaller position counts as heavier).
+func comparePos(a, b Source) int {
+	switch {
 	case a.Image != b.Image:
 		return a.Image - b.Image
 	case a.Row != b.Row:
@@ -120,14 +128,21 @@ func topSources(src []Source, k int) []Source {
 	// A bounded selection: keep a sorted window of the best k.
 	top := make([]Source, 0, k+1)
 	for _, s := range src {
-		if len(top) == k && heavier(s, top[k-1]) >= 0 {
-			continue
-		}
-		i, _ := slices.BinarySearchFunc(top, s, heavier)
-		top = slices.Insert(top, i, s)
-		if len(top) > k {
-			top = top[:k]
-		}
+		top = insertTop(top, s, k)
+	}
+	return top
+}
+
+// insertTop inserts s into top, which holds at most k sources heaviest
+// first, if s is among the k heaviest, and returns the updated slice.
+func insertTop(top []Source, s Source, k int) []Source {
+	if k <= 0 || len(top) == k && heavier(s, top[k-1]) >= 0 {
+		return top
+	}
+	i, _ := slices.BinarySearchFunc(top, s, heavier)
+	top = slices.Insert(top, i, s)
+	if len(top) > k {
+		top = top[:k]
 	}
 	return top
 }

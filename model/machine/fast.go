@@ -226,22 +226,10 @@ func (s *pixState) merge(o *pixState, ch int) {
 		for c := range ch {
 			s.num[p*ch+c] += o.num[p*ch+c] * f
 		}
-		if o.bestL[p] > s.bestL[p] || (o.bestL[p] == s.bestL[p] && heavierPos(o.best[p], s.best[p])) {
+		if o.bestL[p] > s.bestL[p] || (o.bestL[p] == s.bestL[p] && comparePos(o.best[p], s.best[p]) < 0) {
 			s.bestL[p], s.best[p] = o.bestL[p], o.best[p]
 		}
 	}
-}
-
-// heavierPos breaks ties between equal logits deterministically: the
-// smaller (image, row, col) wins.
-func heavierPos(a, b Source) bool {
-	if a.Image != b.Image {
-		return a.Image < b.Image
-	}
-	if a.Row != b.Row {
-		return a.Row < b.Row
-	}
-	return a.Col < b.Col
 }
 
 // phiRow returns the lanes of the padded training value of channel c at

@@ -196,15 +196,7 @@ func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, lab
 				if float64(l) < kth || bi*L+i >= d.M {
 					continue
 				}
-				s := Source{Image: bi*L + i, Row: qr, Col: qc, Weight: float64(l)}
-				if len(top) == topK && heavier(s, top[topK-1]) >= 0 {
-					continue
-				}
-				at, _ := slices.BinarySearchFunc(top, s, heavier)
-				top = slices.Insert(top, at, s)
-				if len(top) > topK {
-					top = top[:topK]
-				}
+				top = insertTop(top, Source{Image: bi*L + i, Row: qr, Col: qc, Weight: float64(l)}, topK)
 				if len(top) == topK {
 					kth = top[topK-1].Weight
 				}
