@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,7 +93,7 @@ func TestSampleIdealOneImageGivesThatImage(t *testing.T) {
 	}
 
 	fa := readNpy(t, frames)
-	if want := []int{n, c, h, w}; !equalInts(fa.Shape, want) {
+	if want := []int{n, c, h, w}; !slices.Equal(fa.Shape, want) {
 		t.Fatalf("frames shape %v, want %v", fa.Shape, want)
 	}
 	size := c * h * w
@@ -106,7 +107,7 @@ func TestSampleIdealOneImageGivesThatImage(t *testing.T) {
 		}
 	}
 	da := readNpy(t, den)
-	if want := []int{n - 1, c, h, w}; !equalInts(da.Shape, want) {
+	if want := []int{n - 1, c, h, w}; !slices.Equal(da.Shape, want) {
 		t.Fatalf("denoised shape %v, want %v", da.Shape, want)
 	}
 	for j := 0; j < size; j++ { // one training image: every D_i is that image
@@ -134,18 +135,6 @@ func TestSampleIdealOneImageGivesThatImage(t *testing.T) {
 			t.Errorf("PNG pixel (%d,%d) = %d, want %d", r, cc, g>>8, want)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestSampleELSMatchesSampler checks the CLI's frames against the sampler
@@ -202,7 +191,7 @@ func TestSamplePresetResampledAndClass(t *testing.T) {
 	if !strings.Contains(stdout, "2 images") || !strings.Contains(stdout, "(label 1)") {
 		t.Errorf("summary does not show 2 images of class 1:\n%s", stdout)
 	}
-	if got := readNpy(t, frames).Shape; !equalInts(got, []int{3, 1, 5, 5}) {
+	if got := readNpy(t, frames).Shape; !slices.Equal(got, []int{3, 1, 5, 5}) {
 		t.Errorf("frames shape %v", got)
 	}
 

@@ -2,6 +2,7 @@ package hands
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,15 +30,15 @@ func TestGenerateDeterministic(t *testing.T) {
 		}
 		b, _ := Generate(50, size, 7)
 		c, _ := Generate(50, size, 8)
-		if !equal(a.Pixels, b.Pixels) || !equalInts(a.Labels, b.Labels) {
+		if !slices.Equal(a.Pixels, b.Pixels) || !slices.Equal(a.Labels, b.Labels) {
 			t.Errorf("size %d: two runs with seed 7 differ", size)
 		}
-		if equal(a.Pixels, c.Pixels) {
+		if slices.Equal(a.Pixels, c.Pixels) {
 			t.Errorf("size %d: seeds 7 and 8 give the same pixels", size)
 		}
 		// Every single image differs between the seeds.
 		for i := 0; i < a.M; i++ {
-			if equal(a.Image(i), c.Image(i)) {
+			if slices.Equal(a.Image(i), c.Image(i)) {
 				t.Errorf("size %d: image %d is the same for seeds 7 and 8", size, i)
 			}
 		}
@@ -48,7 +49,7 @@ func TestImageIndependentOfN(t *testing.T) {
 	small, _ := Generate(100, 32, 3)
 	big, _ := Generate(1000, 32, 3)
 	n := small.Size() * small.M
-	if !equal(small.Pixels, big.Pixels[:n]) || !equalInts(small.Labels, big.Labels[:100]) {
+	if !slices.Equal(small.Pixels, big.Pixels[:n]) || !slices.Equal(small.Labels, big.Labels[:100]) {
 		t.Error("the first 100 of 1000 hands differ from 100 hands")
 	}
 }
@@ -237,7 +238,7 @@ func TestCountEmptyAndFull(t *testing.T) {
 func TestDrawMatchesGenerate(t *testing.T) {
 	ds, _ := Generate(5, 64, 11)
 	for i := 0; i < ds.M; i++ {
-		if !equal(Draw(RandomSpec(11, i), 64), ds.Image(i)) {
+		if !slices.Equal(Draw(RandomSpec(11, i), 64), ds.Image(i)) {
 			t.Errorf("Draw(RandomSpec(11, %d)) differs from Generate", i)
 		}
 	}
@@ -262,30 +263,6 @@ func BenchmarkCount32(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		Count(ds.Image(i%ds.M), 32, 32)
 	}
-}
-
-func equal(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestCountNoisyHands(t *testing.T) {
