@@ -148,7 +148,11 @@ func (s *ScheduleEditor) nudge(d int) {
 	if i < 1 || i >= len(s.k) || s.dragging {
 		return
 	}
-	k := min(max(s.k[i]+d, 1), s.topOdd())
+	s.set(i, min(max(s.k[i]+d, 1), s.topOdd()))
+}
+
+// set gives step i the patch size k and, if that changed it, reports it.
+func (s *ScheduleEditor) set(i, k int) {
 	if k == s.k[i] {
 		return
 	}
@@ -168,13 +172,7 @@ func (s *ScheduleEditor) Tapped(e *fyne.PointEvent) {
 	if i < 1 || s.dragging {
 		return
 	}
-	if k := s.kAt(e.Position.Y); k != s.k[i] {
-		s.k[i] = k
-		s.dirty()
-		if s.OnChanged != nil {
-			s.OnChanged(s.Schedule(), i)
-		}
-	}
+	s.set(i, s.kAt(e.Position.Y))
 }
 
 // SetSchedule sets k[i], the patch size at t_i = i/N for i = 0..N-1.
