@@ -171,6 +171,100 @@ DATA exp2c<>+184(SB)/4, $0x3aae0472 // c5
 DATA exp2c<>+188(SB)/4, $0x3aae0472 // c5
 GLOBL exp2c<>(SB), RODATA|NOPTR, $192
 
+// EXP2SUMS adds w = 2^((l - Y0) log2 e) over CX vectors of 8 lanes (logits
+// at SI, values at DI; Y1 = -skip) into s0 = Y2, s1 = Y3 and n = Y15, two
+// vectors per round with a second set of accumulators (Y13, Y14, Y12),
+// skipping a pair when all 16 lanes are below -skip (see the header). It is
+// the exponential loop of expdotAVX2 and hexpAVX2.
+#define EXP2SUMS \
+	VXORPS Y12, Y12, Y12; \
+	VXORPS Y13, Y13, Y13; \
+	VXORPS Y14, Y14, Y14; \
+	VXORPS Y15, Y15, Y15; \
+	MOVQ CX, DX; \
+	SHRQ $1, DX; \
+	ANDQ $1, CX; \
+	TESTQ DX, DX; \
+	JZ exp_tail; \
+	exp_pair: \
+	VMOVUPS (SI), Y4; \
+	VMOVUPS 32(SI), Y8; \
+	VSUBPS Y0, Y4, Y4; \
+	VSUBPS Y0, Y8, Y8; \
+	VCMPPS $0x11, Y1, Y4, Y5; \
+	VCMPPS $0x11, Y1, Y8, Y9; \
+	VMOVMSKPS Y5, AX; \
+	VMOVMSKPS Y9, BX; \
+	ANDL BX, AX; \
+	CMPL AX, $0xff; \
+	JEQ exp_pairskip; \
+	VMAXPS expc<>+320(SB), Y4, Y4; \
+	VMAXPS expc<>+320(SB), Y8, Y8; \
+	VMULPS expc<>+0(SB), Y4, Y5; \
+	VMULPS expc<>+0(SB), Y8, Y9; \
+	VROUNDPS $0, Y5, Y6; \
+	VROUNDPS $0, Y9, Y10; \
+	VSUBPS Y6, Y5, Y5; \
+	VSUBPS Y10, Y9, Y9; \
+	VMOVUPS exp2c<>+160(SB), Y7; \
+	VMOVUPS exp2c<>+160(SB), Y11; \
+	VFMADD213PS exp2c<>+128(SB), Y5, Y7; \
+	VFMADD213PS exp2c<>+128(SB), Y9, Y11; \
+	VFMADD213PS exp2c<>+96(SB), Y5, Y7; \
+	VFMADD213PS exp2c<>+96(SB), Y9, Y11; \
+	VFMADD213PS exp2c<>+64(SB), Y5, Y7; \
+	VFMADD213PS exp2c<>+64(SB), Y9, Y11; \
+	VFMADD213PS exp2c<>+32(SB), Y5, Y7; \
+	VFMADD213PS exp2c<>+32(SB), Y9, Y11; \
+	VFMADD213PS exp2c<>+0(SB), Y5, Y7; \
+	VFMADD213PS exp2c<>+0(SB), Y9, Y11; \
+	VCVTPS2DQ Y6, Y6; \
+	VCVTPS2DQ Y10, Y10; \
+	VPSLLD $23, Y6, Y6; \
+	VPSLLD $23, Y10, Y10; \
+	VPADDD Y6, Y7, Y7; \
+	VPADDD Y10, Y11, Y11; \
+	VADDPS Y7, Y2, Y2; \
+	VADDPS Y11, Y13, Y13; \
+	VFMADD231PS Y4, Y7, Y3; \
+	VFMADD231PS Y8, Y11, Y14; \
+	VFMADD231PS 0(DI), Y7, Y12; \
+	VFMADD231PS 32(DI), Y11, Y15; \
+	exp_pairskip: \
+	ADDQ $64, SI; \
+	ADDQ $64, DI; \
+	DECQ DX; \
+	JNZ exp_pair; \
+	exp_tail: \
+	TESTQ CX, CX; \
+	JZ exp_sum; \
+	VMOVUPS (SI), Y4; \
+	VSUBPS Y0, Y4, Y4; \
+	VCMPPS $0x11, Y1, Y4, Y5; \
+	VMOVMSKPS Y5, AX; \
+	CMPL AX, $0xff; \
+	JEQ exp_sum; \
+	VMAXPS expc<>+320(SB), Y4, Y4; \
+	VMULPS expc<>+0(SB), Y4, Y5; \
+	VROUNDPS $0, Y5, Y6; \
+	VSUBPS Y6, Y5, Y5; \
+	VMOVUPS exp2c<>+160(SB), Y7; \
+	VFMADD213PS exp2c<>+128(SB), Y5, Y7; \
+	VFMADD213PS exp2c<>+96(SB), Y5, Y7; \
+	VFMADD213PS exp2c<>+64(SB), Y5, Y7; \
+	VFMADD213PS exp2c<>+32(SB), Y5, Y7; \
+	VFMADD213PS exp2c<>+0(SB), Y5, Y7; \
+	VCVTPS2DQ Y6, Y6; \
+	VPSLLD $23, Y6, Y6; \
+	VPADDD Y6, Y7, Y7; \
+	VADDPS Y7, Y2, Y2; \
+	VFMADD231PS Y4, Y7, Y3; \
+	VFMADD231PS 0(DI), Y7, Y12; \
+	exp_sum: \
+	VADDPS Y13, Y2, Y2; \
+	VADDPS Y14, Y3, Y3; \
+	VADDPS Y15, Y12, Y15;
+
 // func vupdAVX2(v []int32, pn, po []float32, xn, xo, a float32)
 TEXT ·vupdAVX2(SB), NOSPLIT, $0-84
 	MOVQ v_base+0(FP), DI
@@ -355,93 +449,7 @@ TEXT ·expdotAVX2(SB), NOSPLIT, $0-68
 	VXORPS Y3, Y3, Y3
 	VXORPS Y15, Y15, Y15
 	SHRQ $3, CX
-	VXORPS Y12, Y12, Y12
-	VXORPS Y13, Y13, Y13
-	VXORPS Y14, Y14, Y14
-	VXORPS Y15, Y15, Y15
-	MOVQ CX, DX
-	SHRQ $1, DX
-	ANDQ $1, CX
-	TESTQ DX, DX
-	JZ expdot_tail
-expdot_pair:
-	VMOVUPS (SI), Y4
-	VMOVUPS 32(SI), Y8
-	VSUBPS Y0, Y4, Y4
-	VSUBPS Y0, Y8, Y8
-	VCMPPS $0x11, Y1, Y4, Y5
-	VCMPPS $0x11, Y1, Y8, Y9
-	VMOVMSKPS Y5, AX
-	VMOVMSKPS Y9, BX
-	ANDL BX, AX
-	CMPL AX, $0xff
-	JEQ expdot_pairskip
-	VMAXPS expc<>+320(SB), Y4, Y4
-	VMAXPS expc<>+320(SB), Y8, Y8
-	VMULPS expc<>+0(SB), Y4, Y5
-	VMULPS expc<>+0(SB), Y8, Y9
-	VROUNDPS $0, Y5, Y6
-	VROUNDPS $0, Y9, Y10
-	VSUBPS Y6, Y5, Y5
-	VSUBPS Y10, Y9, Y9
-	VMOVUPS exp2c<>+160(SB), Y7
-	VMOVUPS exp2c<>+160(SB), Y11
-	VFMADD213PS exp2c<>+128(SB), Y5, Y7
-	VFMADD213PS exp2c<>+128(SB), Y9, Y11
-	VFMADD213PS exp2c<>+96(SB), Y5, Y7
-	VFMADD213PS exp2c<>+96(SB), Y9, Y11
-	VFMADD213PS exp2c<>+64(SB), Y5, Y7
-	VFMADD213PS exp2c<>+64(SB), Y9, Y11
-	VFMADD213PS exp2c<>+32(SB), Y5, Y7
-	VFMADD213PS exp2c<>+32(SB), Y9, Y11
-	VFMADD213PS exp2c<>+0(SB), Y5, Y7
-	VFMADD213PS exp2c<>+0(SB), Y9, Y11
-	VCVTPS2DQ Y6, Y6
-	VCVTPS2DQ Y10, Y10
-	VPSLLD $23, Y6, Y6
-	VPSLLD $23, Y10, Y10
-	VPADDD Y6, Y7, Y7
-	VPADDD Y10, Y11, Y11
-	VADDPS Y7, Y2, Y2
-	VADDPS Y11, Y13, Y13
-	VFMADD231PS Y4, Y7, Y3
-	VFMADD231PS Y8, Y11, Y14
-	VFMADD231PS 0(DI), Y7, Y12
-	VFMADD231PS 32(DI), Y11, Y15
-expdot_pairskip:
-	ADDQ $64, SI
-	ADDQ $64, DI
-	DECQ DX
-	JNZ expdot_pair
-expdot_tail:
-	TESTQ CX, CX
-	JZ expdot_sum
-	VMOVUPS (SI), Y4
-	VSUBPS Y0, Y4, Y4
-	VCMPPS $0x11, Y1, Y4, Y5
-	VMOVMSKPS Y5, AX
-	CMPL AX, $0xff
-	JEQ expdot_sum
-	VMAXPS expc<>+320(SB), Y4, Y4
-	VMULPS expc<>+0(SB), Y4, Y5
-	VROUNDPS $0, Y5, Y6
-	VSUBPS Y6, Y5, Y5
-	VMOVUPS exp2c<>+160(SB), Y7
-	VFMADD213PS exp2c<>+128(SB), Y5, Y7
-	VFMADD213PS exp2c<>+96(SB), Y5, Y7
-	VFMADD213PS exp2c<>+64(SB), Y5, Y7
-	VFMADD213PS exp2c<>+32(SB), Y5, Y7
-	VFMADD213PS exp2c<>+0(SB), Y5, Y7
-	VCVTPS2DQ Y6, Y6
-	VPSLLD $23, Y6, Y6
-	VPADDD Y6, Y7, Y7
-	VADDPS Y7, Y2, Y2
-	VFMADD231PS Y4, Y7, Y3
-	VFMADD231PS 0(DI), Y7, Y12
-expdot_sum:
-	VADDPS Y13, Y2, Y2
-	VADDPS Y14, Y3, Y3
-	VADDPS Y15, Y12, Y15
+	EXP2SUMS
 expdot_done:
 	VEXTRACTF128 $1, Y2, X5
 	VADDPS X5, X2, X2
@@ -743,93 +751,7 @@ hexp_h_done:
 	VSUBPS Y1, Y2, Y1
 	VXORPS Y3, Y3, Y3
 	VXORPS Y15, Y15, Y15
-	VXORPS Y12, Y12, Y12
-	VXORPS Y13, Y13, Y13
-	VXORPS Y14, Y14, Y14
-	VXORPS Y15, Y15, Y15
-	MOVQ CX, DX
-	SHRQ $1, DX
-	ANDQ $1, CX
-	TESTQ DX, DX
-	JZ hexp_tail
-hexp_pair:
-	VMOVUPS (SI), Y4
-	VMOVUPS 32(SI), Y8
-	VSUBPS Y0, Y4, Y4
-	VSUBPS Y0, Y8, Y8
-	VCMPPS $0x11, Y1, Y4, Y5
-	VCMPPS $0x11, Y1, Y8, Y9
-	VMOVMSKPS Y5, AX
-	VMOVMSKPS Y9, BX
-	ANDL BX, AX
-	CMPL AX, $0xff
-	JEQ hexp_pairskip
-	VMAXPS expc<>+320(SB), Y4, Y4
-	VMAXPS expc<>+320(SB), Y8, Y8
-	VMULPS expc<>+0(SB), Y4, Y5
-	VMULPS expc<>+0(SB), Y8, Y9
-	VROUNDPS $0, Y5, Y6
-	VROUNDPS $0, Y9, Y10
-	VSUBPS Y6, Y5, Y5
-	VSUBPS Y10, Y9, Y9
-	VMOVUPS exp2c<>+160(SB), Y7
-	VMOVUPS exp2c<>+160(SB), Y11
-	VFMADD213PS exp2c<>+128(SB), Y5, Y7
-	VFMADD213PS exp2c<>+128(SB), Y9, Y11
-	VFMADD213PS exp2c<>+96(SB), Y5, Y7
-	VFMADD213PS exp2c<>+96(SB), Y9, Y11
-	VFMADD213PS exp2c<>+64(SB), Y5, Y7
-	VFMADD213PS exp2c<>+64(SB), Y9, Y11
-	VFMADD213PS exp2c<>+32(SB), Y5, Y7
-	VFMADD213PS exp2c<>+32(SB), Y9, Y11
-	VFMADD213PS exp2c<>+0(SB), Y5, Y7
-	VFMADD213PS exp2c<>+0(SB), Y9, Y11
-	VCVTPS2DQ Y6, Y6
-	VCVTPS2DQ Y10, Y10
-	VPSLLD $23, Y6, Y6
-	VPSLLD $23, Y10, Y10
-	VPADDD Y6, Y7, Y7
-	VPADDD Y10, Y11, Y11
-	VADDPS Y7, Y2, Y2
-	VADDPS Y11, Y13, Y13
-	VFMADD231PS Y4, Y7, Y3
-	VFMADD231PS Y8, Y11, Y14
-	VFMADD231PS 0(DI), Y7, Y12
-	VFMADD231PS 32(DI), Y11, Y15
-hexp_pairskip:
-	ADDQ $64, SI
-	ADDQ $64, DI
-	DECQ DX
-	JNZ hexp_pair
-hexp_tail:
-	TESTQ CX, CX
-	JZ hexp_sum
-	VMOVUPS (SI), Y4
-	VSUBPS Y0, Y4, Y4
-	VCMPPS $0x11, Y1, Y4, Y5
-	VMOVMSKPS Y5, AX
-	CMPL AX, $0xff
-	JEQ hexp_sum
-	VMAXPS expc<>+320(SB), Y4, Y4
-	VMULPS expc<>+0(SB), Y4, Y5
-	VROUNDPS $0, Y5, Y6
-	VSUBPS Y6, Y5, Y5
-	VMOVUPS exp2c<>+160(SB), Y7
-	VFMADD213PS exp2c<>+128(SB), Y5, Y7
-	VFMADD213PS exp2c<>+96(SB), Y5, Y7
-	VFMADD213PS exp2c<>+64(SB), Y5, Y7
-	VFMADD213PS exp2c<>+32(SB), Y5, Y7
-	VFMADD213PS exp2c<>+0(SB), Y5, Y7
-	VCVTPS2DQ Y6, Y6
-	VPSLLD $23, Y6, Y6
-	VPADDD Y6, Y7, Y7
-	VADDPS Y7, Y2, Y2
-	VFMADD231PS Y4, Y7, Y3
-	VFMADD231PS 0(DI), Y7, Y12
-hexp_sum:
-	VADDPS Y13, Y2, Y2
-	VADDPS Y14, Y3, Y3
-	VADDPS Y15, Y12, Y15
+	EXP2SUMS
 hexp_done:
 	VEXTRACTF128 $1, Y2, X5
 	VADDPS X5, X2, X2
