@@ -10,9 +10,8 @@ package main
 import (
 	"image"
 	"image/color"
-	"image/png"
 	"log"
-	"os"
+	"mosaic/model/render"
 )
 
 func main() {
@@ -67,14 +66,7 @@ func main() {
 			}
 		}
 	}
-	f, err := os.Create("assets/icons/mosaic.png")
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := png.Encode(f, img); err != nil {
-		log.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := render.WritePNG("assets/icons/mosaic.png", img); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -17,14 +17,13 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"log"
 	"math"
-	"os"
 
 	"mosaic/model/hands"
 	"mosaic/model/machine"
 	"mosaic/model/npy"
+	"mosaic/model/render"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
@@ -112,14 +111,9 @@ func writeSheet(path string, pix []float64, n, size, seed0 int) {
 		}
 		drawNumber(img, ox, oy-label+2, seed0+t)
 	}
-	f, err := os.Create(path)
-	if err != nil {
+	if err := render.WritePNG(path, img); err != nil {
 		log.Fatal(err)
 	}
-	if err := png.Encode(f, img); err != nil {
-		log.Fatal(err)
-	}
-	f.Close()
 }
 
 // 3x5 digit font.

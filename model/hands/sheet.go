@@ -14,13 +14,12 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"log"
 	"math"
-	"os"
 
 	"mosaic/model/dataset"
 	"mosaic/model/hands"
+	"mosaic/model/render"
 )
 
 func main() {
@@ -116,14 +115,7 @@ func main() {
 			}
 		}
 	}
-	f, err := os.Create(*out)
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := png.Encode(f, img); err != nil {
-		log.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := render.WritePNG(*out, img); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("wrote", *out)
