@@ -199,20 +199,12 @@ func components(mask []bool, h, w int) (lab []int, sizes []int) {
 			j := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			sizes[k]++
-			r, c := j/w, j%w
-			for dr := -1; dr <= 1; dr++ {
-				for dc := -1; dc <= 1; dc++ {
-					rr, cc := r+dr, c+dc
-					if rr < 0 || cc < 0 || rr >= h || cc >= w {
-						continue
-					}
-					q := rr*w + cc
-					if mask[q] && lab[q] < 0 {
-						lab[q] = k
-						stack = append(stack, q)
-					}
+			neighbours8(j, w, h, func(q int, _ bool) {
+				if mask[q] && lab[q] < 0 {
+					lab[q] = k
+					stack = append(stack, q)
 				}
-			}
+			})
 		}
 	}
 	return lab, sizes
@@ -261,27 +253,19 @@ func persistence(lab []int, hand int, palm []bool, h, w int) ([]float64, []int) 
 		if pd.d > dist[pd.i] {
 			continue
 		}
-		r, c := pd.i/w, pd.i%w
-		for dr := -1; dr <= 1; dr++ {
-			for dc := -1; dc <= 1; dc++ {
-				rr, cc := r+dr, c+dc
-				if rr < 0 || cc < 0 || rr >= h || cc >= w || dr == 0 && dc == 0 {
-					continue
-				}
-				j := rr*w + cc
-				if lab[j] != hand {
-					continue
-				}
-				step := 1.0
-				if dr != 0 && dc != 0 {
-					step = math.Sqrt2
-				}
-				if d := pd.d + step; d < dist[j] {
-					dist[j] = d
-					heap.Push(q, pixelDist{j, d})
-				}
+		neighbours8(pd.i, w, h, func(j int, diagonal bool) {
+			if lab[j] != hand {
+				return
 			}
-		}
+			step := 1.0
+			if diagonal {
+				step = math.Sqrt2
+			}
+			if d := pd.d + step; d < dist[j] {
+				dist[j] = d
+				heap.Push(q, pixelDist{j, d})
+			}
+		})
 	}
 	// Visit the hand outside the palm from the farthest pixel inwards;
 	// union-find keeps each branch's peak distance.
@@ -314,30 +298,22 @@ func persistence(lab []int, hand int, palm []bool, h, w int) ([]float64, []int) 
 	var tips []int
 	for _, i := range order {
 		parent[i], peak[i], tip[i] = i, dist[i], i
-		r, c := i/w, i%w
-		for dr := -1; dr <= 1; dr++ {
-			for dc := -1; dc <= 1; dc++ {
-				rr, cc := r+dr, c+dc
-				if rr < 0 || cc < 0 || rr >= h || cc >= w || dr == 0 && dc == 0 {
-					continue
-				}
-				j := rr*w + cc
-				if parent[j] < 0 {
-					continue
-				}
-				a, b := find(i), find(j)
-				if a == b {
-					continue
-				}
-				// The younger branch (lower peak) dies here.
-				if peak[a] < peak[b] {
-					a, b = b, a
-				}
-				out = append(out, peak[b]-dist[i])
-				tips = append(tips, tip[b])
-				parent[b] = a
+		neighbours8(i, w, h, func(j int, _ bool) {
+			if parent[j] < 0 {
+				return
 			}
-		}
+			a, b := find(i), find(j)
+			if a == b {
+				return
+			}
+			// The younger branch (lower peak) dies here.
+			if peak[a] < peak[b] {
+				a, b = b, a
+			}
+			out = append(out, peak[b]-dist[i])
+			tips = append(tips, tip[b])
+			parent[b] = a
+		})
 	}
 	// The branches left reach the palm: they die at distance 0.
 	for _, i := range order {
@@ -374,4 +350,19 @@ func (p *pixelHeap) Pop() any {
 	x := old[len(old)-1]
 	*p = old[:len(old)-1]
 	return x
+}
+
+// neighbours8 calls visit for each of pixel i's up to eight neighbours
+// inside a w x h image, row by row, saying whether it is diagonal.
+func neighbours8(i, w, h int, visit func(j int, diagonal bool)) {
+	r, c := i/w, i%w
+	for dr := -1; dr <= 1; dr++ {
+		for dc := -1; dc <= 1; dc++ {
+			rr, cc := r+dr, c+dc
+			if rr < 0 || cc < 0 || rr >= h || cc >= w || dr == 0 && dc == 0 {
+				continue
+			}
+			visit(rr*w+cc, dr != 0 && dc != 0)
+		}
+	}
 }
