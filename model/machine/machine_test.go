@@ -183,15 +183,7 @@ func testMatchesReference(t *testing.T, ec engineCase) {
 					if at.Candidates != len(ref) {
 						t.Fatalf("%s: %d candidates, reference %d", name, at.Candidates, len(ref))
 					}
-					h, best := 0.0, ref[0]
-					for _, src := range ref {
-						if src.Weight > 0 {
-							h -= src.Weight * math.Log(src.Weight)
-						}
-						if src.Weight > best.Weight {
-							best = src
-						}
-					}
+					h, best := refEntropy(ref)
 					if math.Abs(at.Effective-math.Exp(h)) > tol*math.Exp(h) {
 						t.Fatalf("%s: effective %v, reference %v", name, at.Effective, math.Exp(h))
 					}

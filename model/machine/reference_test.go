@@ -169,3 +169,18 @@ func randomImage(rng *rand.Rand, n int) []float64 {
 	}
 	return x
 }
+
+// refEntropy returns the entropy h of reference weights (the effective
+// number of patches is e^h) and the first heaviest source.
+func refEntropy(ref []Source) (h float64, best Source) {
+	best = ref[0]
+	for _, src := range ref {
+		if src.Weight > 0 {
+			h -= src.Weight * math.Log(src.Weight)
+		}
+		if src.Weight > best.Weight {
+			best = src
+		}
+	}
+	return h, best
+}

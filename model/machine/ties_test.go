@@ -84,15 +84,7 @@ func TestBackgroundTiesMatchReference(t *testing.T) {
 							}
 							for p := 0; p < d.H*d.W; p += 2 { // every other pixel, to keep the test quick
 								ref := refWeights(d, s.Kind, s.Boundary, x, a, b, k, p/d.W, p%d.W)
-								h, best := 0.0, ref[0]
-								for _, src := range ref {
-									if src.Weight > 0 {
-										h -= src.Weight * math.Log(src.Weight)
-									}
-									if src.Weight > best.Weight {
-										best = src
-									}
-								}
+								h, best := refEntropy(ref)
 								if e := got.Effective[p]; math.Abs(e-math.Exp(h)) > ec.tol*math.Exp(h) {
 									t.Fatalf("%s: pixel %d effective %v, reference %v", name, p, e, math.Exp(h))
 								}
