@@ -69,7 +69,10 @@ func (c *StepCache) Get(m *machine.Machine, x []float64, t float64, k int) *mach
 	if c == nil {
 		return nil
 	}
-	sum := c.hash(x)
+	return c.get(m, x, c.hash(x), t, k)
+}
+
+func (c *StepCache) get(m *machine.Machine, x []float64, sum uint64, t float64, k int) *machine.Step {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	i := c.find(m, x, sum, t, k)
@@ -87,7 +90,10 @@ func (c *StepCache) Put(m *machine.Machine, x []float64, t float64, k int, s *ma
 	if c == nil || s == nil {
 		return
 	}
-	sum := c.hash(x)
+	c.put(m, x, c.hash(x), t, k, s)
+}
+
+func (c *StepCache) put(m *machine.Machine, x []float64, sum uint64, t float64, k int, s *machine.Step) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if i := c.find(m, x, sum, t, k); i >= 0 {
@@ -102,14 +108,18 @@ func (c *StepCache) Put(m *machine.Machine, x []float64, t float64, k int, s *ma
 // Step returns the evaluation of machine m at (x, t, k) from the cache, or
 // computes and stores it. cached reports a hit. A nil cache computes.
 func (c *StepCache) Step(ctx context.Context, m *machine.Machine, x []float64, t float64, k int) (s *machine.Step, cached bool, err error) {
-	if s := c.Get(m, x, t, k); s != nil {
+	if c == nil {
+		s, err = m.Step(ctx, x, t, k)
+		return s, false, err
+	}
+	sum := c.hash(x) // once for the lookup and the store
+	if s := c.get(m, x, sum, t, k); s != nil {
 		return s, true, nil
 	}
-	s, err = m.Step(ctx, x, t, k)
-	if err != nil {
+	if s, err = m.Step(ctx, x, t, k); err != nil {
 		return nil, false, err
 	}
-	c.Put(m, x, t, k, s)
+	c.put(m, x, sum, t, k, s)
 	return s, false, nil
 }
 
