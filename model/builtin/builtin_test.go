@@ -179,3 +179,78 @@ func TestLabelsWithoutImages(t *testing.T) {
 		t.Error("unknown set accepted")
 	}
 }
+
+// TestLazyPrefixEqualsFullDecode checks the streaming decoder against a
+// full decode of the embedded file with idx.Read: growing prefixes, class
+// subsets (scattered indices, resized through the cache and straight from
+// it) and finally the whole set must equal the same images decoded in one
+// go.
+func TestLazyPrefixEqualsFullDecode(t *testing.T) {
+	for _, name := range []string{"mnist", "fashion"} {
+		orig := sources[name]
+		src := &idxSource{name: orig.name, images: orig.images, labels: orig.labels, classes: orig.classes}
+		all, err := readEmbedded(src.images)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, h, w := all.Dims[0], all.Dims[1], all.Dims[2]
+		labs, _ := readEmbedded(src.labels)
+		check := func(what string, ds *dataset.Dataset, pick []int, size int) {
+			t.Helper()
+			if ds.M != len(pick) {
+				t.Fatalf("%s %s: %d images, want %d", name, what, ds.M, len(pick))
+			}
+			for j, i := range pick {
+				img := all.Bytes[i*h*w : (i+1)*h*w]
+				if size != h {
+					img = dataset.Resize8(img, h, w, size, size)
+				}
+				for p, q := range img {
+					if got := ds.Image(j)[p]; got != float64(q)/127.5-1 {
+						t.Fatalf("%s %s: image %d (index %d) pixel %d = %v, want level %d", name, what, j, i, p, got, q)
+					}
+				}
+				if ds.Label(j) != int(labs.Bytes[i]) {
+					t.Fatalf("%s %s: label of index %d = %d, want %d", name, what, i, ds.Label(j), labs.Bytes[i])
+				}
+			}
+		}
+		first := func(n int) []int {
+			p := make([]int, n)
+			for i := range p {
+				p[i] = i
+			}
+			return p
+		}
+		ofClass := func(c, n int) []int {
+			var p []int
+			for i, l := range labs.Bytes {
+				if int(l) == c && len(p) < n {
+					p = append(p, i)
+				}
+			}
+			return p
+		}
+		for _, c := range []struct {
+			class, limit, size int
+		}{{-1, 7, 28}, {-1, 500, 32}, {3, 20, 32}, {3, 40, 32}, {9, 300, 28}, {-1, 3, 32}} {
+			ds, err := src.subset(c.size, c.class, c.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pick := first(c.limit)
+			if c.class >= 0 {
+				pick = ofClass(c.class, c.limit)
+			}
+			check(fmt.Sprintf("subset(%d, %d, %d)", c.size, c.class, c.limit), ds, pick, c.size)
+		}
+		full, err := src.load(NativeSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("load", full, first(m), NativeSize)
+		if src.f != nil || len(src.pix) != m*h*w {
+			t.Errorf("%s: stream not closed after the last image (%d of %d bytes)", name, len(src.pix), m*h*w)
+		}
+	}
+}
