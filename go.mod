@@ -6,6 +6,7 @@ require (
 	fyne.io/fyne/v2 v2.7.1
 	golang.org/x/image v0.30.0
 	golang.org/x/sys v0.30.0
+	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/plot v0.17.0
 )
 

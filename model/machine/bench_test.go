@@ -46,7 +46,7 @@ func benchStep(b *testing.B, s Spec, k int) {
 	}
 }
 
-func BenchmarkStepIS(b *testing.B)          { benchStep(b, Spec{IS, Zeros}, 1) }
-func BenchmarkStepLS(b *testing.B)          { benchStep(b, Spec{LS, Zeros}, 9) }
-func BenchmarkStepELSZeros(b *testing.B)    { benchStep(b, Spec{ELS, Zeros}, 9) }
-func BenchmarkStepELSCircular(b *testing.B) { benchStep(b, Spec{ELS, Circular}, 9) }
+func BenchmarkStepIS(b *testing.B)          { benchStep(b, Spec{Kind: IS, Boundary: Zeros}, 1) }
+func BenchmarkStepLS(b *testing.B)          { benchStep(b, Spec{Kind: LS, Boundary: Zeros}, 9) }
+func BenchmarkStepELSZeros(b *testing.B)    { benchStep(b, Spec{Kind: ELS, Boundary: Zeros}, 9) }
+func BenchmarkStepELSCircular(b *testing.B) { benchStep(b, Spec{Kind: ELS, Boundary: Circular}, 9) }

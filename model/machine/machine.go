@@ -72,10 +72,18 @@ func New(data *dataset.Dataset, spec Spec) (*Machine, error) {
 	if len(data.Pixels) != data.M*data.Size() {
 		return nil, fmt.Errorf("machine %v: training set %q has %d values for shape [%d,%d,%d,%d]", spec, data.Name, len(data.Pixels), data.M, data.C, data.H, data.W)
 	}
+	if err := spec.Check(); err != nil {
+		return nil, err
+	}
+	spec = spec.Normalized()
 	m := &Machine{spec: spec, data: data}
 	switch spec.Kind {
 	case IS:
 		m.eng = newIdealEngine(data)
+	case Wiener:
+		m.eng = newWienerEngine(data)
+	case PCALocality:
+		m.eng = newPCAEngine(data, spec.Tau, spec.Temperature)
 	case LS, ELS:
 		r, err := RuleFor(spec)
 		if err != nil {
@@ -89,6 +97,23 @@ func New(data *dataset.Dataset, spec Spec) (*Machine, error) {
 	return m, nil
 }
 
+// Prepare does the one-time work a machine needs before its first step, so
+// that a caller can show its progress (fraction done, 0 to 1, called on the
+// calling goroutine) instead of a silent first step: the covariance and its
+// eigendecomposition for Wiener and PCA-locality. It returns at once when
+// there is nothing to do or the work is cached; steps call it themselves.
+func (m *Machine) Prepare(ctx context.Context, progress func(float64)) error {
+	if p, ok := m.eng.(preparer); ok {
+		return p.prepare(ctx, progress)
+	}
+	return nil
+}
+
+// preparer is implemented by engines with one-time work (Prepare).
+type preparer interface {
+	prepare(ctx context.Context, progress func(float64)) error
+}
+
 // Spec returns the machine's kind and boundary.
 func (m *Machine) Spec() Spec { return m.spec }
 
@@ -96,9 +121,10 @@ func (m *Machine) Spec() Spec { return m.spec }
 func (m *Machine) Data() *dataset.Dataset { return m.data }
 
 // CheckPatch reports whether patch size k can be used with this machine on
-// its image size. IS ignores k.
+// its image size. The machines without patches (IS, Wiener, PCA-locality)
+// ignore k.
 func (m *Machine) CheckPatch(k int) error {
-	if m.spec.Kind == IS {
+	if !m.spec.Kind.HasPatch() {
 		return nil
 	}
 	if err := checkPatch(k, m.data.H, m.data.W, m.rule); err != nil {
@@ -174,8 +200,11 @@ func (m *Machine) checkPixel(x []float64, t float64, k, r, c int) error {
 // is the unit of work of the engines (the benchmarks report time per pair).
 func (m *Machine) Pairs(k int) int64 {
 	d := m.data
-	if m.spec.Kind == IS {
+	switch m.spec.Kind {
+	case IS, PCALocality:
 		return int64(d.M) * int64(d.H*d.W)
+	case Wiener:
+		return 0
 	}
 	mm := k / 2
 	var rows, cols int64

@@ -22,10 +22,10 @@ const localTol = 1e-6
 // allSpecs lists every machine and boundary the package offers.
 func allSpecs() []Spec {
 	var out []Spec
-	out = append(out, Spec{IS, Zeros})
+	out = append(out, Spec{Kind: IS, Boundary: Zeros})
 	for _, k := range []Kind{LS, ELS} {
 		for _, b := range []Boundary{Zeros, Circular, Reflect} {
-			out = append(out, Spec{k, b})
+			out = append(out, Spec{Kind: k, Boundary: b})
 		}
 	}
 	return out
@@ -49,7 +49,7 @@ func TestHandWorkedCases(t *testing.T) {
 	// IS with two 1x1x2 images phi1 = (1, 0), phi2 = (0, 1) and x = (1, 0):
 	// d1 = (1-a)^2, d2 = 1 + a^2, w1 = 1 / (1 + exp(-(d2-d1)/T)).
 	d := &dataset.Dataset{Name: "two", M: 2, C: 1, H: 1, W: 2, Pixels: []float64{1, 0, 0, 1}}
-	step, err := mustMachine(t, d, Spec{IS, Zeros}).Step(context.Background(), []float64{1, 0}, tt, 1)
+	step, err := mustMachine(t, d, Spec{Kind: IS, Boundary: Zeros}).Step(context.Background(), []float64{1, 0}, tt, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestHandWorkedCases(t *testing.T) {
 	// value 0 and exp(-(0.2-a)^2/T) on value 1.
 	d = &dataset.Dataset{Name: "one", M: 1, C: 1, H: 1, W: 2, Pixels: []float64{0, 1}}
 	x := []float64{0.2, 0.9}
-	step, err = mustMachine(t, d, Spec{ELS, Zeros}).Step(context.Background(), x, tt, 1)
+	step, err = mustMachine(t, d, Spec{Kind: ELS, Boundary: Zeros}).Step(context.Background(), x, tt, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestHandWorkedCases(t *testing.T) {
 		}
 	}
 	// LS (zeros) k = 1 copies only the same position: D = phi exactly.
-	step, _ = mustMachine(t, d, Spec{LS, Zeros}).Step(context.Background(), x, tt, 1)
+	step, _ = mustMachine(t, d, Spec{Kind: LS, Boundary: Zeros}).Step(context.Background(), x, tt, 1)
 	if step.D[0] != 0 || step.D[1] != 1 {
 		t.Errorf("LS k=1 with one image: D = %v, want (0, 1)", step.D)
 	}
@@ -91,7 +91,7 @@ func TestHandWorkedCases(t *testing.T) {
 	// (0, a phi0, a phi1), so the distances are d1 = (1-a)^2 and
 	// d2 = 1 + a^2 as for IS, and D[0] = w1*1 + w2*0.
 	d = &dataset.Dataset{Name: "two", M: 2, C: 1, H: 1, W: 2, Pixels: []float64{1, 0, 0, 1}}
-	step, _ = mustMachine(t, d, Spec{LS, Zeros}).Step(context.Background(), []float64{1, 0}, tt, 3)
+	step, _ = mustMachine(t, d, Spec{Kind: LS, Boundary: Zeros}).Step(context.Background(), []float64{1, 0}, tt, 3)
 	if math.Abs(step.D[0]-w1) > localTol {
 		t.Errorf("LS k=3 pixel 0: %v, want %v", step.D[0], w1)
 	}
@@ -251,7 +251,7 @@ func TestWeightsSumToOne(t *testing.T) {
 func TestIdealAtSmallTimeIsNearestTrainingImage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	d := randomData(rng, 8, 1, 4, 4, 1)
-	m := mustMachine(t, d, Spec{IS, Zeros})
+	m := mustMachine(t, d, Spec{Kind: IS, Boundary: Zeros})
 	for trial := range 5 {
 		x := randomImage(rng, d.Size())
 		tt := 0.02
@@ -284,7 +284,7 @@ func TestIdealAtSmallTimeIsNearestTrainingImage(t *testing.T) {
 func TestLSEqualsBoundaryBrokenELSWhenPatchCoversImage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	d := randomData(rng, 4, 2, 5, 5, 1)
-	ls, els := mustMachine(t, d, Spec{LS, Zeros}), mustMachine(t, d, Spec{ELS, Zeros})
+	ls, els := mustMachine(t, d, Spec{Kind: LS, Boundary: Zeros}), mustMachine(t, d, Spec{Kind: ELS, Boundary: Zeros})
 	x := randomImage(rng, d.Size())
 	for _, k := range []int{5, 7, 11} {
 		a, _ := ls.Step(context.Background(), x, 0.4, k)
@@ -306,7 +306,7 @@ func TestLSEqualsBoundaryBrokenELSWhenPatchCoversImage(t *testing.T) {
 func TestCircularELSCommutesWithShifts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	d := randomData(rng, 3, 2, 6, 7, 1)
-	m := mustMachine(t, d, Spec{ELS, Circular})
+	m := mustMachine(t, d, Spec{Kind: ELS, Boundary: Circular})
 	x := randomImage(rng, d.Size())
 	shift := func(img []float64, dr, dc int) []float64 {
 		out := make([]float64, len(img))
@@ -367,7 +367,7 @@ func TestOneImageTrainingSet(t *testing.T) {
 func TestBadInputIsAnErrorNotAPanic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	d := randomData(rng, 2, 1, 4, 4, 1)
-	els := mustMachine(t, d, Spec{ELS, Circular})
+	els := mustMachine(t, d, Spec{Kind: ELS, Boundary: Circular})
 	x := randomImage(rng, d.Size())
 	if _, err := els.Step(context.Background(), x, 0.5, 4); err == nil || !strings.Contains(err.Error(), "odd") {
 		t.Errorf("even k: %v", err)
@@ -384,10 +384,10 @@ func TestBadInputIsAnErrorNotAPanic(t *testing.T) {
 	if _, _, err := els.Weights(x, 0.5, 3, 4, 0); err == nil {
 		t.Error("pixel outside accepted")
 	}
-	if _, err := New(&dataset.Dataset{Name: "empty"}, Spec{ELS, Zeros}); err == nil {
+	if _, err := New(&dataset.Dataset{Name: "empty"}, Spec{Kind: ELS, Boundary: Zeros}); err == nil {
 		t.Error("empty training set accepted")
 	}
-	zeros := mustMachine(t, d, Spec{ELS, Zeros})
+	zeros := mustMachine(t, d, Spec{Kind: ELS, Boundary: Zeros})
 	if _, err := zeros.Step(context.Background(), x, 0.5, 9); err != nil {
 		t.Errorf("k > H is allowed for zeros (it becomes LS): %v", err)
 	}

@@ -14,10 +14,12 @@ package machine
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
-// Kind selects the machine: IS, LS or ELS.
+// Kind selects the machine: IS, LS, ELS, or one of the other theories of
+// SPEC.md (Wiener, PCA-locality).
 type Kind int
 
 const (
@@ -29,6 +31,14 @@ const (
 	// ELS is the equivariant local score machine: each pixel copies the
 	// centre pixel of matching patches from anywhere its class allows.
 	ELS
+	// Wiener is the Gaussian machine: the exact posterior mean if the data
+	// were Gaussian with the training set's mean and covariance.
+	Wiener
+	// PCALocality is the machine of Lukoianov et al. (2025): each value is
+	// a softmax-weighted average of the training images at the same
+	// location, with distances over a neighbourhood read off the Wiener
+	// filter.
+	PCALocality
 )
 
 // Boundary selects how patches are completed where they leave the image.
@@ -45,10 +55,11 @@ const (
 	Reflect
 )
 
-var kindNames = []string{"ideal", "ls", "els"}
+var kindNames = []string{"ideal", "ls", "els", "wiener", "pca-locality"}
 var boundaryNames = []string{"zeros", "circular", "reflect"}
 
-// String returns the command-line name of the kind ("ideal", "ls", "els").
+// String returns the command-line name of the kind ("ideal", "ls", "els",
+// "wiener", "pca-locality").
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
 		return kindNames[k]
@@ -56,7 +67,8 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// Title returns the short display name ("IS", "LS", "ELS").
+// Title returns the short display name ("IS", "LS", "ELS", "Wiener",
+// "PCA-locality").
 func (k Kind) Title() string {
 	switch k {
 	case IS:
@@ -65,9 +77,27 @@ func (k Kind) Title() string {
 		return "LS"
 	case ELS:
 		return "ELS"
+	case Wiener:
+		return "Wiener"
+	case PCALocality:
+		return "PCA-locality"
 	}
 	return k.String()
 }
+
+// Kinds lists every machine kind in display order.
+func Kinds() []Kind { return []Kind{IS, LS, ELS, Wiener, PCALocality} }
+
+// HasPatch reports whether the machine uses a patch size (and a boundary):
+// true for LS and ELS. IS, Wiener and PCA-locality look at the whole image
+// (PCA-locality through a neighbourhood read off the data, not a square
+// patch), so the patch-size schedule does not apply to them.
+func (k Kind) HasPatch() bool { return k == LS || k == ELS }
+
+// Weighted reports whether the machine's estimate is a softmax-weighted
+// average of training data, so that a pixel has weights to attribute
+// (every kind but Wiener, which is a linear filter of x).
+func (k Kind) Weighted() bool { return k != Wiener }
 
 // String returns the command-line name of the boundary.
 func (b Boundary) String() string {
@@ -77,7 +107,8 @@ func (b Boundary) String() string {
 	return fmt.Sprintf("Boundary(%d)", int(b))
 }
 
-// ParseKind reads "ideal" (or "is"), "ls" or "els", case-insensitively.
+// ParseKind reads "ideal" (or "is"), "ls", "els", "wiener" or
+// "pca-locality", case-insensitively.
 func ParseKind(s string) (Kind, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "ideal", "is":
@@ -86,8 +117,12 @@ func ParseKind(s string) (Kind, error) {
 		return LS, nil
 	case "els":
 		return ELS, nil
+	case "wiener", "gaussian":
+		return Wiener, nil
+	case "pca-locality", "pca", "pcalocality", "pca_locality":
+		return PCALocality, nil
 	}
-	return 0, fmt.Errorf("unknown machine %q: use ideal, ls or els", s)
+	return 0, fmt.Errorf("unknown machine %q: use ideal, ls, els, wiener or pca-locality", s)
 }
 
 // ParseBoundary reads "zeros", "circular" or "reflect", case-insensitively.
@@ -103,17 +138,82 @@ func ParseBoundary(s string) (Boundary, error) {
 	return 0, fmt.Errorf("unknown boundary %q: use zeros, circular or reflect", s)
 }
 
-// Spec names a machine: its kind and its boundary. The boundary is ignored
-// by IS, which has no patches.
+// Default parameters of the PCA-locality machine (SPEC.md).
+const (
+	DefaultTau         = 0.02
+	DefaultTemperature = 1.0
+)
+
+// Spec names a machine: its kind, its boundary and, for PCA-locality, its
+// two parameters. The boundary is ignored by the machines without patches
+// (IS, Wiener, PCA-locality).
 type Spec struct {
 	Kind     Kind
 	Boundary Boundary
+	// Tau is PCA-locality's neighbourhood threshold, relative to the
+	// largest entry of G; 0 means DefaultTau. Other kinds ignore it.
+	Tau float64
+	// Temperature divides PCA-locality's logits; 0 means
+	// DefaultTemperature. Other kinds ignore it.
+	Temperature float64
 }
 
-// String renders the spec for display, e.g. "ELS (zeros)" or "IS".
+// Normalized returns the spec with the defaults filled in and the fields
+// that its kind ignores cleared, so that two specs that name the same
+// machine compare equal.
+func (s Spec) Normalized() Spec {
+	if !s.Kind.HasPatch() {
+		s.Boundary = Zeros
+	}
+	if s.Kind != PCALocality {
+		s.Tau, s.Temperature = 0, 0
+		return s
+	}
+	if s.Tau == 0 {
+		s.Tau = DefaultTau
+	}
+	if s.Temperature == 0 {
+		s.Temperature = DefaultTemperature
+	}
+	return s
+}
+
+// Check reports parameters that cannot define a machine.
+func (s Spec) Check() error {
+	n := s.Normalized()
+	if n.Kind < IS || n.Kind > PCALocality {
+		return fmt.Errorf("unknown machine kind %d", int(n.Kind))
+	}
+	if n.Kind == PCALocality {
+		if !(n.Tau > 0 && n.Tau <= 1) {
+			return fmt.Errorf("PCA-locality: tau = %v is outside (0, 1]: it is a fraction of the largest entry of G (default %v)", s.Tau, DefaultTau)
+		}
+		if !(n.Temperature > 0) || math.IsInf(n.Temperature, 0) {
+			return fmt.Errorf("PCA-locality: temperature = %v must be a positive number (default %v)", s.Temperature, DefaultTemperature)
+		}
+	}
+	return nil
+}
+
+// String renders the spec for display, e.g. "ELS (zeros)", "IS" or
+// "PCA-locality (tau 0.05)".
 func (s Spec) String() string {
-	if s.Kind == IS {
-		return "IS"
+	n := s.Normalized()
+	switch {
+	case n.Kind == PCALocality:
+		var params []string
+		if n.Tau != DefaultTau {
+			params = append(params, fmt.Sprintf("tau %g", n.Tau))
+		}
+		if n.Temperature != DefaultTemperature {
+			params = append(params, fmt.Sprintf("temperature %g", n.Temperature))
+		}
+		if len(params) == 0 {
+			return n.Kind.Title()
+		}
+		return n.Kind.Title() + " (" + strings.Join(params, ", ") + ")"
+	case !n.Kind.HasPatch():
+		return n.Kind.Title()
 	}
 	return s.Kind.Title() + " (" + s.Boundary.String() + ")"
 }
