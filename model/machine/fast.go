@@ -32,7 +32,7 @@ type fastEngine struct {
 	rule Rule
 
 	once   sync.Once
-	lanes  int       // images per chunk (a multiple of 8)
+	lanes  int       // images per chunk (a multiple of kernelLanes, 16)
 	nb     int       // number of chunks
 	data   []float32 // [nb][C][H*W][lanes]
 	phiMax []float64 // per channel, max |phi|
@@ -52,7 +52,7 @@ func newFastEngine(d *dataset.Dataset, r Rule) *fastEngine { return &fastEngine{
 func (e *fastEngine) prepare() {
 	e.once.Do(func() {
 		d := e.d
-		L := min(chunkLanes, (d.M+7)/8*8)
+		L := min(chunkLanes, (d.M+kernelLanes-1)/kernelLanes*kernelLanes)
 		nb := (d.M + L - 1) / L
 		n := d.Size()
 		data := make([]float32, nb*n*L)

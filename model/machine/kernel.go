@@ -8,12 +8,15 @@ import (
 	"sync"
 )
 
-// The fast engine's inner loops are seven vector kernels over one chunk of
+// The fast engine's inner loops are ten vector kernels over one chunk of
 // training images (the lanes). Each exists in pure Go (every CPU) and, on
-// amd64 with AVX2 and FMA, in assembly (kernel_amd64.s). The choice is made
-// once at start-up from the CPU features and can be forced with the
-// environment variable MOSAIC_KERNEL=go|avx2 or with SetKernel, so that
-// tests exercise every path on one machine.
+// amd64, in assembly: 8 lanes per vector with AVX2 and FMA
+// (kernel_amd64.s), 16 with AVX-512 (kernel_avx512_amd64.s). The choice is
+// made once at start-up from the CPU features (the widest available) and
+// can be forced with the environment variable MOSAIC_KERNEL=go|avx2|avx512
+// or with SetKernel, so that tests exercise every path on one machine.
+// Chunks have a multiple of 16 lanes (kernelLanes), which every path
+// accepts.
 type kernels struct {
 	name string
 	// The patch distances are accumulated in int32: the engine scales x and
@@ -23,7 +26,8 @@ type kernels struct {
 	// a row) lose nothing, and they use 8 lanes per AVX2 instruction.
 	//
 	// vupd: v[i] += q(xn - a*pn[i]) - q(xo - a*po[i]), q(e) = round(e*e)
-	// (e in float32). len(pn) = len(po) = len(v), a multiple of 8.
+	// (e in float32). len(pn) = len(po) = len(v), a multiple of 16
+	// (kernelLanes; AVX2 needs 8, AVX-512 16), as for every kernel.
 	vupd func(v []int32, pn, po []float32, xn, xo, a float32)
 	// vadd: v[i] += q(xn - a*pn[i]).
 	vadd func(v []int32, pn []float32, xn, a float32)
@@ -64,6 +68,14 @@ var goKernels = kernels{name: "go", vupd: vupdGo, hstep: hstepGo, expacc: expacc
 // avx2Kernels is set by kernel_amd64.go when the CPU supports AVX2 and FMA.
 var avx2Kernels *kernels
 
+// avx512Kernels is set by kernel_avx512_amd64.go when the CPU supports
+// AVX-512 F, BW, DQ and VL (and AVX2 and FMA).
+var avx512Kernels *kernels
+
+// kernelLanes is the multiple of lanes every kernel path accepts (the
+// AVX-512 kernels work on vectors of 16).
+const kernelLanes = 16
+
 var (
 	kernelMu  sync.Mutex
 	kern      = goKernels
@@ -79,6 +91,9 @@ func activeKernels() kernels {
 		kern = goKernels
 		if avx2Kernels != nil {
 			kern = *avx2Kernels
+		}
+		if avx512Kernels != nil {
+			kern = *avx512Kernels
 		}
 		if env := strings.TrimSpace(os.Getenv("MOSAIC_KERNEL")); env != "" {
 			if k, err := lookupKernel(env); err == nil {
@@ -100,12 +115,17 @@ func lookupKernel(name string) (kernels, error) {
 			return kernels{}, fmt.Errorf("this CPU or build has no AVX2+FMA kernels")
 		}
 		return *avx2Kernels, nil
+	case "avx512":
+		if avx512Kernels == nil {
+			return kernels{}, fmt.Errorf("this CPU or build has no AVX-512 (F, BW, DQ, VL) kernels")
+		}
+		return *avx512Kernels, nil
 	}
-	return kernels{}, fmt.Errorf("unknown kernel %q: use go or avx2", name)
+	return kernels{}, fmt.Errorf("unknown kernel %q: use go, avx2 or avx512", name)
 }
 
 // Kernel returns the name of the vector kernels the local machines use
-// ("go" or "avx2").
+// ("go", "avx2" or "avx512").
 func Kernel() string { return activeKernels().name }
 
 // Kernels lists the kernels available on this CPU, the fastest last.
@@ -114,10 +134,13 @@ func Kernels() []string {
 	if avx2Kernels != nil {
 		out = append(out, "avx2")
 	}
+	if avx512Kernels != nil {
+		out = append(out, "avx512")
+	}
 	return out
 }
 
-// SetKernel forces the vector kernels ("go" or "avx2") for engines that
+// SetKernel forces the vector kernels ("go", "avx2" or "avx512") for engines that
 // run from now on. It is meant for tests and benchmarks.
 func SetKernel(name string) error {
 	k, err := lookupKernel(name)

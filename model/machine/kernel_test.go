@@ -7,8 +7,11 @@ import (
 )
 
 // TestKernelsAgree checks every kernel path against the pure-Go kernels on
-// random vectors, including lanes far below the skip threshold.
+// random vectors, including lanes far below the skip threshold. Lengths are
+// multiples of 8 for AVX2 and of 16 (kernelLanes, what the engine uses) for
+// every path.
 func TestKernelsAgree(t *testing.T) {
+	reportKernels(t)
 	rng := rand.New(rand.NewPCG(31, 32))
 	f32 := func(n int, scale float32) []float32 {
 		v := make([]float32, n)
@@ -21,7 +24,11 @@ func TestKernelsAgree(t *testing.T) {
 	for _, name := range Kernels()[1:] {
 		k, _ := lookupKernel(name)
 		g := goKernels
-		for _, n := range []int{8, 24, 64, 256} {
+		sizes := []int{16, 48, 64, 256}
+		if name == "avx2" {
+			sizes = append(sizes, 8, 24)
+		}
+		for _, n := range sizes {
 			i32 := func(n int) []int32 {
 				v := make([]int32, n)
 				for i := range v {
@@ -165,4 +172,17 @@ func TestExp32(t *testing.T) {
 		t.Fatalf("exp32(0) = %v", exp32(0))
 	}
 	t.Logf("exp32: largest relative error %.3g on [-87, 0]", worst)
+}
+
+// reportKernels logs the kernel paths this machine runs and, for each one it
+// cannot run, why it is skipped.
+func reportKernels(t *testing.T) {
+	t.Helper()
+	for _, name := range []string{"go", "avx2", "avx512"} {
+		if _, err := lookupKernel(name); err != nil {
+			t.Logf("kernel %s: skipped: %v", name, err)
+		} else {
+			t.Logf("kernel %s: tested", name)
+		}
+	}
 }

@@ -1,0 +1,456 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// AVX-512 (F, with DQ/BW/VL checked at start-up) versions of the kernels in
+// kernel.go: the same loops as kernel_amd64.s with 16 lanes per vector (Z
+// registers). Every slice length (and L) is a multiple of 16: the engine
+// pads its chunks to 16 lanes (see fastEngine.prepare).
+//
+// Exponentials (expdot512, hexp512): w = 2^t with t = l*log2e - mx*log2e
+// (one FMA), clamped at t >= -115 (padding lanes are -Inf), rounded to
+// n = round(t) (VRNDSCALEPS), the same degree-5 polynomial as exp2c in
+// kernel_amd64.s for 2^(t-n), and VSCALEFPS for the factor 2^n. The sum of
+// w*d is accumulated as the sum of w*t and multiplied by ln2 at the end.
+// Each vector of 16 lanes is skipped when all of them are more than skip
+// below the maximum; two vectors per round go into two sets of
+// accumulators (the accumulating FMAs would otherwise bound the loop).
+
+DATA e512c<>+0(SB)/4, $0x3fb8aa3b  // log2e
+DATA e512c<>+4(SB)/4, $0xc2e60000  // clamp of t: -115
+DATA e512c<>+8(SB)/4, $0x3f800001  // c0
+DATA e512c<>+12(SB)/4, $0x3f317214 // c1
+DATA e512c<>+16(SB)/4, $0x3e75fc8c // c2
+DATA e512c<>+20(SB)/4, $0x3d635b72 // c3
+DATA e512c<>+24(SB)/4, $0x3c1e8629 // c4
+DATA e512c<>+28(SB)/4, $0x3aae0472 // c5
+DATA e512c<>+32(SB)/4, $0x3f317218 // ln2
+GLOBL e512c<>(SB), RODATA|NOPTR, $36
+
+// EXP512SETUP: from X4 = the maximum and X3 = skip, sets Z0 = mx*log2e,
+// Z1 = -skip*log2e, the constants Z20 (log2e), Z21 (clamp), Z22..Z27
+// (c0..c5), and clears the accumulators.
+#define EXP512SETUP \
+	VMULSS e512c<>+0(SB), X4, X4; \
+	VBROADCASTSS X4, Z0; \
+	VMULSS e512c<>+0(SB), X3, X3; \
+	VXORPS X5, X5, X5; \
+	VSUBSS X3, X5, X3; \
+	VBROADCASTSS X3, Z1; \
+	VBROADCASTSS e512c<>+0(SB), Z20; \
+	VBROADCASTSS e512c<>+4(SB), Z21; \
+	VBROADCASTSS e512c<>+8(SB), Z22; \
+	VBROADCASTSS e512c<>+12(SB), Z23; \
+	VBROADCASTSS e512c<>+16(SB), Z24; \
+	VBROADCASTSS e512c<>+20(SB), Z25; \
+	VBROADCASTSS e512c<>+24(SB), Z26; \
+	VBROADCASTSS e512c<>+28(SB), Z27; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	VPXORD Z15, Z15, Z15; \
+	VPXORD Z12, Z12, Z12; \
+	VPXORD Z13, Z13, Z13; \
+	VPXORD Z14, Z14, Z14
+
+// EXP512ONE: the weights w of the lanes t = tz (clamped in place), added
+// into s0 = a0, sum w*t = a1 and n = an (values at mem), using fz, nz, pz
+// as scratch.
+#define EXP512ONE(tz, fz, nz, pz, mem, a0, a1, an) \
+	VMAXPS Z21, tz, tz; \
+	VRNDSCALEPS $0, tz, nz; \
+	VSUBPS nz, tz, fz; \
+	VMOVAPS Z27, pz; \
+	VFMADD213PS Z26, fz, pz; \
+	VFMADD213PS Z25, fz, pz; \
+	VFMADD213PS Z24, fz, pz; \
+	VFMADD213PS Z23, fz, pz; \
+	VFMADD213PS Z22, fz, pz; \
+	VSCALEFPS nz, pz, pz; \
+	VADDPS pz, a0, a0; \
+	VFMADD231PS tz, pz, a1; \
+	VFMADD231PS mem, pz, an
+
+// EXP512SUMS adds the weights of CX vectors of 16 lanes (logits at SI,
+// values at DI) into Z2 (s0), Z3 (sum w*t) and Z15 (n), via a second set
+// Z13, Z14, Z12 for odd vectors. After EXP512SETUP.
+#define EXP512SUMS \
+	MOVQ CX, DX; \
+	SHRQ $1, DX; \
+	ANDQ $1, CX; \
+	TESTQ DX, DX; \
+	JZ e512_tail; \
+e512_pair: \
+	VMOVUPS (SI), Z4; \
+	VMOVUPS 64(SI), Z8; \
+	VFMSUB213PS Z0, Z20, Z4; \
+	VFMSUB213PS Z0, Z20, Z8; \
+	VCMPPS $0x11, Z1, Z4, K1; \
+	VCMPPS $0x11, Z1, Z8, K2; \
+	KORTESTW K1, K1; \
+	JCS e512_skipa; \
+	EXP512ONE(Z4, Z5, Z6, Z7, (DI), Z2, Z3, Z15); \
+e512_skipa: \
+	KORTESTW K2, K2; \
+	JCS e512_skipb; \
+	EXP512ONE(Z8, Z9, Z10, Z11, 64(DI), Z13, Z14, Z12); \
+e512_skipb: \
+	ADDQ $128, SI; \
+	ADDQ $128, DI; \
+	DECQ DX; \
+	JNZ e512_pair; \
+e512_tail: \
+	TESTQ CX, CX; \
+	JZ e512_sum; \
+	VMOVUPS (SI), Z4; \
+	VFMSUB213PS Z0, Z20, Z4; \
+	VCMPPS $0x11, Z1, Z4, K1; \
+	KORTESTW K1, K1; \
+	JCS e512_sum; \
+	EXP512ONE(Z4, Z5, Z6, Z7, (DI), Z2, Z3, Z15); \
+e512_sum: \
+	VADDPS Z13, Z2, Z2; \
+	VADDPS Z14, Z3, Z3; \
+	VADDPS Z12, Z15, Z15
+
+// HSUM512 reduces the 16 lanes of z (whose lower halves are y and x) to
+// x's first lane. Uses Y5/X5.
+#define HSUM512(z, y, x) \
+	VEXTRACTF64X4 $1, z, Y5; \
+	VADDPS Y5, y, y; \
+	VEXTRACTF128 $1, y, X5; \
+	VADDPS X5, x, x; \
+	VHADDPS x, x, x; \
+	VHADDPS x, x, x
+
+// HMAX512 reduces the 16 lanes of Z15 to the maximum in X15. Uses Y1/X1.
+#define HMAX512 \
+	VEXTRACTF64X4 $1, Z15, Y1; \
+	VMAXPS Y1, Y15, Y15; \
+	VEXTRACTF128 $1, Y15, X1; \
+	VMAXPS X1, X15, X15; \
+	VPERMILPS $0x4e, X15, X1; \
+	VMAXPS X1, X15, X15; \
+	VPERMILPS $0xb1, X15, X1; \
+	VMAXPS X1, X15, X15
+
+// EXP512OUT stores s0, s1 = ln2 * sum w*t and n at the given offsets.
+#define EXP512OUT(o0, o1, on) \
+	HSUM512(Z2, Y2, X2); \
+	VMOVSS X2, o0; \
+	HSUM512(Z3, Y3, X3); \
+	VMULSS e512c<>+32(SB), X3, X3; \
+	VMOVSS X3, o1; \
+	HSUM512(Z15, Y15, X15); \
+	VMOVSS X15, on
+
+// HSTEP512(o): one vector of hstep at byte offset o(BX): dsum (SI) += vin
+// (R8) - vout (R9); dst (DI) = float(dsum - off)*s + bias (R10) (bias is 0
+// or -Inf, so the FMA rounds as the multiply alone); running max into mz.
+// Z0 = s, Z14 = off.
+#define HSTEP512(o, vz, mz) \
+	VMOVDQU32 o(SI)(BX*1), vz; \
+	VPADDD o(R8)(BX*1), vz, vz; \
+	VPSUBD o(R9)(BX*1), vz, vz; \
+	VMOVDQU32 vz, o(SI)(BX*1); \
+	VPSUBD Z14, vz, vz; \
+	VCVTDQ2PS vz, vz; \
+	VFMADD213PS o(R10)(BX*1), Z0, vz; \
+	VMOVUPS vz, o(DI)(BX*1); \
+	VMAXPS vz, mz, mz
+
+// HSTEP512LOOP runs hstep over CX vectors of 16 lanes (two per round, with
+// two running maxima), leaving the maximum in X15.
+#define HSTEP512LOOP \
+	VBROADCASTSS s+100(FP), Z0; \
+	VPBROADCASTD off+96(FP), Z14; \
+	MOVL $0xff800000, AX; \
+	VPBROADCASTD AX, Z15; \
+	VMOVAPS Z15, Z13; \
+	XORQ BX, BX; \
+	MOVQ CX, DX; \
+	SHLQ $6, DX; \
+	TESTQ $1, CX; \
+	JZ h512_pairs; \
+	HSTEP512(0, Z1, Z15); \
+	MOVQ $64, BX; \
+h512_pairs: \
+	CMPQ BX, DX; \
+	JEQ h512_max; \
+h512_loop: \
+	HSTEP512(0, Z1, Z15); \
+	HSTEP512(64, Z2, Z13); \
+	ADDQ $128, BX; \
+	CMPQ BX, DX; \
+	JNE h512_loop; \
+h512_max: \
+	VMAXPS Z13, Z15, Z15; \
+	HMAX512
+
+// func expdot512(l []float32, mx, skip float32, v []float32) (s0, s1, n float32)
+TEXT ·expdot512(SB), NOSPLIT, $0-68
+	MOVQ l_base+0(FP), SI
+	MOVQ l_len+8(FP), CX
+	MOVQ v_base+32(FP), DI
+	VMOVSS mx+24(FP), X4
+	VMOVSS skip+28(FP), X3
+	EXP512SETUP
+	SHRQ $4, CX
+	EXP512SUMS
+	EXP512OUT(s0+56(FP), s1+60(FP), n+64(FP))
+	VZEROUPPER
+	RET
+
+// func hstep512(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32) float32
+TEXT ·hstep512(SB), NOSPLIT, $0-132
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ dsum_base+24(FP), SI
+	MOVQ vin_base+48(FP), R8
+	MOVQ vout_base+72(FP), R9
+	MOVQ bias_base+104(FP), R10
+	SHRQ $4, CX
+	HSTEP512LOOP
+	VMOVSS X15, ret+128(FP)
+	VZEROUPPER
+	RET
+
+// func hexp512(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32, mx, skip float32, v []float32) (lmax, s0, s1, n float32)
+// hstep, then (unless lmax < mx-skip) expdot with the maximum max(mx, lmax).
+TEXT ·hexp512(SB), NOSPLIT, $0-176
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ dsum_base+24(FP), SI
+	MOVQ vin_base+48(FP), R8
+	MOVQ vout_base+72(FP), R9
+	MOVQ bias_base+104(FP), R10
+	SHRQ $4, CX
+	MOVQ CX, R11
+	HSTEP512LOOP
+	VMOVSS X15, lmax+160(FP)
+	VMOVSS mx+128(FP), X2
+	VMOVSS skip+132(FP), X3
+	VSUBSS X3, X2, X6
+	VUCOMISS X6, X15
+	JCS hexp512_early
+	VMAXSS X2, X15, X4
+	EXP512SETUP
+	MOVQ dst_base+0(FP), SI
+	MOVQ v_base+136(FP), DI
+	MOVQ R11, CX
+	EXP512SUMS
+	EXP512OUT(s0+164(FP), s1+168(FP), n+172(FP))
+	VZEROUPPER
+	RET
+hexp512_early:
+	MOVL $0, s0+164(FP)
+	MOVL $0, s1+168(FP)
+	MOVL $0, n+172(FP)
+	VZEROUPPER
+	RET
+
+// VUPD512(o): v (DI) += q(Z0 - a*pn (SI)) - q(Z1 - a*po (DX)) at byte
+// offset o(BX), q(e) = round(e*e). Z2 = a.
+#define VUPD512(o, az, bz) \
+	VMOVAPS Z0, az; \
+	VFNMADD231PS o(SI)(BX*1), Z2, az; \
+	VMULPS az, az, az; \
+	VCVTPS2DQ az, az; \
+	VMOVAPS Z1, bz; \
+	VFNMADD231PS o(DX)(BX*1), Z2, bz; \
+	VMULPS bz, bz, bz; \
+	VCVTPS2DQ bz, bz; \
+	VPSUBD bz, az, az; \
+	VPADDD o(DI)(BX*1), az, az; \
+	VMOVDQU32 az, o(DI)(BX*1)
+
+// VADD512(o): v (DI) += q(Z0 - a*pn (SI)) at byte offset o(BX).
+#define VADD512(o, az) \
+	VMOVAPS Z0, az; \
+	VFNMADD231PS o(SI)(BX*1), Z2, az; \
+	VMULPS az, az, az; \
+	VCVTPS2DQ az, az; \
+	VPADDD o(DI)(BX*1), az, az; \
+	VMOVDQU32 az, o(DI)(BX*1)
+
+// func vupd512(v []int32, pn, po []float32, xn, xo, a float32)
+TEXT ·vupd512(SB), NOSPLIT, $0-84
+	MOVQ v_base+0(FP), DI
+	MOVQ pn_base+24(FP), SI
+	MOVQ pn_len+32(FP), CX
+	MOVQ po_base+48(FP), DX
+	VBROADCASTSS xn+72(FP), Z0
+	VBROADCASTSS xo+76(FP), Z1
+	VBROADCASTSS a+80(FP), Z2
+	SHLQ $2, CX
+	XORQ BX, BX
+	TESTQ CX, CX
+	JZ vupd512_done
+vupd512_loop:
+	VUPD512(0, Z4, Z5)
+	ADDQ $64, BX
+	CMPQ BX, CX
+	JNE vupd512_loop
+vupd512_done:
+	VZEROUPPER
+	RET
+
+// func vadd512(v []int32, pn []float32, xn, a float32)
+TEXT ·vadd512(SB), NOSPLIT, $0-56
+	MOVQ v_base+0(FP), DI
+	MOVQ pn_base+24(FP), SI
+	MOVQ pn_len+32(FP), CX
+	VBROADCASTSS xn+48(FP), Z0
+	VBROADCASTSS a+52(FP), Z2
+	SHLQ $2, CX
+	XORQ BX, BX
+	TESTQ CX, CX
+	JZ vadd512_done
+vadd512_loop:
+	VADD512(0, Z4)
+	ADDQ $64, BX
+	CMPQ BX, CX
+	JNE vadd512_loop
+vadd512_done:
+	VZEROUPPER
+	RET
+
+// func vupdRow512(v []int32, pn, po, xn, xo []float32, a float32, L int)
+// vupd over len(xn) consecutive column sums of L lanes each.
+TEXT ·vupdRow512(SB), NOSPLIT, $0-136
+	MOVQ v_base+0(FP), DI
+	MOVQ pn_base+24(FP), SI
+	MOVQ po_base+48(FP), DX
+	MOVQ xn_base+72(FP), R8
+	MOVQ xn_len+80(FP), R10
+	MOVQ xo_base+96(FP), R9
+	VBROADCASTSS a+120(FP), Z2
+	MOVQ L+128(FP), R11
+	MOVQ R11, R12
+	SHLQ $2, R12
+	SHRQ $4, R11
+	TESTQ R10, R10
+	JZ vupdrow512_done
+	TESTQ R11, R11
+	JZ vupdrow512_done
+vupdrow512_outer:
+	VBROADCASTSS (R8), Z0
+	VBROADCASTSS (R9), Z1
+	XORQ BX, BX
+	TESTQ $1, R11
+	JZ vupdrow512_pairs
+	VUPD512(0, Z4, Z5)
+	MOVQ $64, BX
+vupdrow512_pairs:
+	CMPQ BX, R12
+	JEQ vupdrow512_next
+vupdrow512_loop:
+	VUPD512(0, Z4, Z5)
+	VUPD512(64, Z6, Z7)
+	ADDQ $128, BX
+	CMPQ BX, R12
+	JNE vupdrow512_loop
+vupdrow512_next:
+	ADDQ R12, SI
+	ADDQ R12, DX
+	ADDQ R12, DI
+	ADDQ $4, R8
+	ADDQ $4, R9
+	DECQ R10
+	JNZ vupdrow512_outer
+vupdrow512_done:
+	VZEROUPPER
+	RET
+
+// func vaddRow512(v []int32, pn, xn []float32, a float32, L int)
+// vadd over len(xn) consecutive column sums of L lanes each.
+TEXT ·vaddRow512(SB), NOSPLIT, $0-88
+	MOVQ v_base+0(FP), DI
+	MOVQ pn_base+24(FP), SI
+	MOVQ xn_base+48(FP), R8
+	MOVQ xn_len+56(FP), R10
+	VBROADCASTSS a+72(FP), Z2
+	MOVQ L+80(FP), R11
+	MOVQ R11, R12
+	SHLQ $2, R12
+	SHRQ $4, R11
+	TESTQ R10, R10
+	JZ vaddrow512_done
+	TESTQ R11, R11
+	JZ vaddrow512_done
+vaddrow512_outer:
+	VBROADCASTSS (R8), Z0
+	XORQ BX, BX
+	TESTQ $1, R11
+	JZ vaddrow512_pairs
+	VADD512(0, Z4)
+	MOVQ $64, BX
+vaddrow512_pairs:
+	CMPQ BX, R12
+	JEQ vaddrow512_next
+vaddrow512_loop:
+	VADD512(0, Z4)
+	VADD512(64, Z5)
+	ADDQ $128, BX
+	CMPQ BX, R12
+	JNE vaddrow512_loop
+vaddrow512_next:
+	ADDQ R12, SI
+	ADDQ R12, DI
+	ADDQ $4, R8
+	DECQ R10
+	JNZ vaddrow512_outer
+vaddrow512_done:
+	VZEROUPPER
+	RET
+
+// func vsum512(dsum, v []int32, n int)
+TEXT ·vsum512(SB), NOSPLIT, $0-56
+	MOVQ dsum_base+0(FP), DI
+	MOVQ dsum_len+8(FP), CX
+	MOVQ v_base+24(FP), SI
+	MOVQ n+48(FP), DX
+	MOVQ CX, R10
+	SHLQ $2, R10
+	SHRQ $4, CX
+	JZ vsum512_done
+vsum512_outer:
+	VPXORD Z0, Z0, Z0
+	MOVQ SI, R8
+	MOVQ DX, R9
+	TESTQ R9, R9
+	JZ vsum512_store
+vsum512_inner:
+	VPADDD (R8), Z0, Z0
+	ADDQ R10, R8
+	DECQ R9
+	JNZ vsum512_inner
+vsum512_store:
+	VMOVDQU32 Z0, (DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	DECQ CX
+	JNZ vsum512_outer
+vsum512_done:
+	VZEROUPPER
+	RET
+
+// func dot512(e, v []float32) float32
+TEXT ·dot512(SB), NOSPLIT, $0-52
+	MOVQ e_base+0(FP), SI
+	MOVQ e_len+8(FP), CX
+	MOVQ v_base+24(FP), DX
+	VPXORD Z0, Z0, Z0
+	SHRQ $4, CX
+	JZ dot512_done
+dot512_loop:
+	VMOVUPS (SI), Z1
+	VFMADD231PS (DX), Z1, Z0
+	ADDQ $64, SI
+	ADDQ $64, DX
+	DECQ CX
+	JNZ dot512_loop
+dot512_done:
+	HSUM512(Z0, Y0, X0)
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
