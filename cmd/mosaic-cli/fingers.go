@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"mosaic/model/hands"
-	"mosaic/model/machine"
 	"mosaic/model/render"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
@@ -166,8 +165,8 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	d, m, n := st.data, st.m, len(st.k)
-	if st.m.Spec().Kind == machine.IS && late != nil {
-		return usagef("--late-patch changes patch sizes, which the ideal machine does not have: use --machine ls or els")
+	if !st.m.Spec().Kind.HasPatch() && late != nil {
+		return usagef("--late-patch changes patch sizes, which the %s machine does not have: use --machine ls or els", st.m.Spec().Kind)
 	}
 	nLate := *lateSteps
 	if !set["late-steps"] {
@@ -189,7 +188,7 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if d.C != 1 && d.C != 3 {
 		return fmt.Errorf("the finger counter needs gray or RGB images, not %d channels", d.C)
 	}
-	local := m.Spec().Kind != machine.IS
+	local := m.Spec().Kind.HasPatch()
 	fmt.Fprintf(stdout, "machine   %v\n", m.Spec())
 	fmt.Fprintf(stdout, "data      %s\n", describe(d))
 	fmt.Fprintf(stdout, "schedule  %v (N=%d)\n", st.k, n)

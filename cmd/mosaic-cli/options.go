@@ -102,14 +102,23 @@ func (d *dataFlags) load(set map[string]bool) (*dataset.Dataset, error) {
 }
 
 // machineFlags select the machine.
-type machineFlags struct{ kind, boundary string }
-
-func (m *machineFlags) add(fs *flag.FlagSet) {
-	fs.StringVar(&m.kind, "machine", "els", "ideal, ls or els")
-	fs.StringVar(&m.boundary, "boundary", "zeros", "zeros, circular or reflect")
+type machineFlags struct {
+	kind, boundary string
+	tau, temp      float64
+	set            map[string]bool // filled by spec from the parsed flags
 }
 
-func (m *machineFlags) spec() (machine.Spec, error) {
+func (m *machineFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&m.kind, "machine", "els", "ideal, ls, els, wiener or pca-locality")
+	fs.StringVar(&m.boundary, "boundary", "zeros", "zeros, circular or reflect")
+	fs.Float64Var(&m.tau, "tau", machine.DefaultTau, "pca-locality: neighbourhood threshold in (0, 1]")
+	fs.Float64Var(&m.temp, "temperature", machine.DefaultTemperature, "pca-locality: softmax temperature > 0")
+}
+
+// spec returns the machine the flags name; set holds the flags given on
+// the command line (parseFlags), so that --tau with another machine is
+// reported instead of ignored.
+func (m *machineFlags) spec(set map[string]bool) (machine.Spec, error) {
 	k, err := machine.ParseKind(m.kind)
 	if err != nil {
 		return machine.Spec{}, usagef("--machine: %v", err)
@@ -118,7 +127,26 @@ func (m *machineFlags) spec() (machine.Spec, error) {
 	if err != nil {
 		return machine.Spec{}, usagef("--boundary: %v", err)
 	}
-	return machine.Spec{Kind: k, Boundary: b}, nil
+	if k != machine.PCALocality {
+		for _, f := range []string{"tau", "temperature"} {
+			if set[f] {
+				return machine.Spec{}, usagef("--%s applies only to --machine pca-locality, not %s", f, k)
+			}
+		}
+	}
+	spec := machine.Spec{Kind: k, Boundary: b}
+	if k == machine.PCALocality {
+		// Zero would mean "the default" in a Spec; on the command line it
+		// is a value to refuse.
+		if m.tau <= 0 || m.tau > 1 || math.IsNaN(m.tau) {
+			return machine.Spec{}, usagef("--tau: tau = %v is outside (0, 1]: it is a fraction of the largest entry of G (default %v)", m.tau, machine.DefaultTau)
+		}
+		if !(m.temp > 0) || math.IsInf(m.temp, 0) {
+			return machine.Spec{}, usagef("--temperature: temperature = %v must be a positive number (default %v)", m.temp, machine.DefaultTemperature)
+		}
+		spec.Tau, spec.Temperature = m.tau, m.temp
+	}
+	return spec, nil
 }
 
 // scheduleFlags select the patch-size schedule and the number of steps.
@@ -143,8 +171,9 @@ func parsePatch(flagName, s string) (int, error) {
 	return k, nil
 }
 
-// resolve returns the schedule of N = --steps entries. For IS, which has no
-// patches, a schedule is optional (its entries are ignored). Notes (such as
+// resolve returns the schedule of N = --steps entries. For the machines
+// without patches (IS, Wiener, PCA-locality) a schedule is optional (its
+// entries are ignored). Notes (such as
 // resampling a preset) go to stderr.
 func (s *scheduleFlags) resolve(kind machine.Kind, stderr io.Writer) (schedule.Patch, error) {
 	n := s.steps
@@ -163,7 +192,7 @@ func (s *scheduleFlags) resolve(kind machine.Kind, stderr io.Writer) (schedule.P
 	var k schedule.Patch
 	switch {
 	case given == 0:
-		if kind != machine.IS {
+		if kind.HasPatch() {
 			return nil, usagef("the %s machine needs patch sizes: give --patch K (e.g. --patch 5), --schedule k0,...,k%d (%d entries) or --preset NAME (see mosaic-cli presets)", kind, n-1, n)
 		}
 		return schedule.Constant(n, 1), nil
@@ -193,8 +222,8 @@ func (s *scheduleFlags) resolve(kind machine.Kind, stderr io.Writer) (schedule.P
 			fmt.Fprintf(stderr, "preset %s is calibrated for %d steps; resampled by time to --steps %d: %v\n", p.Name, len(p.K), n, k)
 		}
 	}
-	if kind == machine.IS {
-		fmt.Fprintf(stderr, "note: the ideal machine has no patches; the patch sizes are ignored\n")
+	if !kind.HasPatch() {
+		fmt.Fprintf(stderr, "note: the %s machine has no patches; the patch sizes are ignored\n", kind)
 	}
 	return k, nil
 }

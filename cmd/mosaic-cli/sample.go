@@ -24,7 +24,7 @@ type setup struct {
 
 // newSetup loads the data, builds the machine and resolves the schedule.
 func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string]bool, stderr io.Writer) (*setup, error) {
-	spec, err := mf.spec()
+	spec, err := mf.spec(set)
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +44,27 @@ func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string
 		return nil, usagef("%v", err)
 	}
 	return &setup{data: ds, m: m, k: k}, nil
+}
+
+// prepare does a machine's one-time work (the covariance and its
+// eigendecomposition for Wiener and PCA-locality), printing its progress
+// to w unless quiet.
+func prepare(ctx context.Context, m *machine.Machine, w io.Writer, quiet bool) error {
+	var progress func(float64)
+	if !quiet && !m.Spec().Kind.HasPatch() && m.Spec().Kind != machine.IS {
+		last := -1
+		start := time.Now()
+		progress = func(f float64) {
+			if pct := int(f * 10); pct != last {
+				last = pct
+				fmt.Fprintf(w, "covariance and eigendecomposition (%d values): %3.0f%% %.1fs\n", m.Data().Size(), f*100, time.Since(start).Seconds())
+			}
+		}
+	}
+	if err := m.Prepare(ctx, progress); err != nil {
+		return fmt.Errorf("%v: %w", m.Spec(), err)
+	}
+	return nil
 }
 
 // stepPrinter returns a sampler progress callback that prints one line per
@@ -105,8 +126,11 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else {
 		noise = sampler.Noise(*seed, d.C, d.H, d.W)
 	}
-	local := st.m.Spec().Kind != machine.IS
+	local := st.m.Spec().Kind.HasPatch()
 	start := time.Now()
+	if err := prepare(ctx, st.m, stderr, *quiet); err != nil {
+		return err
+	}
 	tr, err := sampler.Run(ctx, st.m, noise, st.k, stepPrinter(stderr, "", *quiet, local))
 	if err != nil {
 		return err

@@ -6,7 +6,7 @@ const mainUsage = `mosaic-cli: equivariant local score machines (Kamb & Ganguli)
 
 Usage:
   mosaic-cli sample   --train PATH | --dataset mnist|fashion|hands  --noise Z.npy | --seed S
-                      --machine ideal|ls|els --boundary zeros|circular|reflect
+                      --machine ideal|ls|els|wiener|pca-locality --boundary zeros|circular|reflect
                       --patch K | --schedule k0,...,k(N-1) | --preset NAME  [--steps N]
                       [--frames F.npy] [--denoised D.npy] [--png OUT.png]
   mosaic-cli weights  (data and machine flags) --x X.npy --t T --patch K --pixel ROW,COL [--top K]
@@ -34,14 +34,19 @@ const dataUsage = `Training data (one of --train or --dataset):
 `
 
 const machineUsage = `Machine:
-  --machine NAME      ideal (memorises), ls (local score) or els (equivariant local score)
-                      (default els)
+  --machine NAME      ideal (memorises), ls (local score), els (equivariant local score),
+                      wiener (the Gaussian posterior mean of the training set's mean and
+                      covariance) or pca-locality (Lukoianov et al. 2025: neighbourhoods
+                      read off the Wiener filter) (default els)
   --boundary NAME     zeros (the paper's boundary-broken ELS), circular, or reflect
                       (reflect and LS with circular/reflect are Mosaic's extensions)
-                      (default zeros; ignored by ideal)
+                      (default zeros; ignored by ideal, wiener and pca-locality)
+  --tau T             pca-locality: a value q is in p's neighbourhood when |G[q,p]| is at
+                      least T times the largest |G| (default 0.02)
+  --temperature T     pca-locality: divides the logits (default 1)
 `
 
-const scheduleUsage = `Patch-size schedule (exactly one; none for --machine ideal):
+const scheduleUsage = `Patch-size schedule (exactly one; none for --machine ideal, wiener, pca-locality):
   --patch K           a constant patch size K (odd, e.g. 3 or 5)
   --schedule LIST     one odd size per step, k0,k1,...,k(N-1) (entry i is used at
                       t = i/N; entry 0 is never used); exactly --steps entries
@@ -85,7 +90,7 @@ noisy image x and time t: {"effective": E, "top": [{"image": mu, "row": r,
 Query:
   --x X.npy           the noisy image x, shape [C,H,W] or [1,C,H,W]
   --t T               the time, 0 < T <= 1 (e.g. 0.5)
-  --patch K           the patch size (odd; not needed for --machine ideal)
+  --patch K           the patch size (odd; not needed for ideal and pca-locality)
   --pixel ROW,COL     the pixel p, counted from 0 at the top left
   --top K             how many of the heaviest candidates to list (default 10)
 `

@@ -69,9 +69,12 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	spec, err := mf.spec()
+	spec, err := mf.spec(set)
 	if err != nil {
 		return err
+	}
+	if !spec.Kind.Weighted() {
+		return usagef("the %s machine is a linear filter of x (D = mu + F_t (x/a - mu)): it has no training-image weights to list; use --machine pca-locality, ideal, ls or els, or open the app's pixel inspector to see the filter row", spec.Kind)
 	}
 	if *xPath == "" {
 		return usagef("no image: give --x X.npy, the noisy image [C,H,W] (e.g. a frame saved by sample --frames)")
@@ -88,7 +91,7 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if k, err = parsePatch("--patch", *patch); err != nil {
 			return err
 		}
-	} else if spec.Kind != machine.IS {
+	} else if spec.Kind.HasPatch() {
 		return usagef("the %s machine needs a patch size: give --patch K, e.g. --patch 5", spec.Kind)
 	}
 	if *pixel == "" {
@@ -128,7 +131,7 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		Value: at.Value, Candidates: at.Candidates,
 		Top: make([]sourceJSON, 0, len(at.Top)), PerImage: []imageWeightJSON{},
 	}
-	if spec.Kind == machine.IS {
+	if !spec.Kind.HasPatch() {
 		out.K = 0
 	}
 	for _, s := range at.Top {
