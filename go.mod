@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	fyne.io/fyne/v2 v2.7.1
+	github.com/nlpodyssey/gopickle v0.2.0
 	golang.org/x/image v0.30.0
 	golang.org/x/sys v0.30.0
 	gonum.org/v1/gonum v0.17.0
