@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 
@@ -115,4 +116,50 @@ func markStep(p *plot.Plot, current, n int, y0, y1 float64) {
 	}
 	l.Color, l.Width = chartRed, vg.Points(1.5)
 	p.Add(l)
+}
+
+// spectrumFloor is the smallest value the spectrum chart shows on its log
+// scale; directions below it (zero variance, or shrunk to nothing) sit on
+// the floor.
+const spectrumFloor = 1e-6
+
+// SpectrumPlot draws the training covariance's eigenvalues lambda_j
+// (relative to the largest) and the Wiener shrinkage s_j(t) of every
+// direction j at time t (SPEC.md, "Other theories"): which directions of
+// the data survive the filter at this noise level. lambda nil (the
+// eigendecomposition is not computed yet) draws an empty chart with a
+// note in its title.
+func SpectrumPlot(lambda []float64, t float64) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text = "direction j (by variance)"
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Min, p.Y.Max = spectrumFloor, 1.5
+	if len(lambda) == 0 || !(lambda[0] > 0) {
+		p.Title.Text = "eigen-spectrum (Wiener and PCA-locality machines)"
+		p.X.Min, p.X.Max = 0, 1
+		return p
+	}
+	p.Title.Text = fmt.Sprintf("variance and shrinkage s_j at t = %.2f", t)
+	a, b := schedule.A(t), schedule.B(t)
+	lam := make(plotter.XYs, len(lambda))
+	shr := make(plotter.XYs, len(lambda))
+	for j, l := range lambda {
+		lam[j] = plotter.XY{X: float64(j + 1), Y: max(l/lambda[0], spectrumFloor)}
+		shr[j] = plotter.XY{X: float64(j + 1), Y: max(a*a*l/(b*b+a*a*l), spectrumFloor)}
+	}
+	ll, err1 := plotter.NewLine(lam)
+	ls, err2 := plotter.NewLine(shr)
+	if err1 == nil && err2 == nil {
+		ll.Color, ll.Width = chartBlue, vg.Points(2)
+		ls.Color, ls.Width = chartOrange, vg.Points(2)
+		ls.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		p.Add(ll, ls)
+		p.Legend.Add("variance λ_j / λ_1", ll)
+		p.Legend.Add("kept s_j(t)", ls)
+		p.Legend.Top = false
+	}
+	p.X.Min, p.X.Max = 1, float64(len(lambda))
+	p.Add(plotter.NewGrid())
+	return p
 }

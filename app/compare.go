@@ -39,7 +39,7 @@ func newCompare(w *Window) *compare {
 			w.hover.SetText("B: " + Readout(c.res, w.step, w.view, r, col))
 		}
 	}
-	c.machine = widget.NewSelect([]string{"IS", "LS", "ELS"}, func(string) { c.follow() })
+	c.machine = widget.NewSelect(MachineTitles(), func(string) { c.follow() })
 	c.machine.SetSelected("IS")
 	c.bound = widget.NewSelect(boundaryOptions, func(string) { c.follow() })
 	c.bound.SetSelected("zeros")
@@ -59,12 +59,8 @@ func (c *compare) bar() fyne.CanvasObject { return c.row }
 // boundary.
 func (c *compare) settingsB() Settings {
 	s := c.w.settings
-	switch c.machine.Selected {
-	case "IS":
-		s.Machine = "ideal"
-	case "LS":
-		s.Machine = "ls"
-	default:
+	s.Machine = MachineName(c.machine.Selected)
+	if s.Machine == "" {
 		s.Machine = "els"
 	}
 	s.Boundary = map[string]string{"zeros": "zeros", "circular": "circular"}[c.bound.Selected]
@@ -97,6 +93,11 @@ func (c *compare) follow() {
 		return
 	}
 	s := c.settingsB()
+	if spec, err := s.Spec(); err == nil && !spec.Kind.HasPatch() {
+		c.bound.Disable() // no patches, so no boundary
+	} else {
+		c.bound.Enable()
+	}
 	sa, _ := c.w.settings.Spec()
 	c.titleA.SetText("A: " + sa.String())
 	c.titleB.SetText("B:")

@@ -60,6 +60,10 @@ type Controller struct {
 	OnResult func(*Result)
 	// OnError receives a failed request's error; the previous result stays.
 	OnError func(error)
+	// OnPrepare, if set, receives the progress (0 to 1) of a machine's
+	// one-time preparation (the covariance eigendecomposition of Wiener and
+	// PCA-locality), described by what, on the dispatch goroutine.
+	OnPrepare func(what string, frac float64)
 	// OnTiming, if set, receives the timings of each request: the time from
 	// the request to its first fresh step and to its completion, both
 	// measured when the dispatched result is handed over.
@@ -150,12 +154,13 @@ func (c *Controller) SetFocus(i int) {
 // one-notch change would need; c.mu is held. That is the focus step with
 // k-2 and k+2 and, when the schedule is one constant patch size, the whole
 // trajectories with that size -2 and +2 (a lecturer's slider). Anything
-// above prefetchMaxPairs per evaluation, or IS (which ignores k), is left
+// above prefetchMaxPairs per evaluation, or a machine without patches
+// (which ignores k), is left
 // to the request.
 func (c *Controller) prefetch() {
 	c.stopPrefetch()
 	base, set, m := c.base, c.baseSet, c.baseM
-	if c.running != nil || base == nil || m == nil || m.Spec().Kind == machine.IS {
+	if c.running != nil || base == nil || m == nil || !m.Spec().Kind.HasPatch() {
 		return
 	}
 	var jobs []func(ctx context.Context) error
@@ -406,6 +411,10 @@ func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Chan
 		fail(err)
 		return false
 	}
+	if err := m.Prepare(ctx, c.prepareReporter(gen, m)); err != nil {
+		fail(fmt.Errorf("preparing %v: %w", m.Spec(), err))
+		return false
+	}
 	c.mu.Lock()
 	c.recent = append([]*machine.Machine{m}, slices.DeleteFunc(c.recent, func(r *machine.Machine) bool { return r == m })...)
 	c.recent = c.recent[:min(len(c.recent), cacheMachines)]
@@ -477,6 +486,25 @@ func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Chan
 		return false
 	}
 	return true
+}
+
+// prepareReporter returns the progress callback of m.Prepare for request
+// gen: it hands at most ten updates a second to OnPrepare.
+func (c *Controller) prepareReporter(gen uint64, m *machine.Machine) func(float64) {
+	what := fmt.Sprintf("%v: covariance and eigendecomposition of %d training images (%d values each)", m.Spec(), m.Data().M, m.Data().Size())
+	var last time.Time
+	return func(f float64) {
+		now := time.Now()
+		if f < 1 && now.Sub(last) < 100*time.Millisecond {
+			return
+		}
+		last = now
+		c.dispatch(func() {
+			if c.current(gen) && c.OnPrepare != nil {
+				c.OnPrepare(what, f)
+			}
+		})
+	}
 }
 
 // show merges a fresh snapshot with what is on screen and hands it over.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"strconv"
@@ -28,14 +29,22 @@ type controls struct {
 	w        *Window
 	updating bool
 
-	dataset    *widget.Select
-	dsNames    []string                   // parallel to dataset.Options
-	limit      *widgets.CommitSelectEntry // applied on Enter, on a pick, or when left
-	class      *widget.Select
-	classes    []string
-	machine    *widget.RadioGroup
-	boundary   *widget.Select
-	extNote    *widget.Label
+	dataset  *widget.Select
+	dsNames  []string                   // parallel to dataset.Options
+	limit    *widgets.CommitSelectEntry // applied on Enter, on a pick, or when left
+	class    *widget.Select
+	classes  []string
+	machine  *widget.Select
+	boundary *widget.Select
+	extNote  *widget.Label
+	// pcaBox holds PCA-locality's tau and temperature (shown for it only).
+	pcaBox *fyne.Container
+	tau    *widgets.CommitSelectEntry
+	temp   *widgets.CommitSelectEntry
+	// patchNote says why the patch-size controls are off for a machine
+	// without patches.
+	patchNote  *widget.Label
+	patchItems []disabler
 	mode       *widget.RadioGroup
 	constant   *widget.Slider
 	constLabel *widget.Label
@@ -58,9 +67,17 @@ func newControls(w *Window) *controls {
 	c.limit = widgets.NewCommitSelectEntry([]string{"100", "250", "500", "1000", "2000", "5000", "all"})
 	c.limit.OnCommit = func(string) { c.changed() }
 	c.class = widget.NewSelect([]string{"unconditional"}, func(string) { c.changed() })
-	c.machine = widget.NewRadioGroup([]string{"IS", "LS", "ELS"}, func(string) { c.changed() })
-	c.machine.Horizontal = true
-	c.machine.Required = true
+	c.machine = widget.NewSelect(MachineTitles(), func(string) { c.changed() })
+	c.tau = widgets.NewCommitSelectEntry([]string{"0.005", "0.01", "0.02", "0.05", "0.1", "0.2"})
+	c.tau.OnCommit = func(string) { c.changed() }
+	c.temp = widgets.NewCommitSelectEntry([]string{"0.25", "0.5", "1", "2", "4"})
+	c.temp.OnCommit = func(string) { c.changed() }
+	c.pcaBox = container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel("tau"), nil, c.tau),
+		container.NewBorder(nil, nil, widget.NewLabel("Temperature"), nil, c.temp))
+	c.patchNote = widget.NewLabel("")
+	c.patchNote.Wrapping = fyne.TextWrapWord
+	c.patchNote.Importance = widget.MediumImportance
 	c.boundary = widget.NewSelect(boundaryOptions, func(string) { c.changed() })
 	c.extNote = widget.NewLabel("")
 	c.extNote.Wrapping = fyne.TextWrapWord
@@ -103,6 +120,7 @@ func newControls(w *Window) *controls {
 		c.changed()
 	}
 	c.modeBox = container.NewVBox()
+	c.patchItems = []disabler{c.mode, c.constant, c.preset}
 	c.hands = widget.NewButtonWithIcon("Hands gallery…", theme.GridIcon(), w.openGallery)
 	c.hands.Importance = widget.HighImportance
 	c.sync(w.settings)
@@ -134,8 +152,10 @@ func (c *controls) panel() fyne.CanvasObject {
 		c.machine,
 		container.NewBorder(nil, nil, widget.NewLabel("Boundary"), nil, c.boundary),
 		c.extNote,
+		c.pcaBox,
 		widget.NewSeparator(),
 		heading("Patch size"),
+		c.patchNote,
 		c.mode,
 		c.modeBox,
 		widget.NewSeparator(),
@@ -159,7 +179,7 @@ func (c *controls) essential() fyne.CanvasObject {
 	wide := func(o fyne.CanvasObject, w float32) fyne.CanvasObject {
 		return container.New(&minWidth{w: w}, o)
 	}
-	return container.NewHBox(c.machine, widget.NewSeparator(), wide(c.boundary, 12*theme.TextSize()), widget.NewSeparator(),
+	return container.NewHBox(wide(c.machine, 11*theme.TextSize()), widget.NewSeparator(), wide(c.boundary, 12*theme.TextSize()), widget.NewSeparator(),
 		wide(c.preset, 16*theme.TextSize()), newSeed, c.hands)
 }
 
@@ -230,10 +250,28 @@ func (c *controls) sync(s Settings) {
 	spec, _ := s.Spec()
 	c.machine.SetSelected(spec.Kind.Title())
 	c.boundary.SetSelected(boundaryOptions[spec.Boundary])
-	if spec.Kind == machine.IS {
-		c.boundary.Disable()
-	} else {
+	if spec.Kind.HasPatch() {
 		c.boundary.Enable()
+		c.patchNote.Hide()
+		c.modeBox.Show()
+		for _, d := range c.patchItems {
+			d.Enable()
+		}
+	} else {
+		c.boundary.Disable()
+		c.patchNote.SetText(noPatchReason(spec.Kind))
+		c.patchNote.Show()
+		c.modeBox.Hide() // the schedule editor: nothing to edit
+		for _, d := range c.patchItems {
+			d.Disable()
+		}
+	}
+	if spec.Kind == machine.PCALocality {
+		c.tau.SetCommitted(strconv.FormatFloat(spec.Tau, 'g', -1, 64))
+		c.temp.SetCommitted(strconv.FormatFloat(spec.Temperature, 'g', -1, 64))
+		c.pcaBox.Show()
+	} else {
+		c.pcaBox.Hide()
 	}
 	if spec.Extension() {
 		c.extNote.SetText(spec.String() + " is an extension of SPEC.md (not a machine of the paper).")
@@ -302,13 +340,25 @@ func (c *controls) read() (Settings, error) {
 	} else if n, err := strconv.Atoi(strings.Fields(sel)[0]); err == nil {
 		s.Class = n
 	}
-	switch c.machine.Selected {
-	case "IS":
-		s.Machine = "ideal"
-	case "LS":
-		s.Machine = "ls"
-	case "ELS":
-		s.Machine = "els"
+	if name := MachineName(c.machine.Selected); name != "" {
+		s.Machine = name
+	}
+	if s.Machine == machine.PCALocality.String() {
+		// Empty fields (the machine has just been picked) take the
+		// defaults of SPEC.md.
+		tau, temp := machine.DefaultTau, machine.DefaultTemperature
+		var err error
+		if t := strings.TrimSpace(c.tau.Text); t != "" {
+			if tau, err = strconv.ParseFloat(t, 64); err != nil || !(tau > 0 && tau <= 1) {
+				return s, fmt.Errorf("tau: %q is not a number in (0, 1] (the default is %v)", c.tau.Text, machine.DefaultTau)
+			}
+		}
+		if t := strings.TrimSpace(c.temp.Text); t != "" {
+			if temp, err = strconv.ParseFloat(t, 64); err != nil || !(temp > 0) || math.IsInf(temp, 0) {
+				return s, fmt.Errorf("temperature: %q is not a positive number (the default is %v)", c.temp.Text, machine.DefaultTemperature)
+			}
+		}
+		s.Tau, s.Temperature = tau, temp
 	}
 	s.Boundary = strings.Fields(c.boundary.Selected + " zeros")[0]
 	s.Mode = ScheduleMode(c.mode.Selected)
@@ -334,6 +384,23 @@ func (c *controls) read() (Settings, error) {
 	s.Seed = seed
 	s.TopK = int(c.topK.Value)
 	return s, nil
+}
+
+// disabler is a control that can be switched off.
+type disabler interface {
+	Enable()
+	Disable()
+}
+
+// noPatchReason says why a machine ignores the patch-size schedule.
+func noPatchReason(k machine.Kind) string {
+	switch k {
+	case machine.Wiener:
+		return "Wiener has no patch size: it is one linear filter over the whole image."
+	case machine.PCALocality:
+		return "PCA-locality has no patch size: each pixel's neighbourhood is read off the data (tau sets it)."
+	}
+	return k.Title() + " has no patch size: it compares whole images."
 }
 
 // changed reacts to a user edit of any control.

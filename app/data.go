@@ -121,10 +121,8 @@ func (l *Library) Machine(s Settings) (*machine.Machine, *dataset.Dataset, error
 	if err != nil {
 		return nil, nil, err
 	}
+	// Spec is normalised: machines without patches have no boundary.
 	key := machineKey{s.Dataset, s.Labels, s.Size, s.Class, s.Limit, spec}
-	if spec.Kind == machine.IS {
-		key.spec.Boundary = machine.Zeros // IS has no boundary
-	}
 	l.mu.Lock()
 	e := l.machines[key]
 	if e == nil {

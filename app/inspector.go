@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"image"
 	"math"
@@ -37,6 +38,20 @@ type Inspection struct {
 	Outlines []image.Rectangle
 	// Labels[j] names the label of Attr.Top[j]'s image ("" if none).
 	Labels []string
+
+	// Filter is the Wiener machine's row F_t[p, :] for the pixel, averaged
+	// over the channels (H*W values): how each pixel of x/a - mu moves the
+	// denoised pixel, with its sign. Nil for other machines.
+	Filter []float64
+	// FilterImage renders Filter on a diverging scale of +-FilterLimit.
+	FilterImage image.Image
+	FilterLimit float64
+	// Hood is the PCA-locality neighbourhood N_t[., p] of the pixel (H*W
+	// values, true where any channel of that pixel is in the neighbourhood
+	// of any channel of p), and HoodSize the number of values in it; nil
+	// for other machines.
+	Hood     []bool
+	HoodSize int
 }
 
 // Inspector computes attributions off the UI goroutine. A new request
@@ -123,6 +138,12 @@ func Inspect(q Query) (*Inspection, error) {
 	}
 	m := res.Machine
 	k := tr.K[i]
+	switch m.Spec().Kind {
+	case machine.Wiener:
+		return inspectWiener(q, i)
+	case machine.PCALocality:
+		return inspectPCA(q, i)
+	}
 	attr, err := m.Attribute(tr.X[i], tr.Time(i), k, q.Row, q.Col, q.TopK)
 	if err != nil {
 		return nil, err
@@ -130,7 +151,7 @@ func Inspect(q Query) (*Inspection, error) {
 	d := m.Data()
 	ins := &Inspection{Query: q, MachineStep: i, Attr: attr}
 	pk := k
-	if m.Spec().Kind == machine.IS {
+	if !m.Spec().Kind.HasPatch() {
 		pk = min(d.H, d.W) | 1 // IS has no patch: show the neighbourhood
 		pk = min(pk, 9)
 	}
@@ -147,4 +168,95 @@ func Inspect(q Query) (*Inspection, error) {
 		ins.Labels = append(ins.Labels, lbl)
 	}
 	return ins, nil
+}
+
+// inspectWiener answers a query on the Wiener machine: the pixel's row of
+// the filter F_t (it copies no training image, so there are no patches).
+func inspectWiener(q Query, i int) (*Inspection, error) {
+	res, tr := q.Res, q.Res.Traj
+	m := res.Machine
+	d := m.Data()
+	t := tr.Time(i)
+	hw := d.H * d.W
+	row := make([]float64, hw)
+	val := make([]float64, d.C)
+	for ch := range d.C {
+		f, err := m.FilterRow(context.Background(), t, ch, q.Row, q.Col)
+		if err != nil {
+			return nil, err
+		}
+		for j, v := range render.ChannelMean(f, d.C, d.H, d.W) {
+			row[j] += v / float64(d.C)
+		}
+		if st := tr.Steps[i]; st != nil {
+			val[ch] = st.D[ch*hw+q.Row*d.W+q.Col]
+		}
+	}
+	lim := render.SymmetricLimit(row)
+	attr := &machine.Attribution{Row: q.Row, Col: q.Col, T: t, Value: val}
+	return &Inspection{Query: q, MachineStep: i, Attr: attr, Filter: row, FilterLimit: lim,
+		FilterImage: render.Diverging(row, d.H, d.W, lim)}, nil
+}
+
+// inspectPCA answers a query on the PCA-locality machine: the weight of
+// every training image at the pixel, and the neighbourhood it sees. The
+// "patches" are the neighbourhood's bounding box, cut from x and from each
+// of the heaviest training images.
+func inspectPCA(q Query, i int) (*Inspection, error) {
+	res, tr := q.Res, q.Res.Traj
+	m := res.Machine
+	d := m.Data()
+	t := tr.Time(i)
+	attr, err := m.Attribute(tr.X[i], t, 0, q.Row, q.Col, q.TopK)
+	if err != nil {
+		return nil, err
+	}
+	hw := d.H * d.W
+	hood := make([]bool, hw)
+	size := 0
+	for ch := range d.C {
+		mask, err := m.Neighbourhood(context.Background(), t, ch, q.Row, q.Col)
+		if err != nil {
+			return nil, err
+		}
+		for v, in := range mask {
+			if in {
+				hood[v%hw] = true
+				if ch == 0 {
+					size++
+				}
+			}
+		}
+	}
+	box := image.Rect(q.Col, q.Row, q.Col+1, q.Row+1)
+	for p, in := range hood {
+		if in {
+			box = box.Union(image.Rect(p%d.W, p/d.W, p%d.W+1, p/d.W+1))
+		}
+	}
+	ins := &Inspection{Query: q, MachineStep: i, Attr: attr, Hood: hood, HoodSize: size}
+	ins.QueryPatch = render.Image(crop(tr.X[i], d.C, d.H, d.W, box), d.C, box.Dy(), box.Dx())
+	for _, s := range attr.Top {
+		img := d.Image(s.Image)
+		ins.Patches = append(ins.Patches, render.Image(crop(img, d.C, d.H, d.W, box), d.C, box.Dy(), box.Dx()))
+		ins.Sources = append(ins.Sources, render.Image(img, d.C, d.H, d.W))
+		ins.Outlines = append(ins.Outlines, box)
+		lbl := ""
+		if l := d.Label(s.Image); l >= 0 {
+			lbl = d.ClassName(l)
+		}
+		ins.Labels = append(ins.Labels, lbl)
+	}
+	return ins, nil
+}
+
+// crop returns the rectangle r of an image [C, H, W] as [C, r.Dy(), r.Dx()].
+func crop(x []float64, c, h, w int, r image.Rectangle) []float64 {
+	out := make([]float64, 0, c*r.Dx()*r.Dy())
+	for ch := range c {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			out = append(out, x[(ch*h+y)*w+r.Min.X:(ch*h+y)*w+r.Max.X]...)
+		}
+	}
+	return out
 }

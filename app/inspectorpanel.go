@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"strconv"
@@ -31,6 +32,13 @@ type inspectorPanel struct {
 	perImg  *widgets.WeightBars
 	box     fyne.CanvasObject
 	perBox  fyne.CanvasObject
+	// queryLbl names what the small image beside the summary shows.
+	queryLbl *widget.Label
+	// filter shows the Wiener machine's filter row in place of the patch
+	// list, with filterNote under it.
+	filter     *widgets.PixelImage
+	filterNote *widget.Label
+	filterBox  *fyne.Container
 }
 
 func newInspectorPanel(w *Window) *inspectorPanel {
@@ -41,11 +49,17 @@ func newInspectorPanel(w *Window) *inspectorPanel {
 	p.summary.Wrapping = fyne.TextWrapWord
 	p.patches = widgets.NewPatchList()
 	p.perImg = widgets.NewWeightBars()
-	head := container.NewBorder(nil, nil, container.NewVBox(widget.NewLabel("query patch"), p.query), nil, p.summary)
+	p.queryLbl = widget.NewLabel("query patch")
+	head := container.NewBorder(nil, nil, container.NewVBox(p.queryLbl, p.query), nil, p.summary)
 	pad := canvas.NewRectangle(color.Transparent)
 	pad.SetMinSize(fyne.NewSize(theme.Padding()*3, 1))
 	p.perBox = container.NewVScroll(container.NewBorder(nil, nil, nil, pad, p.perImg))
-	p.box = container.NewBorder(container.NewVBox(p.title, head), nil, nil, nil, p.patches)
+	p.filter = widgets.NewPixelImage(nil, fyne.NewSize(160, 160))
+	p.filterNote = widget.NewLabel("")
+	p.filterNote.Wrapping = fyne.TextWrapWord
+	p.filterBox = container.NewBorder(nil, p.filterNote, nil, nil, p.filter)
+	p.filterBox.Hide()
+	p.box = container.NewBorder(container.NewVBox(p.title, head), nil, nil, nil, container.NewStack(p.patches, p.filterBox))
 	return p
 }
 
@@ -63,8 +77,6 @@ func (p *inspectorPanel) showError(err error) {
 func (p *inspectorPanel) show(ins *Inspection) {
 	a := ins.Attr
 	res := ins.Query.Res
-	p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f, k = %d", a.Row, a.Col, a.T, a.K))
-	p.query.SetImage(ins.QueryPatch)
 	val := ""
 	if len(a.Value) == 1 {
 		val = fmt.Sprintf("D = %+.3f", a.Value[0])
@@ -77,7 +89,23 @@ func (p *inspectorPanel) show(ins *Inspection) {
 	if ins.Query.Step == 0 {
 		note = "\nx_0 = D_1: weights of step 1"
 	}
-	p.summary.SetText(fmt.Sprintf("effective number of patches: %s of %s candidates\n%s%s%s", effective(a.Effective), thousands(a.Candidates), val, stale, note))
+	if ins.Filter != nil {
+		p.showFilter(ins, val+stale+note)
+		return
+	}
+	p.filterBox.Hide()
+	p.patches.Show()
+	if ins.Hood != nil {
+		p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f", a.Row, a.Col, a.T))
+		p.queryLbl.SetText("x in the box")
+		p.summary.SetText(fmt.Sprintf("effective number of images: %s of %s\nneighbourhood: %s values (yellow outline)\n%s%s%s",
+			effective(a.Effective), thousands(a.Candidates), thousands(ins.HoodSize), val, stale, note))
+	} else {
+		p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f, k = %d", a.Row, a.Col, a.T, a.K))
+		p.queryLbl.SetText("query patch")
+		p.summary.SetText(fmt.Sprintf("effective number of patches: %s of %s candidates\n%s%s%s", effective(a.Effective), thousands(a.Candidates), val, stale, note))
+	}
+	p.query.SetImage(ins.QueryPatch)
 	entries := make([]widgets.PatchEntry, len(a.Top))
 	for j, s := range a.Top {
 		lbl := ""
@@ -100,6 +128,22 @@ func (p *inspectorPanel) show(ins *Inspection) {
 		bars = append(bars, widgets.Bar{Label: name, Value: iw.Weight})
 	}
 	p.perImg.SetBars(bars)
+}
+
+// showFilter shows the Wiener machine's answer: the pixel's filter row as a
+// diverging map instead of the patch list (the machine copies nothing).
+func (p *inspectorPanel) showFilter(ins *Inspection, extra string) {
+	a := ins.Attr
+	p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f: Wiener filter", a.Row, a.Col, a.T))
+	p.queryLbl.SetText("")
+	p.query.SetImage(nil)
+	p.summary.SetText("D = mu + F_t (x/a - mu): one linear filter, no training image is copied.\n" + extra)
+	p.filter.SetImage(ins.FilterImage)
+	p.filter.SetOutline(image.Rect(a.Col, a.Row, a.Col+1, a.Row+1))
+	p.filterNote.SetText(fmt.Sprintf("Row F_t[p, :] over the image: red values of x/a - mu raise D at p, blue ones lower it (scale ±%.3g). It widens as t grows.", ins.FilterLimit))
+	p.patches.Hide()
+	p.filterBox.Show()
+	p.perImg.SetBars(nil)
 }
 
 // thousands formats n with a comma between groups of three digits

@@ -45,10 +45,14 @@ type Settings struct {
 	Limit int `json:"limit"`
 	// Class restricts the training set to one label; -1 is unconditional.
 	Class int `json:"class"`
-	// Machine is "ideal", "ls" or "els"; Boundary "zeros", "circular" or
-	// "reflect".
+	// Machine is "ideal", "ls", "els", "wiener" or "pca-locality";
+	// Boundary "zeros", "circular" or "reflect" (used by ls and els).
 	Machine  string `json:"machine"`
 	Boundary string `json:"boundary"`
+	// Tau and Temperature are the PCA-locality machine's parameters
+	// (0 = the defaults of SPEC.md, 0.02 and 1).
+	Tau         float64 `json:"tau,omitempty"`
+	Temperature float64 `json:"temperature,omitempty"`
 	// Mode selects the patch-size schedule: Constant, Preset or Custom.
 	Mode     ScheduleMode `json:"schedule_mode"`
 	Constant int          `json:"patch_size"`
@@ -83,7 +87,42 @@ func (s Settings) Spec() (machine.Spec, error) {
 	if err != nil {
 		return machine.Spec{}, err
 	}
-	return machine.Spec{Kind: k, Boundary: b}, nil
+	spec := machine.Spec{Kind: k, Boundary: b, Tau: s.Tau, Temperature: s.Temperature}
+	if err := spec.Check(); err != nil {
+		return machine.Spec{}, err
+	}
+	return spec.Normalized(), nil
+}
+
+// MachineTitle returns the display title of a machine's command-line name
+// ("els" -> "ELS"), or the name itself when it is unknown.
+func MachineTitle(name string) string {
+	k, err := machine.ParseKind(name)
+	if err != nil {
+		return name
+	}
+	return k.Title()
+}
+
+// MachineName returns the command-line name of a machine's display title
+// ("PCA-locality" -> "pca-locality"); unknown titles give "".
+func MachineName(title string) string {
+	for _, k := range machine.Kinds() {
+		if k.Title() == title {
+			return k.String()
+		}
+	}
+	return ""
+}
+
+// MachineTitles lists the display titles of every machine, in selector
+// order.
+func MachineTitles() []string {
+	var out []string
+	for _, k := range machine.Kinds() {
+		out = append(out, k.Title())
+	}
+	return out
 }
 
 // Schedule returns the patch-size schedule, one entry per step.
@@ -200,6 +239,7 @@ func Compare(old, new Settings) (Change, int) {
 func equalSettings(a, b Settings) bool {
 	return a.Dataset == b.Dataset && a.Labels == b.Labels && a.Size == b.Size && a.Limit == b.Limit &&
 		a.Class == b.Class && a.Machine == b.Machine && a.Boundary == b.Boundary &&
+		a.Tau == b.Tau && a.Temperature == b.Temperature &&
 		a.Steps == b.Steps && a.Seed == b.Seed
 }
 

@@ -11,6 +11,9 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"gonum.org/v1/plot"
 
+	"mosaic/model/gaussian"
+	"mosaic/model/render"
+	"mosaic/model/schedule"
 	"mosaic/widgets"
 )
 
@@ -79,6 +82,9 @@ func describe(s Settings) string {
 	default:
 		sched = "custom schedule"
 	}
+	if !spec.Kind.HasPatch() {
+		sched = "no patch size"
+	}
 	ext := ""
 	if spec.Extension() {
 		ext = " [extension]"
@@ -124,6 +130,12 @@ func (w *Window) onResult(res *Result) {
 	if w.measure != nil {
 		w.measure.result(res)
 	}
+}
+
+// onPrepare shows the progress of a machine's one-time preparation.
+func (w *Window) onPrepare(what string, frac float64) {
+	w.status.SetText(fmt.Sprintf("%s… %.0f%%", what, 100*frac))
+	w.progress.SetValue(frac)
 }
 
 // onError reports a failed request in a dialog; the previous trajectory
@@ -222,7 +234,11 @@ func (w *Window) refreshImage() {
 	}
 	r := w.rendered(w.res, w.step, w.view)
 	w.image.SetImage(r.Image)
-	w.image.SetOverlay(r.Overlay)
+	if hood := w.hoodOverlay(w.res); hood != nil && r.Image != nil {
+		w.image.SetOverlay(hood)
+	} else {
+		w.image.SetOverlay(r.Overlay)
+	}
 	if w.hasSel {
 		w.image.SetSelected(w.selR, w.selC)
 	}
@@ -355,9 +371,27 @@ func (w *Window) refreshInspector() {
 func (w *Window) onInspection(ins *Inspection) {
 	w.ins = ins
 	w.inspect.show(ins)
+	if ins.Hood != nil {
+		w.refreshImage() // outline the neighbourhood
+	}
 }
 
-// makeCharts builds the three gonum/plot charts.
+// hoodOverlay returns the outline of the PCA-locality neighbourhood of the
+// selected pixel at the current step, when the last inspection holds it
+// for this result, or nil.
+func (w *Window) hoodOverlay(res *Result) image.Image {
+	ins := w.ins
+	if ins == nil || ins.Hood == nil || !w.hasSel || ins.Query.Res == nil || res == nil ||
+		ins.Query.Res.Machine != res.Machine || ins.MachineStep != StepOf(w.step) ||
+		ins.Query.Row != w.selR || ins.Query.Col != w.selC {
+		return nil
+	}
+	return render.MaskOutline(ins.Hood, res.Traj.H, res.Traj.W, edgeScale)
+}
+
+// makeCharts builds the four gonum/plot charts: the schedule, a(t) and
+// b(t), the selected pixel's effective number, and the eigen-spectrum of
+// the Wiener and PCA-locality machines (shown once it is computed).
 func (w *Window) makeCharts() []*widgets.PlotView {
 	themed := func(p *plot.Plot) *plot.Plot {
 		widgets.ThemePlot(p)
@@ -378,10 +412,19 @@ func (w *Window) makeCharts() []*widgets.PlotView {
 		}
 		return themed(EffectivePlot(EffectiveSeries(w.res, w.selR, w.selC), w.step, fmt.Sprintf("effective number at (%d, %d)", w.selR, w.selC)))
 	})
-	for _, c := range []*widgets.PlotView{sched, ab, eff} {
+	spec := widgets.NewPlotView(func() *plot.Plot {
+		var lambda []float64
+		if w.res != nil && w.res.Machine != nil {
+			if st := gaussian.Cached(w.res.Machine.Data()); st != nil {
+				lambda = st.Eigen.Values
+			}
+		}
+		return themed(SpectrumPlot(lambda, schedule.Time(StepOf(w.step), w.settings.Steps)))
+	})
+	for _, c := range []*widgets.PlotView{sched, ab, eff, spec} {
 		c.SetMinSize(fyne.NewSize(260, 170))
 	}
-	return []*widgets.PlotView{sched, ab, eff}
+	return []*widgets.PlotView{sched, ab, eff, spec}
 }
 
 // refreshCharts redraws the visible charts.

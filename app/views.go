@@ -157,6 +157,9 @@ func RenderView(res *Result, i int, v View) Rendered {
 	}
 	c, h, w := tr.C, tr.H, tr.W
 	st := tr.Steps[StepOf(i)]
+	if (v == ViewMosaic || v == ViewEffective) && res.Machine != nil && !res.Machine.Spec().Kind.Weighted() {
+		return Rendered{Note: "the Wiener machine copies no training image, so it has no " + v.Title() + ": click a pixel to see its filter row"}
+	}
 	switch v {
 	case ViewX:
 		return Rendered{Image: render.Image(tr.X[i], c, h, w)}
@@ -220,8 +223,12 @@ func RenderView(res *Result, i int, v View) Rendered {
 		if s.Hi <= s.Lo {
 			s.Hi = s.Lo * 10
 		}
+		title := "effective number of patches (log)"
+		if res.Machine != nil && !res.Machine.Spec().Kind.HasPatch() {
+			title = "effective number of images (log)"
+		}
 		return Rendered{Image: render.Heat(st.Effective, h, w, s), Legend: Legend{
-			Title: "effective number of patches (log)", Min: s.Lo, Max: s.Hi,
+			Title: title, Min: s.Lo, Max: s.Hi,
 			Colors: func(f float64) color.Color { return render.Viridis(s.At(f)) }}}
 	}
 	return Rendered{Note: "unknown view"}

@@ -142,6 +142,7 @@ func New(a fyne.App, opts Options) *Window {
 	w.ctl = NewController(w.lib, opts.dispatch)
 	w.ctl.OnResult = w.onResult
 	w.ctl.OnError = w.onError
+	w.ctl.OnPrepare = w.onPrepare
 	w.ctl.OnTiming = w.onTiming
 	w.insp = NewInspector(opts.dispatch)
 	w.insp.OnResult = w.onInspection
@@ -276,6 +277,7 @@ func (w *Window) layout() {
 		container.NewTabItem("Schedule", w.charts[0]),
 		container.NewTabItem("a(t), b(t)", w.charts[1]),
 		container.NewTabItem("Pixel", w.charts[2]),
+		container.NewTabItem("Spectrum", w.charts[3]),
 	)
 	right := container.NewVSplit(w.inspect.panel(), chartTabs)
 	right.SetOffset(0.6)

@@ -148,13 +148,60 @@ var Edge = color.RGBA{0, 0, 0, 235}
 // from one training image, which makes the mosaic readable at a glance
 // even where two sources have similar colours. scale is at least 3.
 func MosaicEdges(src []int, h, w, scale int) *image.RGBA {
+	return Boundaries(src, h, w, scale, Edge)
+}
+
+// Outline is the colour of MaskOutline's line: a warm yellow that stands
+// out on the gray images and on the colour maps alike.
+var Outline = color.RGBA{255, 200, 40, 255}
+
+// MaskOutline returns a transparent (W*scale) x (H*scale) image with a line
+// of colour Outline around the pixels where mask (H*W, row-major) is true:
+// laid over an image, it shows a region such as the neighbourhood a pixel
+// sees. scale is at least 3.
+func MaskOutline(mask []bool, h, w, scale int) *image.RGBA {
+	scale = max(scale, 3)
+	src := make([]int, h*w)
+	for p, in := range mask {
+		if in {
+			src[p] = 1
+		}
+	}
+	img := Boundaries(src, h, w, scale, Outline)
+	// The image border closes regions that touch it.
+	for r := range h {
+		for c := range w {
+			if !mask[r*w+c] || (r > 0 && r < h-1 && c > 0 && c < w-1) {
+				continue
+			}
+			x0, y0 := c*scale, r*scale
+			for k := range scale {
+				for _, pt := range [][2]int{{x0 + k, y0}, {x0 + k, y0 + scale - 1}, {x0, y0 + k}, {x0 + scale - 1, y0 + k}} {
+					x, y := pt[0], pt[1]
+					edge := (r == 0 && y == y0) || (r == h-1 && y == y0+scale-1) || (c == 0 && x == x0) || (c == w-1 && x == x0+scale-1)
+					if edge {
+						o := img.PixOffset(x, y)
+						img.Pix[o], img.Pix[o+1], img.Pix[o+2], img.Pix[o+3] = Outline.R, Outline.G, Outline.B, Outline.A
+					}
+				}
+			}
+		}
+	}
+	return img
+}
+
+// Boundaries returns a transparent (W*scale) x (H*scale) image with a line
+// of colour col along every boundary between neighbouring pixels whose
+// values in src differ, one sub-pixel wide on each side of it. scale is at
+// least 3.
+func Boundaries(src []int, h, w, scale int, col color.RGBA) *image.RGBA {
 	scale = max(scale, 3)
 	img := image.NewRGBA(image.Rect(0, 0, w*scale, h*scale))
 	line := func(x0, y0, x1, y1 int) {
 		for y := y0; y < y1; y++ {
 			for x := x0; x < x1; x++ {
 				o := img.PixOffset(x, y)
-				img.Pix[o], img.Pix[o+1], img.Pix[o+2], img.Pix[o+3] = Edge.R, Edge.G, Edge.B, Edge.A
+				img.Pix[o], img.Pix[o+1], img.Pix[o+2], img.Pix[o+3] = col.R, col.G, col.B, col.A
 			}
 		}
 	}

@@ -250,3 +250,29 @@ func TestMosaicEdgesOutlineSourceBoundaries(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskOutline(t *testing.T) {
+	// A 3x3 image whose centre and top-left corner are in the mask.
+	mask := []bool{true, false, false, false, true, false, false, false, false}
+	img := MaskOutline(mask, 3, 3, 4)
+	if b := img.Bounds(); b.Dx() != 12 || b.Dy() != 12 {
+		t.Fatalf("size %v, want 12x12", b)
+	}
+	lit := func(x, y int) bool { return img.RGBAAt(x, y) == Outline }
+	// Between the centre (1,1) and its right neighbour: the line at x = 8.
+	if !lit(7, 6) || !lit(8, 6) {
+		t.Error("no line between the centre and its right neighbour")
+	}
+	// The inside of the centre and of an unmarked pixel stay transparent.
+	if img.RGBAAt(5, 5).A != 0 || img.RGBAAt(10, 10).A != 0 {
+		t.Error("the inside of a pixel is drawn on")
+	}
+	// The corner pixel touches the image border: its outer edge is closed.
+	if !lit(0, 1) || !lit(1, 0) {
+		t.Error("the corner pixel's edge along the image border is open")
+	}
+	// An unmarked border pixel has no border line.
+	if lit(11, 6) {
+		t.Error("an unmarked border pixel has a border line")
+	}
+}
