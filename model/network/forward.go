@@ -56,6 +56,7 @@ func (n *Net) Eps(ctx context.Context, x []float32, nImg, h, w int, t []float64,
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	r := newRun()
+	defer r.release()
 	var out []float32
 	if n.cfg.Arch == "resnet" {
 		out, err = n.resnetForward(ctx, r, x, e, nImg, h, w)
@@ -143,19 +144,24 @@ func (n *Net) embed(nImg int, t []float64, class []int) ([]float32, error) {
 
 func (n *Net) resnetForward(ctx context.Context, r *run, x, e []float32, nImg, h, w int) ([]float32, error) {
 	ed, hw := n.cfg.EmbDim, h*w
-	s := n.up.forward(r, x, nImg, h, w)
+	s := n.up.forward(r, x, nImg, h, w, convOpt{})
+	u := make([]float32, len(s))
 	for i, cv := range n.convs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		v := n.embs[i].forward(r, e, nImg)
-		u := cv.forward(r, addChannel(s, v, nImg, ed, hw), nImg, h, w)
-		if g := n.convNorm[i]; g != nil {
-			g.forward(r, u, nImg, hw)
-		}
-		for j, a := range u {
-			s[j] += max(a, 0)
-		}
+		// state += ReLU([GroupNorm](conv(state + embs[i](e)))), image by image
+		// as each convolution finishes.
+		gn := n.convNorm[i]
+		cv.forward(r, s, nImg, h, w, convOpt{add: n.embs[i].forward(r, e, nImg), dst: u, epilogue: func(img int, o []float32) {
+			if gn != nil {
+				gn.image(o, hw)
+			}
+			si := s[img*ed*hw : (img+1)*ed*hw]
+			for j, a := range o {
+				si[j] += max(a, 0)
+			}
+		}})
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -170,7 +176,7 @@ func (n *Net) resnetForward(ctx context.Context, r *run, x, e []float32, nImg, h
 	if n.downNorm != nil {
 		n.downNorm.forward(r, s, nImg, hw)
 	}
-	return n.down.forward(r, s, nImg, h, w), nil
+	return n.down.forward(r, s, nImg, h, w, convOpt{}), nil
 }
 
 func (m embMLP) forward(r *run, e []float32, nImg int) []float32 {
@@ -220,18 +226,21 @@ func (n *Net) unetForward(ctx context.Context, r *run, x, e []float32, nImg, h, 
 	if n.lastNorm != nil {
 		n.lastNorm.forward(r, x, nImg, h*w)
 	}
-	return n.out.forward(r, x, nImg, h, w), nil
+	return n.out.forward(r, x, nImg, h, w, convOpt{}), nil
 }
 
 // forward applies the block to x ([n, in, h, w]) with re = ReLU(e).
 func (b *uBlock) forward(r *run, x, re []float32, nImg, h, w int) []float32 {
-	x = addChannel(x, b.emb.forward(re, nImg), nImg, b.emb.out, h*w)
+	add := b.emb.forward(re, nImg)
 	for l, cv := range b.convs {
-		x = cv.forward(r, x, nImg, h, w)
-		if g := b.norms[l]; g != nil {
-			g.forward(r, x, nImg, h*w)
-		}
-		relu(x)
+		g := b.norms[l]
+		x = cv.forward(r, x, nImg, h, w, convOpt{add: add, epilogue: func(_ int, o []float32) {
+			if g != nil {
+				g.image(o, h*w)
+			}
+			relu(o)
+		}})
+		add = nil
 	}
 	return x
 }

@@ -12,7 +12,9 @@ import (
 // with kernel 2 and stride 2, Linear, GroupNorm, ReLU and MaxPool2d(2, 2).
 
 // run is the context of one forward pass: the GEMM kernel chosen when the
-// pass started and one set of packing buffers per worker.
+// pass started and per-worker scratch (packing buffers, im2col matrices),
+// kept in a pool between passes so that a forward pass allocates little
+// beyond its activations.
 type run struct {
 	kr      gemmKernel
 	workers int
@@ -20,10 +22,20 @@ type run struct {
 	cols    [][]float32
 }
 
+var runPool sync.Pool
+
 func newRun() *run {
 	w := max(1, runtime.GOMAXPROCS(0))
-	return &run{kr: activeKernel(), workers: w, work: make([]gemmWork, w), cols: make([][]float32, w)}
+	kr := activeKernel()
+	if r, ok := runPool.Get().(*run); ok && r.workers == w {
+		r.kr = kr
+		return r
+	}
+	return &run{kr: kr, workers: w, work: make([]gemmWork, w), cols: make([][]float32, w)}
 }
+
+// release returns the run's scratch to the pool.
+func (r *run) release() { runPool.Put(r) }
 
 // parallel calls f(worker, i) for i in [0, n) on up to r.workers goroutines;
 // each worker index is used by one goroutine at a time.
@@ -70,41 +82,79 @@ type conv2d struct {
 	b            []float32 // [cout] or nil
 }
 
+// convOpt are the fusions a convolution can do on its way.
+type convOpt struct {
+	// add, when set, holds a value per image and input channel ([n, cin])
+	// added to the input before the convolution (inside the image: the
+	// zero padding stays zero, as when torch pads x + add).
+	add []float32
+	// dst, when set, receives the output instead of a new slice.
+	dst []float32
+	// epilogue, when set, is called once per image with its output
+	// ([cout, h, w]) as soon as that image is done, possibly concurrently
+	// for different images.
+	epilogue func(i int, out []float32)
+}
+
 // forward returns the convolution of x ([n, cin, h, w]).
-func (c *conv2d) forward(r *run, x []float32, n, h, w int) []float32 {
+func (c *conv2d) forward(r *run, x []float32, n, h, w int, opt convOpt) []float32 {
 	hw := h * w
-	out := make([]float32, n*c.cout*hw)
-	for i := range n {
-		o := out[i*c.cout*hw : (i+1)*c.cout*hw]
-		for co := range c.cout {
-			if c.b != nil {
-				fill(o[co*hw:(co+1)*hw], c.b[co])
-			}
-		}
+	out := opt.dst
+	if out == nil {
+		out = make([]float32, n*c.cout*hw)
 	}
+	out = out[:n*c.cout*hw]
 	kk := c.cin * c.k * c.k
+	direct := c.k == 1 && opt.add == nil
+	initOut := func(i int) []float32 {
+		o := out[i*c.cout*hw : (i+1)*c.cout*hw]
+		if c.b == nil {
+			clear(o)
+			return o
+		}
+		for co, b := range c.b {
+			fill(o[co*hw:(co+1)*hw], b)
+		}
+		return o
+	}
 	if n >= r.workers || hw < 2*r.kr.nr {
-		// One image per task: im2col and GEMM on the worker.
+		// One image per task: im2col, GEMM and epilogue on the worker.
 		r.parallel(n, func(wk, i int) {
 			img := x[i*c.cin*hw : (i+1)*c.cin*hw]
 			b := img
-			if c.k != 1 {
+			if !direct {
 				r.cols[wk] = grow(r.cols[wk], kk*hw)
 				b = r.cols[wk]
-				c.im2col(b, img, h, w)
+				for ci := range c.cin {
+					c.im2colChannel(b, img, ci, h, w, c.addFor(opt.add, i, ci))
+				}
 			}
-			sgemm(r.kr, c.cout, hw, kk, c.w, kk, b, hw, out[i*c.cout*hw:], hw, &r.work[wk])
+			o := initOut(i)
+			sgemm(r.kr, c.cout, hw, kk, c.w, kk, b, hw, o, hw, &r.work[wk])
+			if opt.epilogue != nil {
+				opt.epilogue(i, o)
+			}
 		})
 		return out
 	}
-	// Fewer images than workers: split each image's pixels between them.
+	// Fewer images than workers: build each image's patch matrix with all
+	// workers (one input channel per task), then split its pixels between
+	// them. Image i uses the scratch of worker i (i < n < workers).
 	cols := make([][]float32, n)
-	r.parallel(n, func(wk, i int) {
-		img := x[i*c.cin*hw : (i+1)*c.cin*hw]
-		cols[i] = img
-		if c.k != 1 {
-			cols[i] = make([]float32, kk*hw)
-			c.im2col(cols[i], img, h, w)
+	for i := range n {
+		cols[i] = x[i*c.cin*hw : (i+1)*c.cin*hw]
+		if !direct {
+			r.cols[i] = grow(r.cols[i], kk*hw)
+			cols[i] = r.cols[i]
+		}
+	}
+	r.parallel(n*c.cin, func(_, t int) {
+		i, ci := t/c.cin, t%c.cin
+		if ci == 0 {
+			initOut(i)
+		}
+		if !direct {
+			c.im2colChannel(cols[i], x[i*c.cin*hw:(i+1)*c.cin*hw], ci, h, w, c.addFor(opt.add, i, ci))
 		}
 	})
 	parts := r.workers
@@ -118,47 +168,52 @@ func (c *conv2d) forward(r *run, x []float32, n, h, w int) []float32 {
 		nc := min(step, hw-j0)
 		sgemm(r.kr, c.cout, nc, kk, c.w, kk, cols[i][j0:], hw, out[i*c.cout*hw+j0:], hw, &r.work[wk])
 	})
+	if opt.epilogue != nil {
+		r.parallel(n, func(_, i int) { opt.epilogue(i, out[i*c.cout*hw:(i+1)*c.cout*hw]) })
+	}
 	return out
 }
 
-// im2col writes the patch matrix of one image img ([cin, h, w]) to col
-// ([cin*k*k, h*w]): row (ci*k+dy)*k+dx holds img[ci, y+dy-p, x+dx-p] for
-// every pixel (y, x), with zeros or wrapped indices outside the image.
-func (c *conv2d) im2col(col, img []float32, h, w int) {
+func (c *conv2d) addFor(add []float32, i, ci int) float32 {
+	if add == nil {
+		return 0
+	}
+	return add[i*c.cin+ci]
+}
+
+// im2colChannel writes the k*k rows of the patch matrix col ([cin*k*k,
+// h*w]) that come from input channel ci of img ([cin, h, w]): row
+// (ci*k+dy)*k+dx holds img[ci, y+dy-p, x+dx-p] + add for every pixel
+// (y, x), with zeros (zero padding) or wrapped indices outside the image.
+func (c *conv2d) im2colChannel(col, img []float32, ci, h, w int, add float32) {
 	k := c.k
 	p := (k - 1) / 2
 	hw := h * w
-	for ci := range c.cin {
-		src := img[ci*hw : (ci+1)*hw]
-		for dy := range k {
-			for dx := range k {
-				row := col[((ci*k+dy)*k+dx)*hw : ((ci*k+dy)*k+dx+1)*hw]
-				ox := dx - p
-				for y := range h {
-					dst := row[y*w : (y+1)*w]
-					sy := y + dy - p
-					if sy < 0 || sy >= h {
-						if !c.circular {
-							clear(dst)
-							continue
-						}
-						sy = mod(sy, h)
+	src := img[ci*hw : (ci+1)*hw]
+	for dy := range k {
+		for dx := range k {
+			row := col[((ci*k+dy)*k+dx)*hw : ((ci*k+dy)*k+dx+1)*hw]
+			ox := dx - p
+			for y := range h {
+				dst := row[y*w : (y+1)*w]
+				sy := y + dy - p
+				if sy < 0 || sy >= h {
+					if !c.circular {
+						clear(dst)
+						continue
 					}
-					shiftRow(dst, src[sy*w:(sy+1)*w], ox, c.circular)
+					sy = mod(sy, h)
 				}
+				shiftRow(dst, src[sy*w:(sy+1)*w], ox, c.circular, add)
 			}
 		}
 	}
 }
 
-// shiftRow sets dst[x] = src[x+ox], with zeros or wrapped indices where
-// x+ox leaves the row.
-func shiftRow(dst, src []float32, ox int, circular bool) {
+// shiftRow sets dst[x] = src[x+ox] + add, with 0 (zero padding) or
+// wrapped indices where x+ox leaves the row.
+func shiftRow(dst, src []float32, ox int, circular bool, add float32) {
 	w := len(src)
-	if ox == 0 {
-		copy(dst, src)
-		return
-	}
 	if ox <= -w || ox >= w {
 		for x := range dst {
 			sx := x + ox
@@ -169,25 +224,31 @@ func shiftRow(dst, src []float32, ox int, circular bool) {
 				}
 				sx = mod(sx, w)
 			}
-			dst[x] = src[sx]
+			dst[x] = src[sx] + add
 		}
 		return
 	}
-	if ox > 0 {
-		copy(dst[:w-ox], src[ox:])
-		if circular {
-			copy(dst[w-ox:], src[:ox])
-		} else {
-			clear(dst[w-ox:])
-		}
-		return
-	}
-	o := -ox
-	copy(dst[o:], src[:w-o])
+	// in is the destination range [lo, hi) that reads inside the row.
+	lo, hi := max(0, -ox), min(w, w-ox)
+	addTo(dst[lo:hi], src[lo+ox:hi+ox], add)
 	if circular {
-		copy(dst[:o], src[w-o:])
+		addTo(dst[:lo], src[w-lo:], add)
+		addTo(dst[hi:], src[:w-hi], add)
 	} else {
-		clear(dst[:o])
+		clear(dst[:lo])
+		clear(dst[hi:])
+	}
+}
+
+// addTo sets dst[i] = src[i] + add.
+func addTo(dst, src []float32, add float32) {
+	if add == 0 {
+		copy(dst, src)
+		return
+	}
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = v + add
 	}
 }
 
@@ -279,10 +340,23 @@ type groupNorm struct {
 
 // forward normalises x ([n, channels, hw]) in place; hw = 1 for vectors.
 func (g *groupNorm) forward(r *run, x []float32, n, hw int) {
-	cpg := g.channels / g.groups
 	r.parallel(n*g.groups, func(_, t int) {
-		i, gi := t/g.groups, t%g.groups
-		v := x[(i*g.channels+gi*cpg)*hw : (i*g.channels+(gi+1)*cpg)*hw]
+		g.group(x[t/g.groups*g.channels*hw:], t%g.groups, hw)
+	})
+}
+
+// image normalises one image x ([channels, hw]) in place.
+func (g *groupNorm) image(x []float32, hw int) {
+	for gi := range g.groups {
+		g.group(x, gi, hw)
+	}
+}
+
+// group normalises group gi of one image x ([channels, hw]).
+func (g *groupNorm) group(x []float32, gi, hw int) {
+	cpg := g.channels / g.groups
+	{
+		v := x[gi*cpg*hw : (gi+1)*cpg*hw]
 		var s, ss float64
 		for _, a := range v {
 			s += float64(a)
@@ -305,7 +379,7 @@ func (g *groupNorm) forward(r *run, x []float32, n, hw int) {
 				v[c*hw+j] = a*sc + sh
 			}
 		}
-	})
+	}
 }
 
 func relu(x []float32) {

@@ -181,9 +181,17 @@ type paramSet struct {
 	byName map[string]Param
 	used   map[string]bool
 	eps    map[string]float64 // GroupNorm eps by module path, when known
+	// record, when set, makes the set answer every request with a new
+	// zero tensor of the requested shape and list it (see shapes).
+	record *[]Param
 }
 
 func (s *paramSet) get(name string, shape ...int) ([]float32, error) {
+	if s.record != nil {
+		p := Param{Name: name, Shape: slices.Clone(shape), Data: make([]float32, numel(shape))}
+		*s.record = append(*s.record, p)
+		return p.Data, nil
+	}
 	p, ok := s.byName[name]
 	if !ok {
 		return nil, fmt.Errorf("tensor %s missing (want shape %v)", name, shape)
@@ -200,7 +208,7 @@ func (s *paramSet) get(name string, shape ...int) ([]float32, error) {
 
 // optional is get for a tensor that may be absent (a bias).
 func (s *paramSet) optional(name string, shape ...int) ([]float32, error) {
-	if _, ok := s.byName[name]; !ok {
+	if _, ok := s.byName[name]; !ok && s.record == nil {
 		return nil, nil
 	}
 	return s.get(name, shape...)
@@ -260,7 +268,7 @@ func (s *paramSet) groupNorm(prefix string, groups, channels int) (*groupNorm, e
 	if e, ok := s.eps[prefix]; ok {
 		g.eps = e
 	}
-	if s.has(prefix+".weight") || s.has(prefix+".bias") {
+	if s.record != nil || s.has(prefix+".weight") || s.has(prefix+".bias") {
 		var err error
 		if g.w, err = s.get(prefix+".weight", channels); err != nil {
 			return nil, err
