@@ -8,9 +8,14 @@
 // pads its chunks to 16 lanes (see fastEngine.prepare).
 //
 // Exponentials (expdot512, hexp512): w = 2^t with t = l*log2e - mx*log2e
-// (one FMA), clamped at t >= -115 (padding lanes are -Inf), rounded to
-// n = round(t) (VRNDSCALEPS), the same degree-5 polynomial as exp2c in
-// kernel_amd64.s for 2^(t-n), and VSCALEFPS for the factor 2^n. The sum of
+// (one FMA), clamped at t >= -115 (padding lanes are -Inf). t is rounded
+// to k/32 (adding and subtracting 1.5*2^18), r = t - k/32 is in
+// [-1/64, 1/64], and 2^t = 2^floor(k/32) * 2^((k mod 32)/32) * 2^r: the
+// middle factor from a 32-entry table (VPERMI2PS on the low 5 bits of the
+// rounded t's bits), 2^r from a degree-2 polynomial fitted to the relative
+// error (5.3e-8), the first factor with VSCALEFPS. That is 6 FMA-class
+// operations per vector instead of 9 with a degree-5 polynomial on
+// [-1/2, 1/2]. The sum of
 // w*d is accumulated as the sum of w*t and multiplied by ln2 at the end.
 // Each vector of 16 lanes is skipped when all of them are more than skip
 // below the maximum; two vectors per round go into two sets of
@@ -18,18 +23,51 @@
 
 DATA e512c<>+0(SB)/4, $0x3fb8aa3b  // log2e
 DATA e512c<>+4(SB)/4, $0xc2e60000  // clamp of t: -115
-DATA e512c<>+8(SB)/4, $0x3f800001  // c0
-DATA e512c<>+12(SB)/4, $0x3f317214 // c1
-DATA e512c<>+16(SB)/4, $0x3e75fc8c // c2
-DATA e512c<>+20(SB)/4, $0x3d635b72 // c3
-DATA e512c<>+24(SB)/4, $0x3c1e8629 // c4
-DATA e512c<>+28(SB)/4, $0x3aae0472 // c5
+DATA e512c<>+8(SB)/4, $0x48c00000  // 1.5*2^18: t + this rounds t to 1/32
+DATA e512c<>+12(SB)/4, $0x3f3172c2 // c1
+DATA e512c<>+16(SB)/4, $0x3e75fe0a // c2
 DATA e512c<>+32(SB)/4, $0x3f317218 // ln2
 GLOBL e512c<>(SB), RODATA|NOPTR, $36
 
+// e512t<>: 2^(j/32) for j = 0..31 (float32, correctly rounded), the table
+// of VPERMI2PS.
+DATA e512t<>+0(SB)/4, $0x3f800000
+DATA e512t<>+4(SB)/4, $0x3f82cd87
+DATA e512t<>+8(SB)/4, $0x3f85aac3
+DATA e512t<>+12(SB)/4, $0x3f88980f
+DATA e512t<>+16(SB)/4, $0x3f8b95c2
+DATA e512t<>+20(SB)/4, $0x3f8ea43a
+DATA e512t<>+24(SB)/4, $0x3f91c3d3
+DATA e512t<>+28(SB)/4, $0x3f94f4f0
+DATA e512t<>+32(SB)/4, $0x3f9837f0
+DATA e512t<>+36(SB)/4, $0x3f9b8d3a
+DATA e512t<>+40(SB)/4, $0x3f9ef532
+DATA e512t<>+44(SB)/4, $0x3fa27043
+DATA e512t<>+48(SB)/4, $0x3fa5fed7
+DATA e512t<>+52(SB)/4, $0x3fa9a15b
+DATA e512t<>+56(SB)/4, $0x3fad583f
+DATA e512t<>+60(SB)/4, $0x3fb123f6
+DATA e512t<>+64(SB)/4, $0x3fb504f3
+DATA e512t<>+68(SB)/4, $0x3fb8fbaf
+DATA e512t<>+72(SB)/4, $0x3fbd08a4
+DATA e512t<>+76(SB)/4, $0x3fc12c4d
+DATA e512t<>+80(SB)/4, $0x3fc5672a
+DATA e512t<>+84(SB)/4, $0x3fc9b9be
+DATA e512t<>+88(SB)/4, $0x3fce248c
+DATA e512t<>+92(SB)/4, $0x3fd2a81e
+DATA e512t<>+96(SB)/4, $0x3fd744fd
+DATA e512t<>+100(SB)/4, $0x3fdbfbb8
+DATA e512t<>+104(SB)/4, $0x3fe0ccdf
+DATA e512t<>+108(SB)/4, $0x3fe5b907
+DATA e512t<>+112(SB)/4, $0x3feac0c7
+DATA e512t<>+116(SB)/4, $0x3fefe4ba
+DATA e512t<>+120(SB)/4, $0x3ff5257d
+DATA e512t<>+124(SB)/4, $0x3ffa83b3
+GLOBL e512t<>(SB), RODATA|NOPTR, $128
+
 // EXP512SETUP: from X4 = the maximum and X3 = skip, sets Z0 = mx*log2e,
-// Z1 = -skip*log2e, the constants Z20 (log2e), Z21 (clamp), Z22..Z27
-// (c0..c5), and clears the accumulators.
+// Z1 = -skip*log2e, the constants Z20 (log2e), Z21 (clamp), Z26, Z27 (c1,
+// c2), Z28 (1.5*2^18), Z29, Z30 (the table), and clears the accumulators.
 #define EXP512SETUP \
 	VMULSS e512c<>+0(SB), X4, X4; \
 	VBROADCASTSS X4, Z0; \
@@ -39,12 +77,11 @@ GLOBL e512c<>(SB), RODATA|NOPTR, $36
 	VBROADCASTSS X3, Z1; \
 	VBROADCASTSS e512c<>+0(SB), Z20; \
 	VBROADCASTSS e512c<>+4(SB), Z21; \
-	VBROADCASTSS e512c<>+8(SB), Z22; \
-	VBROADCASTSS e512c<>+12(SB), Z23; \
-	VBROADCASTSS e512c<>+16(SB), Z24; \
-	VBROADCASTSS e512c<>+20(SB), Z25; \
-	VBROADCASTSS e512c<>+24(SB), Z26; \
-	VBROADCASTSS e512c<>+28(SB), Z27; \
+	VBROADCASTSS e512c<>+8(SB), Z28; \
+	VBROADCASTSS e512c<>+12(SB), Z26; \
+	VBROADCASTSS e512c<>+16(SB), Z27; \
+	VMOVUPS e512t<>+0(SB), Z29; \
+	VMOVUPS e512t<>+64(SB), Z30; \
 	VPXORD Z2, Z2, Z2; \
 	VPXORD Z3, Z3, Z3; \
 	VPXORD Z15, Z15, Z15; \
@@ -54,17 +91,17 @@ GLOBL e512c<>(SB), RODATA|NOPTR, $36
 
 // EXP512ONE: the weights w of the lanes t = tz (clamped in place), added
 // into s0 = a0, sum w*t = a1 and n = an (values at mem), using fz, nz, pz
-// as scratch.
-#define EXP512ONE(tz, fz, nz, pz, mem, a0, a1, an) \
+// and iz as scratch.
+#define EXP512ONE(tz, fz, nz, pz, iz, mem, a0, a1, an) \
 	VMAXPS Z21, tz, tz; \
-	VRNDSCALEPS $0, tz, nz; \
+	VADDPS Z28, tz, iz; \
+	VSUBPS Z28, iz, nz; \
 	VSUBPS nz, tz, fz; \
+	VPERMI2PS Z30, Z29, iz; \
 	VMOVAPS Z27, pz; \
 	VFMADD213PS Z26, fz, pz; \
-	VFMADD213PS Z25, fz, pz; \
-	VFMADD213PS Z24, fz, pz; \
-	VFMADD213PS Z23, fz, pz; \
-	VFMADD213PS Z22, fz, pz; \
+	VMULPS fz, pz, pz; \
+	VFMADD213PS iz, iz, pz; \
 	VSCALEFPS nz, pz, pz; \
 	VADDPS pz, a0, a0; \
 	VFMADD231PS tz, pz, a1; \
@@ -88,11 +125,11 @@ e512_pair: \
 	VCMPPS $0x11, Z1, Z8, K2; \
 	KORTESTW K1, K1; \
 	JCS e512_skipa; \
-	EXP512ONE(Z4, Z5, Z6, Z7, (DI), Z2, Z3, Z15); \
+	EXP512ONE(Z4, Z5, Z6, Z7, Z16, (DI), Z2, Z3, Z15); \
 e512_skipa: \
 	KORTESTW K2, K2; \
 	JCS e512_skipb; \
-	EXP512ONE(Z8, Z9, Z10, Z11, 64(DI), Z13, Z14, Z12); \
+	EXP512ONE(Z8, Z9, Z10, Z11, Z17, 64(DI), Z13, Z14, Z12); \
 e512_skipb: \
 	ADDQ $128, SI; \
 	ADDQ $128, DI; \
@@ -106,11 +143,67 @@ e512_tail: \
 	VCMPPS $0x11, Z1, Z4, K1; \
 	KORTESTW K1, K1; \
 	JCS e512_sum; \
-	EXP512ONE(Z4, Z5, Z6, Z7, (DI), Z2, Z3, Z15); \
+	EXP512ONE(Z4, Z5, Z6, Z7, Z16, (DI), Z2, Z3, Z15); \
 e512_sum: \
 	VADDPS Z13, Z2, Z2; \
 	VADDPS Z14, Z3, Z3; \
 	VADDPS Z12, Z15, Z15
+
+// EXP512BITS is EXP512SUMS for the vectors whose bit is clear in the skip
+// mask R13 (vector i of R11 <= 63 at bit R11-1-i; see HSTEP512M), in
+// increasing order, into one set of accumulators (Z2, Z3, Z15). Each
+// vector is still tested against the exact threshold Z1 (the mask may
+// have been made with a lower maximum), so the vectors computed and the
+// order of the sums are those of a pass that tests every vector: only the
+// branches on the skipped vectors, which mispredict on about every other
+// vector when half of them are skipped, are gone. After EXP512SETUP.
+#define EXP512BITS \
+	NOTQ R13; \
+	MOVQ $1, AX; \
+	MOVQ R11, CX; \
+	SHLQ CX, AX; \
+	DECQ AX; \
+	ANDQ AX, R13; \
+	JZ e512b_done; \
+e512b_loop: \
+	BSRQ R13, AX; \
+	BTRQ AX, R13; \
+	MOVQ R11, DX; \
+	SUBQ AX, DX; \
+	SHLQ $6, DX; \
+	VMOVUPS -64(SI)(DX*1), Z4; \
+	VFMSUB213PS Z0, Z20, Z4; \
+	VCMPPS $0x11, Z1, Z4, K1; \
+	KORTESTW K1, K1; \
+	JCS e512b_next; \
+	EXP512ONE(Z4, Z5, Z6, Z7, Z16, -64(DI)(DX*1), Z2, Z3, Z15); \
+e512b_next: \
+	TESTQ R13, R13; \
+	JNZ e512b_loop; \
+e512b_done:
+
+// SKIPMASK512(vz, tz) shifts into R13 (through the carry) whether all
+// lanes of the logits vz are below the threshold Z1 relative to the
+// maximum Z24 (both times log2e, as in EXP512SUMS); Z20 = log2e.
+#define SKIPMASK512(vz, tz) \
+	VMOVAPS vz, tz; \
+	VFMSUB213PS Z24, Z20, tz; \
+	VCMPPS $0x11, Z1, tz, K1; \
+	KORTESTW K1, K1; \
+	ADCQ R13, R13
+
+// MASKSETUP512: from X4 = the maximum and X3 = skip (both clobbered), sets
+// Z24 = mx*log2e, Z1 = -skip*log2e and Z20 = log2e as EXP512SETUP does,
+// and clears R13.
+#define MASKSETUP512 \
+	VMULSS e512c<>+0(SB), X4, X4; \
+	VBROADCASTSS X4, Z24; \
+	VMULSS e512c<>+0(SB), X3, X3; \
+	VXORPS X5, X5, X5; \
+	VSUBSS X3, X5, X3; \
+	VBROADCASTSS X3, Z1; \
+	VBROADCASTSS e512c<>+0(SB), Z20; \
+	XORQ R13, R13
 
 // HSUM512 reduces the 16 lanes of z (whose lower halves are y and x) to
 // x's first lane. Uses Y5/X5.
@@ -158,6 +251,39 @@ e512_sum: \
 	VMOVUPS vz, o(DI)(BX*1); \
 	VMAXPS vz, mz, mz
 
+// HSTEP512M is HSTEP512 that also adds the vector's bit to the skip mask
+// R13 (SKIPMASK512).
+#define HSTEP512M(o, vz, mz, tz) \
+	HSTEP512(o, vz, mz); \
+	SKIPMASK512(vz, tz)
+
+// HSTEP512MLOOP is HSTEP512LOOP with the skip mask (after MASKSETUP512).
+#define HSTEP512MLOOP \
+	VBROADCASTSS s+100(FP), Z0; \
+	VPBROADCASTD off+96(FP), Z14; \
+	MOVL $0xff800000, AX; \
+	VPBROADCASTD AX, Z15; \
+	VMOVAPS Z15, Z13; \
+	XORQ BX, BX; \
+	MOVQ CX, DX; \
+	SHLQ $6, DX; \
+	TESTQ $1, CX; \
+	JZ h512m_pairs; \
+	HSTEP512M(0, Z4, Z15, Z5); \
+	MOVQ $64, BX; \
+h512m_pairs: \
+	CMPQ BX, DX; \
+	JEQ h512m_max; \
+h512m_loop: \
+	HSTEP512M(0, Z4, Z15, Z5); \
+	HSTEP512M(64, Z8, Z13, Z9); \
+	ADDQ $128, BX; \
+	CMPQ BX, DX; \
+	JNE h512m_loop; \
+h512m_max: \
+	VMAXPS Z13, Z15, Z15; \
+	HMAX512
+
 // HSTEP512LOOP runs hstep over CX vectors of 16 lanes (two per round, with
 // two running maxima), leaving the maximum in X15.
 #define HSTEP512LOOP \
@@ -187,14 +313,40 @@ h512_max: \
 	HMAX512
 
 // func expdot512(l []float32, mx, skip float32, v []float32) (s0, s1, n float32)
+// Up to 63 vectors: a first pass makes the skip mask, then EXP512BITS (the
+// same loop as hexp512's, so that hexp512 = hstep512 + expdot512 exactly).
 TEXT ·expdot512(SB), NOSPLIT, $0-68
 	MOVQ l_base+0(FP), SI
 	MOVQ l_len+8(FP), CX
 	MOVQ v_base+32(FP), DI
+	SHRQ $4, CX
+	CMPQ CX, $63
+	JGT expdot512_long
+	MOVQ CX, R11
+	VMOVSS mx+24(FP), X4
+	VMOVSS skip+28(FP), X3
+	MASKSETUP512
+	TESTQ CX, CX
+	JZ expdot512_bits
+	MOVQ SI, R8
+expdot512_mask:
+	VMOVUPS (R8), Z4
+	SKIPMASK512(Z4, Z5)
+	ADDQ $64, R8
+	DECQ CX
+	JNZ expdot512_mask
+expdot512_bits:
 	VMOVSS mx+24(FP), X4
 	VMOVSS skip+28(FP), X3
 	EXP512SETUP
-	SHRQ $4, CX
+	EXP512BITS
+	EXP512OUT(s0+56(FP), s1+60(FP), n+64(FP))
+	VZEROUPPER
+	RET
+expdot512_long:
+	VMOVSS mx+24(FP), X4
+	VMOVSS skip+28(FP), X3
+	EXP512SETUP
 	EXP512SUMS
 	EXP512OUT(s0+56(FP), s1+60(FP), n+64(FP))
 	VZEROUPPER
@@ -216,6 +368,9 @@ TEXT ·hstep512(SB), NOSPLIT, $0-132
 
 // func hexp512(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32, mx, skip float32, v []float32) (lmax, s0, s1, n float32)
 // hstep, then (unless lmax < mx-skip) expdot with the maximum max(mx, lmax).
+// The hstep pass also makes the skip mask relative to mx (up to 63
+// vectors; longer inputs take the loop that tests every vector, as
+// expdot512 does).
 TEXT ·hexp512(SB), NOSPLIT, $0-176
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -225,7 +380,10 @@ TEXT ·hexp512(SB), NOSPLIT, $0-176
 	MOVQ bias_base+104(FP), R10
 	SHRQ $4, CX
 	MOVQ CX, R11
-	HSTEP512LOOP
+	VMOVSS mx+128(FP), X4
+	VMOVSS skip+132(FP), X3
+	MASKSETUP512
+	HSTEP512MLOOP
 	VMOVSS X15, lmax+160(FP)
 	VMOVSS mx+128(FP), X2
 	VMOVSS skip+132(FP), X3
@@ -237,6 +395,13 @@ TEXT ·hexp512(SB), NOSPLIT, $0-176
 	MOVQ dst_base+0(FP), SI
 	MOVQ v_base+136(FP), DI
 	MOVQ R11, CX
+	CMPQ CX, $63
+	JGT hexp512_long
+	EXP512BITS
+	EXP512OUT(s0+164(FP), s1+168(FP), n+172(FP))
+	VZEROUPPER
+	RET
+hexp512_long:
 	EXP512SUMS
 	EXP512OUT(s0+164(FP), s1+168(FP), n+172(FP))
 	VZEROUPPER

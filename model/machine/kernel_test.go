@@ -24,7 +24,7 @@ func TestKernelsAgree(t *testing.T) {
 	for _, name := range Kernels()[1:] {
 		k, _ := lookupKernel(name)
 		g := goKernels
-		sizes := []int{16, 48, 64, 256}
+		sizes := []int{16, 48, 64, 256, 512 + 48, 1024 + 48}
 		if name == "avx2" {
 			sizes = append(sizes, 8, 24)
 		}
