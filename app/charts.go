@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -133,7 +134,7 @@ func SpectrumPlot(lambda []float64, t float64) *plot.Plot {
 	p := plot.New()
 	p.X.Label.Text = "direction j (by variance)"
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = decadeTicks{}
 	p.Y.Min, p.Y.Max = spectrumFloor, 1.5
 	if len(lambda) == 0 || !(lambda[0] > 0) {
 		p.Title.Text = "eigen-spectrum (Wiener and PCA-locality machines)"
@@ -157,9 +158,28 @@ func SpectrumPlot(lambda []float64, t float64) *plot.Plot {
 		p.Add(ll, ls)
 		p.Legend.Add("variance λ_j / λ_1", ll)
 		p.Legend.Add("kept s_j(t)", ls)
-		p.Legend.Top = false
+		p.Legend.Top, p.Legend.Left = false, true // the curves fall to the right
 	}
 	p.X.Min, p.X.Max = 1, float64(len(lambda))
 	p.Add(plotter.NewGrid())
 	return p
+}
+
+// decadeTicks labels every power of ten of a log axis in its shortest form
+// ("1e-05", "0.001", "1"); plot.LogTicks prints 9.999999999999999e-05.
+type decadeTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (decadeTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	if !(lo > 0) || !(hi > lo) {
+		return out
+	}
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		v, _ := strconv.ParseFloat(fmt.Sprintf("1e%d", int(e)), 64) // exact decimal
+		if v >= lo*(1-1e-12) && v <= hi*(1+1e-12) {
+			out = append(out, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+		}
+	}
+	return out
 }

@@ -95,6 +95,8 @@ func (p *inspectorPanel) show(ins *Inspection) {
 	}
 	p.filterBox.Hide()
 	p.patches.Show()
+	p.queryLbl.Show()
+	p.query.Show()
 	if ins.Hood != nil {
 		p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f", a.Row, a.Col, a.T))
 		p.queryLbl.SetText("x in the box")
@@ -135,8 +137,8 @@ func (p *inspectorPanel) show(ins *Inspection) {
 func (p *inspectorPanel) showFilter(ins *Inspection, extra string) {
 	a := ins.Attr
 	p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f: Wiener filter", a.Row, a.Col, a.T))
-	p.queryLbl.SetText("")
-	p.query.SetImage(nil)
+	p.queryLbl.Hide()
+	p.query.Hide()
 	p.summary.SetText("D = mu + F_t (x/a - mu): one linear filter, no training image is copied.\n" + extra)
 	p.filter.SetImage(ins.FilterImage)
 	p.filter.SetOutline(image.Rect(a.Col, a.Row, a.Col+1, a.Row+1))

@@ -141,3 +141,16 @@ func TestWindowPCALocalityMachine(t *testing.T) {
 	}
 	w.cmp.setOn(false)
 }
+
+func TestDecadeTicks(t *testing.T) {
+	var labels []string
+	for _, tk := range (decadeTicks{}).Ticks(1e-6, 1.5) {
+		labels = append(labels, tk.Label)
+	}
+	if got := strings.Join(labels, " "); got != "1e-06 1e-05 0.0001 0.001 0.01 0.1 1" {
+		t.Fatalf("ticks %q", got)
+	}
+	if len((decadeTicks{}).Ticks(0, 1)) != 0 {
+		t.Fatal("ticks on a range that includes 0")
+	}
+}
