@@ -4,11 +4,14 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -31,8 +34,8 @@ type Options struct {
 	// Sizes overrides the training-set sizes of the trajectory rows
 	// (default 500, 5000, 60000; Quick: 500).
 	Sizes []int
-	// Kernel forces the vector kernels ("go" or "avx2"); empty keeps the
-	// fastest this CPU supports.
+	// Kernel forces the vector kernels ("go", "avx2" or "avx512"); empty
+	// keeps the fastest this CPU supports.
 	Kernel string
 	// Seed is the noise seed of the trajectories (default 1).
 	Seed uint64
@@ -41,10 +44,20 @@ type Options struct {
 	// AttributionSize is M for the attribution and mosaic-map rows
 	// (default 5000; Quick: 500).
 	AttributionSize int
+	// Exe is the mosaic-cli binary that the whole-process rows run (one
+	// "sample" command per trajectory size, ELS zeros, built-in MNIST, the
+	// kernel in use); empty: this process's own executable, which is
+	// mosaic-cli when Run is called by "mosaic-cli bench". Those rows are
+	// left out with Random data and when Exe is "-".
+	Exe string
 }
 
-// Targets of issue 4 (2 cores, 32x32, 20 steps).
+// Targets of issue 4 (2 cores, 32x32, 20 steps), for the trajectory alone.
 var targets = map[int]float64{500: 1, 5000: 10, 60000: 150}
+
+// processTargets are issue 14's targets for the whole process (start-up,
+// loading the data, the trajectory and writing the frames).
+var processTargets = map[int]float64{500: 1, 5000: 8, 60000: 100}
 
 const attributionTarget = 0.020
 
@@ -84,12 +97,20 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 	if err != nil {
 		return err
 	}
+	exe := o.Exe
+	if exe == "" && !o.Random {
+		exe, _ = os.Executable()
+	}
+	if exe == "-" || o.Random || full.Name == "random" {
+		exe = ""
+	}
 	fmt.Fprintf(w, "mosaic bench: %s, %d CPUs (GOMAXPROCS %d), kernel %s, data %s, 32x32, schedule %s = %v\n",
 		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), machine.Kernel(), full.Name, preset.Name, preset.K)
 	fmt.Fprintln(w, "seconds: wall clock; cpu s: user+system time of the process; ns/pair: wall time per (pixel, centre, image) pair; peak MB: process peak RSS (VmHWM)")
+	fmt.Fprintln(w, "trajectory rows: the trajectory alone, in this process; whole-process rows: a separate mosaic-cli sample run of the same trajectory (start-up, data, frames), its own CPU time and peak RSS")
 	const format = "%-58s %6v %9v %8v %8v %8v %8v %4v\n"
 	fmt.Fprintf(w, format, "configuration", "M", "seconds", "cpu s", "ns/pair", "peak MB", "target s", "met")
-	row := func(name string, m int, wall, cpu float64, pairs int64, target float64) {
+	rowPeak := func(name string, m int, wall, cpu float64, pairs int64, target, peak float64) {
 		ns := "-"
 		if pairs > 0 {
 			ns = fmt.Sprintf("%.3f", wall*1e9/float64(pairs))
@@ -98,7 +119,10 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 		if target > 0 {
 			met = map[bool]string{true: "yes", false: "NO"}[wall <= target]
 		}
-		fmt.Fprintf(w, format, name, m, fmt.Sprintf("%.3f", wall), fmt.Sprintf("%.2f", cpu), ns, fmt.Sprintf("%.0f", peakRSS()), fmtTarget(target), met)
+		fmt.Fprintf(w, format, name, m, fmt.Sprintf("%.3f", wall), fmt.Sprintf("%.2f", cpu), ns, fmt.Sprintf("%.0f", peak), fmtTarget(target), met)
+	}
+	row := func(name string, m int, wall, cpu float64, pairs int64, target float64) {
+		rowPeak(name, m, wall, cpu, pairs, target, peakRSS())
 	}
 	for _, m := range sizes {
 		d := subset(full, m)
@@ -118,6 +142,18 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 			}
 			wall, cpu := time.Since(t0).Seconds(), cpuTime()-c0
 			row(fmt.Sprintf("trajectory ELS %v", b), m, wall, cpu, pairs, targets[m])
+			if b != machine.Zeros || exe == "" {
+				continue
+			}
+			// The same trajectory as a whole process: start-up, loading
+			// the built-in data, the trajectory and writing the frames.
+			wall, cpu, peak, err := runProcess(ctx, exe, m, o.Seed, machine.Kernel())
+			if err != nil {
+				fmt.Fprintf(w, "whole process, M = %d: not measured: %v\n", m, err)
+				exe = ""
+				continue
+			}
+			rowPeak("whole process: mosaic-cli sample, ELS zeros", m, wall, cpu, pairs, processTargets[m], peak)
 		}
 	}
 	// Attribution and the mosaic map: ELS zeros at the last step (t = 0.05,
@@ -175,11 +211,40 @@ func fmtTarget(t float64) string {
 	return strconv.FormatFloat(t, 'g', -1, 64)
 }
 
-// trainingSet returns at least m images: the built-in MNIST at 32x32, or
-// random images when it is unavailable or random data was asked for.
+// runProcess times "exe sample" on the first m built-in MNIST digits (ELS
+// zeros, the mnist-resnet-zeros preset, MOSAIC_KERNEL=kernel), the command
+// of issue 14, and returns its wall and CPU seconds and peak RSS in MB.
+func runProcess(ctx context.Context, exe string, m int, seed uint64, kernel string) (wall, cpu, peakMB float64, err error) {
+	dir, err := os.MkdirTemp("", "mosaic-bench-")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer os.RemoveAll(dir)
+	cmd := exec.CommandContext(ctx, exe, "sample", "--dataset", "mnist", "--limit", strconv.Itoa(m), "--machine", "els",
+		"--boundary", "zeros", "--preset", "mnist-resnet-zeros", "--seed", strconv.FormatUint(seed, 10), "--frames", filepath.Join(dir, "f.npy"))
+	cmd.Env = append(os.Environ(), "MOSAIC_KERNEL="+kernel)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	t0 := time.Now()
+	err = cmd.Run()
+	wall = time.Since(t0).Seconds()
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("%s sample: %v: %s", exe, err, strings.TrimSpace(out.String()))
+	}
+	ps := cmd.ProcessState
+	cpu = (ps.UserTime() + ps.SystemTime()).Seconds()
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		peakMB = float64(ru.Maxrss) / 1024 // kB on Linux
+	}
+	return wall, cpu, peakMB, nil
+}
+
+// trainingSet returns at least m images: the first m of the built-in MNIST
+// at 32x32 (only those are decoded), or random images when it is
+// unavailable or random data was asked for.
 func trainingSet(m int, random bool) (*dataset.Dataset, error) {
 	if !random {
-		d, err := builtin.Load("mnist", 32)
+		d, err := builtin.LoadSubset("mnist", 32, -1, m)
 		if err == nil && d.M >= m {
 			return d, nil
 		}
