@@ -23,8 +23,14 @@ func cmdPresets(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return tw.Flush()
 }
 
-// benchRun is bench.Run; tests replace it to check the wiring quickly.
-var benchRun = bench.Run
+// benchRun is bench.Run followed by bench.Theories (the Wiener and
+// PCA-locality rows); tests replace it to check the wiring quickly.
+var benchRun = func(ctx context.Context, w io.Writer, o bench.Options) error {
+	if err := bench.Run(ctx, w, o); err != nil {
+		return err
+	}
+	return bench.Theories(ctx, w, o.Quick)
+}
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench", benchUsage, stderr)
