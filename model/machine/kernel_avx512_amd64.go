@@ -24,6 +24,9 @@ func hstep512(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias
 func dot512(e, v []float32) float32
 
 //go:noescape
+func expacc512(l []float32, mx, skip float32, e []float32) (s0, s1 float32)
+
+//go:noescape
 func expdot512(l []float32, mx, skip float32, v []float32) (s0, s1, n float32)
 
 //go:noescape
@@ -38,12 +41,10 @@ func hexp512(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias 
 func init() {
 	// AVX-512 F for the Z registers, VL for the EVEX forms of 128/256-bit
 	// instructions on registers 16-31, DQ and BW as the prototype's
-	// baseline (every CPU with F+VL since Skylake-SP has them). expacc, the
-	// path for data with several channels only, stays AVX2 (8-lane
-	// vectors are valid on 16-lane chunks).
+	// baseline (every CPU with F+VL since Skylake-SP has them).
 	x := cpu.X86
 	if x.HasAVX512F && x.HasAVX512BW && x.HasAVX512DQ && x.HasAVX512VL && x.HasAVX2 && x.HasFMA {
-		avx512Kernels = &kernels{name: "avx512", vupd: vupd512, hstep: hstep512, expacc: expaccAVX2, dot: dot512,
+		avx512Kernels = &kernels{name: "avx512", vupd: vupd512, hstep: hstep512, expacc: expacc512, dot: dot512,
 			vadd: vadd512, vsum: vsum512, expdot: expdot512,
 			vupdRow: vupdRow512, vaddRow: vaddRow512, hexp: hexp512}
 	}

@@ -89,10 +89,9 @@ GLOBL e512t<>(SB), RODATA|NOPTR, $128
 	VPXORD Z13, Z13, Z13; \
 	VPXORD Z14, Z14, Z14
 
-// EXP512ONE: the weights w of the lanes t = tz (clamped in place), added
-// into s0 = a0, sum w*t = a1 and n = an (values at mem), using fz, nz, pz
-// and iz as scratch.
-#define EXP512ONE(tz, fz, nz, pz, iz, mem, a0, a1, an) \
+// EXP512W: pz = 2^tz for the lanes tz (clamped in place at -115), using
+// fz, nz and iz as scratch.
+#define EXP512W(tz, fz, nz, pz, iz) \
 	VMAXPS Z21, tz, tz; \
 	VADDPS Z28, tz, iz; \
 	VSUBPS Z28, iz, nz; \
@@ -102,7 +101,12 @@ GLOBL e512t<>(SB), RODATA|NOPTR, $128
 	VFMADD213PS Z26, fz, pz; \
 	VMULPS fz, pz, pz; \
 	VFMADD213PS iz, iz, pz; \
-	VSCALEFPS nz, pz, pz; \
+	VSCALEFPS nz, pz, pz
+
+// EXP512ONE: the weights w = 2^tz (EXP512W) added into s0 = a0,
+// sum w*t = a1 and n = an (values at mem).
+#define EXP512ONE(tz, fz, nz, pz, iz, mem, a0, a1, an) \
+	EXP512W(tz, fz, nz, pz, iz); \
 	VADDPS pz, a0, a0; \
 	VFMADD231PS tz, pz, a1; \
 	VFMADD231PS mem, pz, an
@@ -617,5 +621,63 @@ dot512_loop:
 dot512_done:
 	HSUM512(Z0, Y0, X0)
 	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func expacc512(l []float32, mx, skip float32, e []float32) (s0, s1 float32)
+// e = exp(l - mx), 0 exactly where l - mx < -skip (as expaccGo); the
+// exponential of expdot512 (t = (l - mx)*log2e here, the difference first
+// as in expaccGo).
+TEXT ·expacc512(SB), NOSPLIT, $0-64
+	MOVQ l_base+0(FP), SI
+	MOVQ l_len+8(FP), CX
+	MOVQ e_base+32(FP), DI
+	VMOVSS mx+24(FP), X4
+	VMOVSS skip+28(FP), X3
+	VBROADCASTSS X4, Z0
+	VXORPS X5, X5, X5
+	VSUBSS X3, X5, X3
+	VBROADCASTSS X3, Z1
+	VBROADCASTSS e512c<>+0(SB), Z20
+	VBROADCASTSS e512c<>+4(SB), Z21
+	VBROADCASTSS e512c<>+8(SB), Z28
+	VBROADCASTSS e512c<>+12(SB), Z26
+	VBROADCASTSS e512c<>+16(SB), Z27
+	VMOVUPS e512t<>+0(SB), Z29
+	VMOVUPS e512t<>+64(SB), Z30
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z19, Z19, Z19
+	SHRQ $4, CX
+	JZ expacc512_done
+expacc512_loop:
+	VMOVUPS (SI), Z4
+	VSUBPS Z0, Z4, Z4
+	VCMPPS $0x1d, Z1, Z4, K1
+	KORTESTW K1, K1
+	JEQ expacc512_zero
+	VMULPS Z20, Z4, Z4
+	EXP512W(Z4, Z5, Z6, Z7, Z16)
+	VMOVAPS.Z Z7, K1, Z7
+	VMOVUPS Z7, (DI)
+	VADDPS Z7, Z2, Z2
+	VFMADD231PS Z4, Z7, Z3
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ expacc512_loop
+	JMP expacc512_done
+expacc512_zero:
+	VMOVUPS Z19, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ expacc512_loop
+expacc512_done:
+	HSUM512(Z2, Y2, X2)
+	VMOVSS X2, s0+56(FP)
+	HSUM512(Z3, Y3, X3)
+	VMULSS e512c<>+32(SB), X3, X3
+	VMOVSS X3, s1+60(FP)
 	VZEROUPPER
 	RET

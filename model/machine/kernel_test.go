@@ -117,6 +117,11 @@ func TestKernelsAgree(t *testing.T) {
 				if !close32(e1[i], e2[i], 1e-6) {
 					t.Fatalf("%s expacc lane %d (l=%v): %v vs %v", name, i, l[i], e2[i], e1[i])
 				}
+				// The lanes below the threshold are zeroed exactly (away
+				// from the threshold itself, where rounding may differ).
+				if (e1[i] == 0) != (e2[i] == 0) && math.Abs(float64(l[i]+skipLogit)) > 1e-4 {
+					t.Fatalf("%s expacc lane %d (l=%v): %v vs %v (one zeroed)", name, i, l[i], e2[i], e1[i])
+				}
 			}
 			if !close32(g.dot(e1, v), k.dot(e1, v), 1e-6) {
 				t.Fatalf("%s dot", name)
