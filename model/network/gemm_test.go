@@ -69,3 +69,5 @@ func TestGEMMAgainstTripleLoop(t *testing.T) {
 		}
 	})
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed+1)) }

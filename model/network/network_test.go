@@ -17,6 +17,7 @@ var fixtures = []struct {
 	norm, cond bool
 }{
 	{"resnet_zeros", "resnet", "zeros", false, false},
+	{"resnet_tiny", "resnet", "zeros", false, false},
 	{"resnet_circular_gn_cond", "resnet", "circular", true, true},
 	{"resnet_zeros_gn", "resnet", "zeros", true, false},
 	{"resnet_circular_cond_k5", "resnet", "circular", false, true},

@@ -239,6 +239,9 @@ func rebuildTensor(args ...any) (any, error) {
 			return nil, fmt.Errorf("tensor with size %v too large", size)
 		}
 	}
+	if n > s.numel {
+		return nil, fmt.Errorf("tensor of size %v has more values than its storage of %d", size, s.numel)
+	}
 	if n > 0 && last >= s.numel {
 		return nil, fmt.Errorf("tensor view (offset %d, size %v, stride %v) outside its storage of %d values", off, size, stride, s.numel)
 	}
@@ -320,6 +323,7 @@ type moduleTree struct {
 	params []Param
 	mods   map[string]*pyObject // by dotted path; the root is ""
 	order  []string
+	seen   map[*pyObject]bool
 }
 
 const maxModuleDepth = 64
@@ -328,9 +332,10 @@ func (m *moduleTree) walk(o *pyObject, prefix string, depth int) error {
 	if depth > maxModuleDepth {
 		return fmt.Errorf("module tree deeper than %d levels", maxModuleDepth)
 	}
-	if _, seen := m.mods[prefix]; seen {
-		return fmt.Errorf("module %s appears twice", prefix)
+	if m.seen[o] {
+		return fmt.Errorf("module %s appears twice in the module tree (shared or cyclic modules are not supported)", describePath(prefix))
 	}
+	m.seen[o] = true
 	m.mods[prefix] = o
 	m.order = append(m.order, prefix)
 	dot := prefix
@@ -397,6 +402,10 @@ var knownLayers = map[string]bool{
 // fromTorchObject turns the unpickled content of a .pt file into a
 // network. A state_dict needs the JSON side file (side, nil when absent).
 func fromTorchObject(obj any, side *Config, source string) (*Net, error) {
+	return fromTorchObjectDepth(obj, side, source, 0)
+}
+
+func fromTorchObjectDepth(obj any, side *Config, source string, depth int) (*Net, error) {
 	if o, ok := obj.(*pyObject); ok {
 		return fromModule(o, source)
 	}
@@ -410,10 +419,13 @@ func fromTorchObject(obj any, side *Config, source string) (*Net, error) {
 		if !ok {
 			// A training checkpoint: {"model": module or state_dict, ...}.
 			for _, k := range []string{"model", "state_dict", "model_state_dict", "backbone", "net", "ema"} {
+				if depth >= 2 {
+					break
+				}
 				for _, e2 := range es {
 					if e2.key == k {
 						if _, isDict := items(e2.value); isDict || isObject(e2.value) {
-							n, err := fromTorchObject(e2.value, side, source)
+							n, err := fromTorchObjectDepth(e2.value, side, source, depth+1)
 							if err != nil {
 								return nil, fmt.Errorf("entry %q: %w", k, err)
 							}
@@ -489,7 +501,7 @@ func fromModule(root *pyObject, source string) (*Net, error) {
 		}
 		return nil, fmt.Errorf("the file holds %s; supported: MinimalResNet and MinimalUNet of Kamb & Ganguli (or a module holding one as .backbone), or a state_dict with a JSON side file", what)
 	}
-	tree := &moduleTree{mods: map[string]*pyObject{}}
+	tree := &moduleTree{mods: map[string]*pyObject{}, seen: map[*pyObject]bool{}}
 	if err := tree.walk(root, "", 0); err != nil {
 		return nil, err
 	}

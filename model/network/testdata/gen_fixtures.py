@@ -290,6 +290,9 @@ def main():
     resnet("resnet_circular_cond_k5", (8, 8), channels=2, emb_dim=16, mode="circular",
            conditional=True, num_classes=3, num_layers=2, kernel_size=5, lastksize=3,
            add_one=False)
+    # The smallest network, also the fuzz target's seed.
+    resnet("resnet_tiny", (4, 4), channels=1, emb_dim=8, mode="zeros", num_layers=1,
+           kernel_size=1)
     unet("unet_zeros", (8, 8), channels=1, emb_dim=16, mode="zeros", fsizes=[8, 16])
     unet("unet_circular_gn_cond", (16, 16), channels=3, emb_dim=16, mode="circular",
          fsizes=[8, 12, 16], normalization="GroupNorm", conditional=True, num_classes=4,
