@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/color"
 	"math"
 	"sync"
 
@@ -235,10 +236,10 @@ func inspectPCA(q Query, i int) (*Inspection, error) {
 		}
 	}
 	ins := &Inspection{Query: q, MachineStep: i, Attr: attr, Hood: hood, HoodSize: size}
-	ins.QueryPatch = render.Image(crop(tr.X[i], d.C, d.H, d.W, box), d.C, box.Dy(), box.Dx())
+	ins.QueryPatch = masked(tr.X[i], d.C, d.H, d.W, box, hood)
 	for _, s := range attr.Top {
 		img := d.Image(s.Image)
-		ins.Patches = append(ins.Patches, render.Image(crop(img, d.C, d.H, d.W, box), d.C, box.Dy(), box.Dx()))
+		ins.Patches = append(ins.Patches, masked(img, d.C, d.H, d.W, box, hood))
 		ins.Sources = append(ins.Sources, render.Image(img, d.C, d.H, d.W))
 		ins.Outlines = append(ins.Outlines, box)
 		lbl := ""
@@ -248,6 +249,25 @@ func inspectPCA(q Query, i int) (*Inspection, error) {
 		ins.Labels = append(ins.Labels, lbl)
 	}
 	return ins, nil
+}
+
+// masked renders the rectangle box of an image [C, H, W] with the pixels
+// outside the neighbourhood hood (H*W) dimmed and tinted blue, so that a
+// training image shows what the pixel compares: only the values inside.
+func masked(x []float64, c, h, w int, box image.Rectangle, hood []bool) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, box.Dx(), box.Dy()))
+	src := render.Image(crop(x, c, h, w, box), c, box.Dy(), box.Dx())
+	for y := range box.Dy() {
+		for xx := range box.Dx() {
+			r, g, b, _ := src.At(xx, y).RGBA()
+			col := color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 255}
+			if !hood[(box.Min.Y+y)*w+box.Min.X+xx] {
+				col = color.RGBA{uint8(20 + col.R/6), uint8(24 + col.G/6), uint8(48 + col.B/5), 255}
+			}
+			img.SetRGBA(xx, y, col)
+		}
+	}
+	return img
 }
 
 // crop returns the rectangle r of an image [C, H, W] as [C, r.Dy(), r.Dx()].

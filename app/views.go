@@ -332,6 +332,9 @@ func StepLabel(res *Result, i int) string {
 	if i == 0 {
 		return "t=0.00 final"
 	}
+	if res.Machine != nil && !res.Machine.Spec().Kind.HasPatch() {
+		return fmt.Sprintf("t=%.2f", tr.Time(i)) // k is not used
+	}
 	return fmt.Sprintf("t=%.2f k=%d", tr.Time(i), tr.K[i])
 }
 
