@@ -118,19 +118,29 @@ func (c *conv2d) forward(r *run, x []float32, n, h, w int, opt convOpt) []float3
 		return o
 	}
 	if n >= r.workers || hw < 2*r.kr.nr {
-		// One image per task: im2col, GEMM and epilogue on the worker.
+		// One image per task: im2col, GEMM and epilogue on the worker, a
+		// band of rows at a time so that the band's patch matrix stays in
+		// the core's L2 cache.
+		rows := h
+		if !direct {
+			rows = min(h, max(1, (64<<10)/(kk*w), (256+w-1)/w))
+		}
 		r.parallel(n, func(wk, i int) {
 			img := x[i*c.cin*hw : (i+1)*c.cin*hw]
-			b := img
-			if !direct {
-				r.cols[wk] = grow(r.cols[wk], kk*hw)
-				b = r.cols[wk]
-				for ci := range c.cin {
-					c.im2colChannel(b, img, ci, h, w, c.addFor(opt.add, i, ci))
-				}
-			}
 			o := initOut(i)
-			sgemm(r.kr, c.cout, hw, kk, c.w, kk, b, hw, o, hw, &r.work[wk])
+			for y0 := 0; y0 < h; y0 += rows {
+				y1 := min(h, y0+rows)
+				np := (y1 - y0) * w
+				b, ldb := img[y0*w:], hw
+				if !direct {
+					r.cols[wk] = grow(r.cols[wk], kk*np)
+					b, ldb = r.cols[wk], np
+					for ci := range c.cin {
+						c.im2colRows(b, img, ci, h, w, y0, y1, c.addFor(opt.add, i, ci))
+					}
+				}
+				sgemm(r.kr, c.cout, np, kk, c.w, kk, b, ldb, o[y0*w:], hw, &r.work[wk])
+			}
 			if opt.epilogue != nil {
 				opt.epilogue(i, o)
 			}
@@ -154,7 +164,7 @@ func (c *conv2d) forward(r *run, x []float32, n, h, w int, opt convOpt) []float3
 			initOut(i)
 		}
 		if !direct {
-			c.im2colChannel(cols[i], x[i*c.cin*hw:(i+1)*c.cin*hw], ci, h, w, c.addFor(opt.add, i, ci))
+			c.im2colRows(cols[i], x[i*c.cin*hw:(i+1)*c.cin*hw], ci, h, w, 0, h, c.addFor(opt.add, i, ci))
 		}
 	})
 	parts := r.workers
@@ -181,21 +191,22 @@ func (c *conv2d) addFor(add []float32, i, ci int) float32 {
 	return add[i*c.cin+ci]
 }
 
-// im2colChannel writes the k*k rows of the patch matrix col ([cin*k*k,
-// h*w]) that come from input channel ci of img ([cin, h, w]): row
-// (ci*k+dy)*k+dx holds img[ci, y+dy-p, x+dx-p] + add for every pixel
-// (y, x), with zeros (zero padding) or wrapped indices outside the image.
-func (c *conv2d) im2colChannel(col, img []float32, ci, h, w int, add float32) {
+// im2colRows writes the k*k rows of the patch matrix col ([cin*k*k, np],
+// np = (y1-y0)*w pixels) that come from input channel ci of img ([cin, h,
+// w]), for the output rows y0 <= y < y1: row (ci*k+dy)*k+dx holds
+// img[ci, y+dy-p, x+dx-p] + add for every pixel (y, x), with zeros (zero
+// padding) or wrapped indices outside the image.
+func (c *conv2d) im2colRows(col, img []float32, ci, h, w, y0, y1 int, add float32) {
 	k := c.k
 	p := (k - 1) / 2
-	hw := h * w
+	hw, np := h*w, (y1-y0)*w
 	src := img[ci*hw : (ci+1)*hw]
 	for dy := range k {
 		for dx := range k {
-			row := col[((ci*k+dy)*k+dx)*hw : ((ci*k+dy)*k+dx+1)*hw]
+			row := col[((ci*k+dy)*k+dx)*np : ((ci*k+dy)*k+dx+1)*np]
 			ox := dx - p
-			for y := range h {
-				dst := row[y*w : (y+1)*w]
+			for y := y0; y < y1; y++ {
+				dst := row[(y-y0)*w : (y-y0+1)*w]
 				sy := y + dy - p
 				if sy < 0 || sy >= h {
 					if !c.circular {
