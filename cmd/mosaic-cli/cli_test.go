@@ -217,7 +217,7 @@ func TestSampleUsageErrors(t *testing.T) {
 		{[]string{"--schedule", "3,5,5", "--steps", "4"}, "has 3 entries but 4 steps need 4"},
 		{[]string{"--patch", "3", "--preset", "mnist-resnet-zeros"}, "only one of"},
 		{[]string{"--machine", "els"}, "--patch K"},
-		{[]string{"--machine", "foo", "--patch", "3"}, "use ideal, ls, els, wiener or pca-locality"},
+		{[]string{"--machine", "foo", "--patch", "3"}, "use ideal, ls, els, wiener, pca-locality or network"},
 		{[]string{"--boundary", "mirror", "--patch", "3"}, "zeros, circular or reflect"},
 		{[]string{"--preset", "nope"}, "mnist-resnet-zeros"},
 		{[]string{"--patch", "7", "--boundary", "circular"}, "k <= 5"},

@@ -160,7 +160,7 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usagef("--plot charts the --late-patch sweep: add --late-patch 3,5,7,9")
 		}
 	}
-	st, err := newSetup(&df, &mf, &sf, set, stderr)
+	st, err := newSetup(&df, &mf, &sf, set, "", stderr)
 	if err != nil {
 		return err
 	}

@@ -105,11 +105,12 @@ func (d *dataFlags) load(set map[string]bool) (*dataset.Dataset, error) {
 type machineFlags struct {
 	kind, boundary string
 	tau, temp      float64
-	set            map[string]bool // filled by spec from the parsed flags
+	net            string
 }
 
 func (m *machineFlags) add(fs *flag.FlagSet) {
-	fs.StringVar(&m.kind, "machine", "els", "ideal, ls, els, wiener or pca-locality")
+	fs.StringVar(&m.kind, "machine", "els", "ideal, ls, els, wiener, pca-locality or network")
+	fs.StringVar(&m.net, "net", "", "network: a checkpoint (.pt, .safetensors) for --machine network")
 	fs.StringVar(&m.boundary, "boundary", "zeros", "zeros, circular or reflect")
 	fs.Float64Var(&m.tau, "tau", machine.DefaultTau, "pca-locality: neighbourhood threshold in (0, 1]")
 	fs.Float64Var(&m.temp, "temperature", machine.DefaultTemperature, "pca-locality: softmax temperature > 0")
@@ -134,7 +135,13 @@ func (m *machineFlags) spec(set map[string]bool) (machine.Spec, error) {
 			}
 		}
 	}
-	spec := machine.Spec{Kind: k, Boundary: b}
+	if set["net"] && k != machine.Network {
+		return machine.Spec{}, usagef("--net applies only to --machine network, not %s", k)
+	}
+	spec := machine.Spec{Kind: k, Boundary: b, Net: m.net}
+	if k == machine.Network && m.net == "" {
+		return machine.Spec{}, usagef("--machine network needs --net PATH: a checkpoint file (.pt as saved by torch.save, or a state_dict .pt / .safetensors with its .json beside it)")
+	}
 	if k == machine.PCALocality {
 		// Zero would mean "the default" in a Spec; on the command line it
 		// is a value to refuse.
@@ -278,5 +285,8 @@ func nearest(ds *dataset.Dataset, img []float64) (int, float64) {
 
 // describe summarises a training set, e.g. "hands: 100 images [1,32,32]".
 func describe(ds *dataset.Dataset) string {
+	if ds.M == 0 {
+		return fmt.Sprintf("none (a network needs no training data), images [%d,%d,%d]", ds.C, ds.H, ds.W)
+	}
 	return fmt.Sprintf("%s: %d images [%d,%d,%d]", ds.Name, ds.M, ds.C, ds.H, ds.W)
 }

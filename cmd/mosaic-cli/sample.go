@@ -23,7 +23,9 @@ type setup struct {
 }
 
 // newSetup loads the data, builds the machine and resolves the schedule.
-func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string]bool, stderr io.Writer) (*setup, error) {
+// noise is the --noise file, if any: a network without training data takes
+// its image shape from it.
+func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string]bool, noise string, stderr io.Writer) (*setup, error) {
 	spec, err := mf.spec(set)
 	if err != nil {
 		return nil, err
@@ -31,6 +33,9 @@ func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string
 	k, err := sf.resolve(spec.Kind, stderr)
 	if err != nil {
 		return nil, err
+	}
+	if spec.Kind == machine.Network {
+		return networkSetup(df, spec, k, set, noise)
 	}
 	ds, err := df.load(set)
 	if err != nil {
@@ -113,7 +118,7 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *scale < 1 || *scale > 64 {
 		return usagef("--scale must be an integer from 1 to 64, e.g. --scale 8")
 	}
-	st, err := newSetup(&df, &mf, &sf, set, stderr)
+	st, err := newSetup(&df, &mf, &sf, set, *noisePath, stderr)
 	if err != nil {
 		return err
 	}
@@ -145,12 +150,14 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else {
 		fmt.Fprintf(stdout, "steps     %d\n", n)
 	}
-	mu, dist := nearest(d, tr.Final())
-	lbl := ""
-	if d.Labels != nil {
-		lbl = fmt.Sprintf(" (label %s)", d.ClassName(d.Labels[mu]))
+	if d.M > 0 {
+		mu, dist := nearest(d, tr.Final())
+		lbl := ""
+		if d.Labels != nil {
+			lbl = fmt.Sprintf(" (label %s)", d.ClassName(d.Labels[mu]))
+		}
+		fmt.Fprintf(stdout, "nearest   training image %d%s at L2 distance %.4g\n", mu, lbl, dist)
 	}
-	fmt.Fprintf(stdout, "nearest   training image %d%s at L2 distance %.4g\n", mu, lbl, dist)
 	fmt.Fprintf(stdout, "time      %.2fs\n", elapsed.Seconds())
 
 	if *frames != "" {

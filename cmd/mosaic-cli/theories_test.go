@@ -10,6 +10,7 @@ import (
 
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
+	"mosaic/model/network"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
@@ -71,7 +72,7 @@ func TestTheoryFlagErrors(t *testing.T) {
 		{[]string{"sample", "--train", train, "--seed", "1", "--machine", "els", "--patch", "3", "--tau", "0.1"}, "--tau applies only to --machine pca-locality"},
 		{[]string{"sample", "--train", train, "--seed", "1", "--machine", "pca-locality", "--tau", "0"}, "tau = 0 is outside (0, 1]"},
 		{[]string{"sample", "--train", train, "--seed", "1", "--machine", "pca-locality", "--temperature", "-2"}, "temperature = -2 must be a positive number"},
-		{[]string{"sample", "--train", train, "--seed", "1", "--machine", "gauss"}, "use ideal, ls, els, wiener or pca-locality"},
+		{[]string{"sample", "--train", train, "--seed", "1", "--machine", "gauss"}, "use ideal, ls, els, wiener, pca-locality or network"},
 		{[]string{"weights", "--train", train, "--machine", "wiener", "--x", x, "--t", "0.5", "--pixel", "1,1"}, "has no training-image weights"},
 	} {
 		code, stdout, stderr := cli(t, tc.args...)
@@ -121,5 +122,64 @@ func TestWeightsPCALocality(t *testing.T) {
 		if s.Row != 2 || s.Col != 3 || math.Abs(s.Weight-src[s.Image].Weight) > 1e-12 {
 			t.Fatalf("entry %+v; the machine gives image %d weight %v", s, s.Image, src[s.Image].Weight)
 		}
+	}
+}
+
+func TestSampleNetwork(t *testing.T) {
+	dir := t.TempDir()
+	net, err := network.NewRandom(network.Config{Arch: "resnet", Channels: 1, EmbDim: 16, Mode: "circular", KernelSize: 3, LastKSize: 1, NumLayers: 2, ImageSize: 8}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "net.safetensors")
+	if err := network.SaveSafetensors(path, net); err != nil {
+		t.Fatal(err)
+	}
+	frames := filepath.Join(dir, "f.npy")
+	// No training data: the shape comes from the size the checkpoint records.
+	code, stdout, stderr := cli(t, "sample", "--machine", "network", "--net", path, "--seed", "4", "--steps", "5", "--frames", frames, "--quiet")
+	expectCode(t, 0, code, stdout, stderr)
+	if !strings.Contains(stdout, "machine   Network (net.safetensors)") || !strings.Contains(stdout, "[1,8,8]") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	loaded, err := network.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := machine.NewNetwork(loaded, &dataset.Dataset{Name: "s", C: 1, H: 8, W: 8}, machine.Spec{Net: path}, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := sampler.Run(context.Background(), m, sampler.Noise(4, 1, 8, 8), schedule.Constant(5, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fa := readNpy(t, frames)
+	for f := range 5 {
+		for j, want := range tr.X[4-f] {
+			if got := fa.Data[f*64+j]; math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+				t.Fatalf("frame %d value %d = %v, want %v", f, j, got, want)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sample", "--machine", "network", "--seed", "1"}, "--machine network needs --net PATH"},
+		{[]string{"sample", "--machine", "network", "--net", path, "--seed", "1", "--dataset", "mnist", "--limit", "5"}, "trained on 8x8 images but mnist holds 32x32"},
+		{[]string{"weights", "--machine", "network", "--net", path, "--dataset", "mnist", "--x", "x.npy", "--t", "0.5", "--pixel", "1,1"}, "no patch weights"},
+	} {
+		code, stdout, stderr := cli(t, tc.args...)
+		expectCode(t, 2, code, stdout, stderr)
+		if !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: stderr does not say %q:\n%s", tc.args, tc.want, stderr)
+		}
+	}
+	missing := filepath.Join(dir, "missing.pt")
+	code, stdout, stderr = cli(t, "sample", "--machine", "network", "--net", missing, "--seed", "1")
+	expectCode(t, 1, code, stdout, stderr)
+	if !strings.Contains(stderr, "missing.pt") {
+		t.Errorf("a missing checkpoint: %s", stderr)
 	}
 }

@@ -7,6 +7,7 @@ const mainUsage = `mosaic-cli: equivariant local score machines (Kamb & Ganguli)
 Usage:
   mosaic-cli sample   --train PATH | --dataset mnist|fashion|hands  --noise Z.npy | --seed S
                       --machine ideal|ls|els|wiener|pca-locality --boundary zeros|circular|reflect
+                      (or --machine network --net CHECKPOINT; data flags then optional)
                       --patch K | --schedule k0,...,k(N-1) | --preset NAME  [--steps N]
                       [--frames F.npy] [--denoised D.npy] [--png OUT.png]
   mosaic-cli weights  (data and machine flags) --x X.npy --t T --patch K --pixel ROW,COL [--top K]
@@ -44,9 +45,14 @@ const machineUsage = `Machine:
   --tau T             pca-locality: a value q is in p's neighbourhood when |G[q,p]| is at
                       least T times the largest |G| (default 0.02)
   --temperature T     pca-locality: divides the logits (default 1)
+  --net PATH          network: a trained MinimalResNet/MinimalUNet checkpoint (torch.save
+                      of the module, or a state_dict .pt / .safetensors with a .json of
+                      its hyper-parameters beside it). Without --train/--dataset the image
+                      shape comes from --noise, --size, or the size the checkpoint records;
+                      --class L selects the class of a conditional network.
 `
 
-const scheduleUsage = `Patch-size schedule (exactly one; none for --machine ideal, wiener, pca-locality):
+const scheduleUsage = `Patch-size schedule (exactly one; none for --machine ideal, wiener, pca-locality, network):
   --patch K           a constant patch size K (odd, e.g. 3 or 5)
   --schedule LIST     one odd size per step, k0,k1,...,k(N-1) (entry i is used at
                       t = i/N; entry 0 is never used); exactly --steps entries

@@ -73,6 +73,9 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if spec.Kind == machine.Network {
+		return usagef("%v", machine.ErrNoWeights)
+	}
 	if !spec.Kind.Weighted() {
 		return usagef("the %s machine is a linear filter of x (D = mu + F_t (x/a - mu)): it has no training-image weights to list; use --machine pca-locality, ideal, ls or els, or open the app's pixel inspector to see the filter row", spec.Kind)
 	}

@@ -60,6 +60,7 @@ type Machine struct {
 	rule Rule
 	data *dataset.Dataset
 	eng  engine
+	net  *networkEngine // for Network machines (eng is nil)
 }
 
 // New binds a machine to a training set. The data must already be
@@ -84,6 +85,8 @@ func New(data *dataset.Dataset, spec Spec) (*Machine, error) {
 		m.eng = newWienerEngine(data)
 	case PCALocality:
 		m.eng = newPCAEngine(data, spec.Tau, spec.Temperature)
+	case Network:
+		return nil, fmt.Errorf("a network machine is made with NewNetwork from a loaded network, not from a training set")
 	case LS, ELS:
 		r, err := RuleFor(spec)
 		if err != nil {
@@ -165,6 +168,12 @@ func (m *Machine) Step(ctx context.Context, x []float64, t float64, k int) (*Ste
 	}
 	hw := m.data.H * m.data.W
 	out := &Step{D: make([]float64, len(x)), Heaviest: make([]Source, hw), Effective: make([]float64, hw)}
+	if m.net != nil {
+		if err := m.net.step(ctx, x, t, out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
 	if err := m.eng.step(ctx, x, schedule.A(t), schedule.B(t), k, out); err != nil {
 		return nil, err
 	}
@@ -178,6 +187,9 @@ func (m *Machine) Step(ctx context.Context, x []float64, t float64, k int) (*Ste
 func (m *Machine) Weights(x []float64, t float64, k, r, c int) ([]Source, []float64, error) {
 	if err := m.checkPixel(x, t, k, r, c); err != nil {
 		return nil, nil, err
+	}
+	if m.net != nil {
+		return nil, nil, ErrNoWeights
 	}
 	return m.eng.pixel(x, schedule.A(t), schedule.B(t), k, r, c)
 }
@@ -203,7 +215,7 @@ func (m *Machine) Pairs(k int) int64 {
 	switch m.spec.Kind {
 	case IS, PCALocality:
 		return int64(d.M) * int64(d.H*d.W)
-	case Wiener:
+	case Wiener, Network:
 		return 0
 	}
 	mm := k / 2

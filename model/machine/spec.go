@@ -15,6 +15,7 @@ package machine
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 )
 
@@ -39,6 +40,9 @@ const (
 	// location, with distances over a neighbourhood read off the Wiener
 	// filter.
 	PCALocality
+	// Network is a trained network's denoiser (NewNetwork): no theory, the
+	// thing the theories are compared with.
+	Network
 )
 
 // Boundary selects how patches are completed where they leave the image.
@@ -55,7 +59,7 @@ const (
 	Reflect
 )
 
-var kindNames = []string{"ideal", "ls", "els", "wiener", "pca-locality"}
+var kindNames = []string{"ideal", "ls", "els", "wiener", "pca-locality", "network"}
 var boundaryNames = []string{"zeros", "circular", "reflect"}
 
 // String returns the command-line name of the kind ("ideal", "ls", "els",
@@ -81,12 +85,15 @@ func (k Kind) Title() string {
 		return "Wiener"
 	case PCALocality:
 		return "PCA-locality"
+	case Network:
+		return "Network"
 	}
 	return k.String()
 }
 
-// Kinds lists every machine kind in display order.
-func Kinds() []Kind { return []Kind{IS, LS, ELS, Wiener, PCALocality} }
+// Kinds lists every machine kind in display order (the theories, then a
+// trained network).
+func Kinds() []Kind { return []Kind{IS, LS, ELS, Wiener, PCALocality, Network} }
 
 // HasPatch reports whether the machine uses a patch size (and a boundary):
 // true for LS and ELS. IS, Wiener and PCA-locality look at the whole image
@@ -96,8 +103,8 @@ func (k Kind) HasPatch() bool { return k == LS || k == ELS }
 
 // Weighted reports whether the machine's estimate is a softmax-weighted
 // average of training data, so that a pixel has weights to attribute
-// (every kind but Wiener, which is a linear filter of x).
-func (k Kind) Weighted() bool { return k != Wiener }
+// (every kind but Wiener, a linear filter of x, and a network).
+func (k Kind) Weighted() bool { return k != Wiener && k != Network }
 
 // String returns the command-line name of the boundary.
 func (b Boundary) String() string {
@@ -121,8 +128,10 @@ func ParseKind(s string) (Kind, error) {
 		return Wiener, nil
 	case "pca-locality", "pca", "pcalocality", "pca_locality":
 		return PCALocality, nil
+	case "network", "net":
+		return Network, nil
 	}
-	return 0, fmt.Errorf("unknown machine %q: use ideal, ls, els, wiener or pca-locality", s)
+	return 0, fmt.Errorf("unknown machine %q: use ideal, ls, els, wiener, pca-locality or network", s)
 }
 
 // ParseBoundary reads "zeros", "circular" or "reflect", case-insensitively.
@@ -156,6 +165,9 @@ type Spec struct {
 	// Temperature divides PCA-locality's logits; 0 means
 	// DefaultTemperature. Other kinds ignore it.
 	Temperature float64
+	// Net names a Network machine's network (a built-in name or a file);
+	// other kinds ignore it.
+	Net string
 }
 
 // Normalized returns the spec with the defaults filled in and the fields
@@ -164,6 +176,9 @@ type Spec struct {
 func (s Spec) Normalized() Spec {
 	if !s.Kind.HasPatch() {
 		s.Boundary = Zeros
+	}
+	if s.Kind != Network {
+		s.Net = ""
 	}
 	if s.Kind != PCALocality {
 		s.Tau, s.Temperature = 0, 0
@@ -181,7 +196,7 @@ func (s Spec) Normalized() Spec {
 // Check reports parameters that cannot define a machine.
 func (s Spec) Check() error {
 	n := s.Normalized()
-	if n.Kind < IS || n.Kind > PCALocality {
+	if n.Kind < IS || n.Kind > Network {
 		return fmt.Errorf("unknown machine kind %d", int(n.Kind))
 	}
 	if n.Kind == PCALocality {
@@ -200,6 +215,11 @@ func (s Spec) Check() error {
 func (s Spec) String() string {
 	n := s.Normalized()
 	switch {
+	case n.Kind == Network:
+		if n.Net == "" {
+			return n.Kind.Title()
+		}
+		return n.Kind.Title() + " (" + filepath.Base(n.Net) + ")"
 	case n.Kind == PCALocality:
 		var params []string
 		if n.Tau != DefaultTau {

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+
+	"mosaic/model/dataset"
+	"mosaic/model/machine"
+	"mosaic/model/network"
+	"mosaic/model/npy"
+	"mosaic/model/schedule"
+)
+
+// networkSetup builds a Network machine from --net. A network needs no
+// training data: with --train or --dataset the data set is loaded (its
+// shape must fit the network, and sample reports the nearest training
+// image); without, the image shape comes from --noise, from --size, or
+// from the size the checkpoint records, in that order.
+func networkSetup(df *dataFlags, spec machine.Spec, k schedule.Patch, set map[string]bool, noise string) (*setup, error) {
+	net, err := network.Load(spec.Net)
+	if err != nil {
+		return nil, err
+	}
+	info := net.Info()
+	class := df.class
+	if info.Conditional && class < 0 {
+		return nil, usagef("%s is class-conditional (%d classes): give --class L with 0 <= L < %d", spec.Net, info.NumClasses, info.NumClasses)
+	}
+	if info.Conditional && class >= info.NumClasses {
+		return nil, usagef("--class %d: %s knows classes 0 to %d", class, spec.Net, info.NumClasses-1)
+	}
+	var ds *dataset.Dataset
+	if df.train != "" || df.dataset != "" {
+		if ds, err = df.load(set); err != nil {
+			return nil, err
+		}
+		if n := info.ImageSize; n > 0 && (ds.H != n || ds.W != n) {
+			return nil, usagef("%s was trained on %dx%d images but %s holds %dx%d images: use data of that size (e.g. --size %d with --dataset)", spec.Net, n, n, ds.Name, ds.H, ds.W, n)
+		}
+	} else {
+		c, h, w, err := networkShape(info, df, set, noise)
+		if err != nil {
+			return nil, err
+		}
+		ds = &dataset.Dataset{Name: "no training data", C: c, H: h, W: w}
+	}
+	if !info.Conditional {
+		class = -1 // --class only restricted the data
+	}
+	m, err := machine.NewNetwork(net, ds, spec, class)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return &setup{data: ds, m: m, k: k}, nil
+}
+
+// networkShape returns the image shape of a network run without data.
+func networkShape(info network.Info, df *dataFlags, set map[string]bool, noise string) (c, h, w int, err error) {
+	c = info.Channels
+	switch {
+	case noise != "":
+		a, err := npy.ReadFile(noise)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		sh := a.Shape
+		switch len(sh) {
+		case 2:
+			return c, sh[0], sh[1], nil
+		case 3:
+			return sh[0], sh[1], sh[2], nil
+		case 4:
+			if sh[0] == 1 {
+				return sh[1], sh[2], sh[3], nil
+			}
+		}
+		return 0, 0, 0, fmt.Errorf("%s: the noise has shape %v: give one image, [C,H,W] or [1,C,H,W]", noise, sh)
+	case set["size"]:
+		if df.size < 1 || df.size > 1024 {
+			return 0, 0, 0, usagef("--size must be an image side such as 32, not %d", df.size)
+		}
+		return c, df.size, df.size, nil
+	case info.ImageSize > 0:
+		return c, info.ImageSize, info.ImageSize, nil
+	}
+	return 0, 0, 0, usagef("%s does not record the image size it was trained at: give --size S (e.g. --size 32), --noise Z.npy, or training data (--dataset/--train)", info.Source)
+}
