@@ -41,6 +41,10 @@ type controls struct {
 	pcaBox *fyne.Container
 	tau    *widgets.CommitSelectEntry
 	temp   *widgets.CommitSelectEntry
+	// netBox names the network of the "Network" machine, with a button to
+	// open another checkpoint (shown for that machine only).
+	netBox   *fyne.Container
+	netLabel *widget.Label
 	// patchNote says why the patch-size controls are off for a machine
 	// without patches.
 	patchNote  *widget.Label
@@ -75,6 +79,9 @@ func newControls(w *Window) *controls {
 	c.pcaBox = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("tau"), nil, c.tau),
 		container.NewBorder(nil, nil, widget.NewLabel("Temperature"), nil, c.temp))
+	c.netLabel = widget.NewLabel("")
+	c.netLabel.Truncation = fyne.TextTruncateEllipsis
+	c.netBox = container.NewBorder(nil, nil, nil, widget.NewButton("Open network…", c.openNetwork), c.netLabel)
 	c.patchNote = widget.NewLabel("")
 	c.patchNote.Wrapping = fyne.TextWrapWord
 	c.patchNote.Importance = widget.MediumImportance
@@ -153,6 +160,7 @@ func (c *controls) panel() fyne.CanvasObject {
 		container.NewBorder(nil, nil, widget.NewLabel("Boundary"), nil, c.boundary),
 		c.extNote,
 		c.pcaBox,
+		c.netBox,
 		widget.NewSeparator(),
 		heading("Patch size"),
 		c.patchNote,
@@ -247,7 +255,11 @@ func (c *controls) sync(s Settings) {
 		c.limit.SetCommitted(strconv.Itoa(s.Limit))
 	}
 	c.class.SetSelected(c.classTitle(s.Class))
-	spec, _ := s.Spec()
+	spec, err := s.Spec()
+	if err != nil { // e.g. a network not chosen yet: show the machine anyway
+		k, _ := machine.ParseKind(s.Machine)
+		spec = machine.Spec{Kind: k}
+	}
 	c.machine.SetSelected(spec.Kind.Title())
 	c.boundary.SetSelected(boundaryOptions[spec.Boundary])
 	if spec.Kind.HasPatch() {
@@ -265,6 +277,12 @@ func (c *controls) sync(s Settings) {
 		for _, d := range c.patchItems {
 			d.Disable()
 		}
+	}
+	if spec.Kind == machine.Network {
+		c.netLabel.SetText(filepath.Base(s.Network))
+		c.netBox.Show()
+	} else {
+		c.netBox.Hide()
 	}
 	if spec.Kind == machine.PCALocality {
 		c.tau.SetCommitted(strconv.FormatFloat(spec.Tau, 'g', -1, 64))
@@ -399,6 +417,8 @@ func noPatchReason(k machine.Kind) string {
 		return "Wiener has no patch size: it is one linear filter over the whole image."
 	case machine.PCALocality:
 		return "PCA-locality has no patch size: each pixel's neighbourhood is read off the data (tau sets it)."
+	case machine.Network:
+		return "A trained network has no patch size here: it is what the machines try to explain."
 	}
 	return k.Title() + " has no patch size: it compares whole images."
 }
@@ -406,6 +426,10 @@ func noPatchReason(k machine.Kind) string {
 // changed reacts to a user edit of any control.
 func (c *controls) changed() {
 	if c.updating {
+		return
+	}
+	if MachineName(c.machine.Selected) == machine.Network.String() && c.w.settings.Network == "" {
+		c.openNetwork() // a network machine needs a checkpoint first
 		return
 	}
 	s, err := c.read()
@@ -433,6 +457,33 @@ func (c *controls) openFile() {
 		r.Close()
 		c.openDataset(path)
 	}, c.w.win)
+}
+
+// openNetwork lets the user pick a network checkpoint (.pt, .safetensors)
+// and switches to it; cancelling keeps the current machine.
+func (c *controls) openNetwork() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, c.w.win)
+		}
+		if r == nil || err != nil {
+			c.sync(c.w.settings) // back to the machine in use
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		c.useNetwork(path)
+	}, c.w.win)
+}
+
+// useNetwork switches to the Network machine on the checkpoint at path; a
+// checkpoint that does not load, or does not fit the data, is reported
+// and the previous machine stays.
+func (c *controls) useNetwork(path string) {
+	s := c.w.settings
+	s.Machine, s.Network = machine.Network.String(), path
+	c.w.request(s)
+	c.sync(c.w.settings)
 }
 
 // openFolder lets the user pick a folder of images (one sub-folder per

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"mosaic/model/builtin"
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
+	"mosaic/model/network"
 )
 
 // BuiltinNames returns the built-in data sets (model/builtin registers the
@@ -43,11 +45,19 @@ type Library struct {
 	mu       sync.Mutex
 	machines map[machineKey]*machineEntry
 	files    map[[2]string]*fileEntry
+	nets     map[string]*netEntry
 	clock    uint64
 	// Keep is how many machines stay cached (least recently used go).
 	Keep int
 	// load reads a data set file or folder; dataset.Load by default.
 	load func(path, labels string) (*dataset.Dataset, error)
+}
+
+// netEntry is one network checkpoint, loaded once.
+type netEntry struct {
+	once sync.Once
+	net  *network.Net
+	err  error
 }
 
 type fileEntry struct {
@@ -58,7 +68,7 @@ type fileEntry struct {
 
 // NewLibrary returns an empty library keeping up to 6 machines.
 func NewLibrary() *Library {
-	return &Library{machines: map[machineKey]*machineEntry{}, files: map[[2]string]*fileEntry{}, Keep: 6, load: dataset.Load}
+	return &Library{machines: map[machineKey]*machineEntry{}, files: map[[2]string]*fileEntry{}, nets: map[string]*netEntry{}, Keep: 6, load: dataset.Load}
 }
 
 // Dataset returns the whole data set the settings name (before the class
@@ -140,6 +150,10 @@ func (l *Library) Machine(s Settings) (*machine.Machine, *dataset.Dataset, error
 			return
 		}
 		e.full = full
+		if spec.Kind == machine.Network {
+			e.m, e.err = l.networkMachine(spec, sub, s.Class)
+			return
+		}
 		e.m, e.err = machine.New(sub, spec)
 	})
 	if e.err != nil {
@@ -151,6 +165,47 @@ func (l *Library) Machine(s Settings) (*machine.Machine, *dataset.Dataset, error
 		return nil, nil, e.err
 	}
 	return e.m, e.full, nil
+}
+
+// Network returns the network of a checkpoint file, loading it once.
+func (l *Library) Network(path string) (*network.Net, error) {
+	l.mu.Lock()
+	e := l.nets[path]
+	if e == nil {
+		e = &netEntry{}
+		l.nets[path] = e
+	}
+	l.mu.Unlock()
+	e.once.Do(func() { e.net, e.err = network.Load(path) })
+	if e.err != nil {
+		l.mu.Lock()
+		delete(l.nets, path) // let the user retry after fixing the file
+		l.mu.Unlock()
+	}
+	return e.net, e.err
+}
+
+// networkMachine builds the Network machine of spec over the training set
+// sub (which gives the image shape; a network trained at another size is
+// refused). class is the settings' class: the label a conditional network
+// is given.
+func (l *Library) networkMachine(spec machine.Spec, sub *dataset.Dataset, class int) (*machine.Machine, error) {
+	net, err := l.Network(spec.Net)
+	if err != nil {
+		return nil, err
+	}
+	info := net.Info()
+	if n := info.ImageSize; n > 0 && (sub.H != n || sub.W != n) {
+		return nil, fmt.Errorf("%s was trained on %dx%d images, but the data set's are %dx%d: pick data of that size", filepath.Base(spec.Net), n, n, sub.H, sub.W)
+	}
+	if info.Conditional {
+		if class < 0 || class >= info.NumClasses {
+			return nil, fmt.Errorf("%s is class-conditional: choose a class from 0 to %d", filepath.Base(spec.Net), info.NumClasses-1)
+		}
+	} else {
+		class = -1
+	}
+	return machine.NewNetwork(net, sub, spec, class)
 }
 
 // evict drops the least recently used machines beyond Keep (never keep).

@@ -53,6 +53,8 @@ type Inspection struct {
 	// for other machines.
 	Hood     []bool
 	HoodSize int
+	// Note explains an answer without weights (a trained network).
+	Note string
 }
 
 // Inspector computes attributions off the UI goroutine. A new request
@@ -144,6 +146,8 @@ func Inspect(q Query) (*Inspection, error) {
 		return inspectWiener(q, i)
 	case machine.PCALocality:
 		return inspectPCA(q, i)
+	case machine.Network:
+		return inspectNetwork(q, i)
 	}
 	attr, err := m.Attribute(tr.X[i], tr.Time(i), k, q.Row, q.Col, q.TopK)
 	if err != nil {
@@ -197,6 +201,22 @@ func inspectWiener(q Query, i int) (*Inspection, error) {
 	attr := &machine.Attribution{Row: q.Row, Col: q.Col, T: t, Value: val}
 	return &Inspection{Query: q, MachineStep: i, Attr: attr, Filter: row, FilterLimit: lim,
 		FilterImage: render.Diverging(row, d.H, d.W, lim)}, nil
+}
+
+// inspectNetwork answers a query on a trained network: its denoised value,
+// and why there is nothing to attribute.
+func inspectNetwork(q Query, i int) (*Inspection, error) {
+	tr := q.Res.Traj
+	d := q.Res.Machine.Data()
+	val := make([]float64, d.C)
+	if st := tr.Steps[i]; st != nil {
+		for ch := range val {
+			val[ch] = st.D[(ch*d.H+q.Row)*d.W+q.Col]
+		}
+	}
+	attr := &machine.Attribution{Row: q.Row, Col: q.Col, T: tr.Time(i), Value: val}
+	return &Inspection{Query: q, MachineStep: i, Attr: attr,
+		Note: "A trained network has no patch weights: it is what the machines explain. Put a machine beside it with Compare (same noise) to see which training patches the theory would copy here."}, nil
 }
 
 // inspectPCA answers a query on the PCA-locality machine: the weight of

@@ -93,6 +93,16 @@ func (p *inspectorPanel) show(ins *Inspection) {
 		p.showFilter(ins, val+stale+note)
 		return
 	}
+	if ins.Note != "" {
+		p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f: network", a.Row, a.Col, a.T))
+		p.queryLbl.Hide()
+		p.query.Hide()
+		p.summary.SetText(ins.Note + "\n" + val + stale)
+		p.patches.SetEntries(nil)
+		p.perImg.SetBars(nil)
+		p.filterBox.Hide()
+		return
+	}
 	p.filterBox.Hide()
 	p.patches.Show()
 	p.queryLbl.Show()

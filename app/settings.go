@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,6 +54,8 @@ type Settings struct {
 	// (0 = the defaults of SPEC.md, 0.02 and 1).
 	Tau         float64 `json:"tau,omitempty"`
 	Temperature float64 `json:"temperature,omitempty"`
+	// Network is the checkpoint file of the "network" machine.
+	Network string `json:"network,omitempty"`
 	// Mode selects the patch-size schedule: Constant, Preset or Custom.
 	Mode     ScheduleMode `json:"schedule_mode"`
 	Constant int          `json:"patch_size"`
@@ -87,9 +90,12 @@ func (s Settings) Spec() (machine.Spec, error) {
 	if err != nil {
 		return machine.Spec{}, err
 	}
-	spec := machine.Spec{Kind: k, Boundary: b, Tau: s.Tau, Temperature: s.Temperature}
+	spec := machine.Spec{Kind: k, Boundary: b, Tau: s.Tau, Temperature: s.Temperature, Net: s.Network}
 	if err := spec.Check(); err != nil {
 		return machine.Spec{}, err
+	}
+	if k == machine.Network && s.Network == "" {
+		return machine.Spec{}, errors.New("no network chosen: use Open network… to pick a checkpoint (.pt, or .safetensors with its .json)")
 	}
 	return spec.Normalized(), nil
 }
@@ -239,7 +245,7 @@ func Compare(old, new Settings) (Change, int) {
 func equalSettings(a, b Settings) bool {
 	return a.Dataset == b.Dataset && a.Labels == b.Labels && a.Size == b.Size && a.Limit == b.Limit &&
 		a.Class == b.Class && a.Machine == b.Machine && a.Boundary == b.Boundary &&
-		a.Tau == b.Tau && a.Temperature == b.Temperature &&
+		a.Tau == b.Tau && a.Temperature == b.Temperature && a.Network == b.Network &&
 		a.Steps == b.Steps && a.Seed == b.Seed
 }
 

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"mosaic/model/machine"
+	"mosaic/model/network"
 )
 
 // TestWindowWienerMachine switches the window to the Wiener machine from
@@ -153,4 +155,49 @@ func TestDecadeTicks(t *testing.T) {
 	if len((decadeTicks{}).Ticks(0, 1)) != 0 {
 		t.Fatal("ticks on a range that includes 0")
 	}
+}
+
+// TestWindowNetworkMachine opens a network checkpoint as the machine: its
+// trajectory streams like a machine's, the inspector says it has no
+// weights, and a checkpoint trained at another size is refused with the
+// previous machine kept.
+func TestWindowNetworkMachine(t *testing.T) {
+	w := newTestWindow(t)
+	dir := t.TempDir()
+	save := func(name string, size int) string {
+		net, err := network.NewRandom(network.Config{Arch: "resnet", Channels: 1, EmbDim: 16, Mode: "zeros", KernelSize: 3, LastKSize: 1, NumLayers: 2, ImageSize: size}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := network.SaveSafetensors(path, net); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	good, wrong := save("toy8.safetensors", 8), save("big16.safetensors", 16)
+	w.controls.useNetwork(good)
+	waitFor(t, "the network trajectory", func() bool {
+		return w.res != nil && w.res.Complete && w.res.Machine.Spec().Kind == machine.Network
+	})
+	c := w.controls
+	if c.machine.Selected != "Network" || !c.netBox.Visible() || c.netLabel.Text != "toy8.safetensors" || !c.mode.Disabled() {
+		t.Errorf("controls: machine %q, net box %v %q, mode disabled %v", c.machine.Selected, c.netBox.Visible(), c.netLabel.Text, c.mode.Disabled())
+	}
+	if got := StepLabel(w.res, 3); got != "t=0.38" {
+		t.Errorf("step label %q", got)
+	}
+	w.setStep(3)
+	w.onSelect(2, 2)
+	waitFor(t, "the network inspection", func() bool { return w.ins != nil && w.ins.Note != "" })
+	if !strings.Contains(w.inspect.summary.Text, "no patch weights") {
+		t.Errorf("inspector summary %q", w.inspect.summary.Text)
+	}
+	if r := RenderView(w.res, 3, ViewEffective); r.Image != nil || !strings.Contains(r.Note, "trained network") {
+		t.Errorf("effective view of a network: note %q", r.Note)
+	}
+	// A network trained at 16x16 does not fit the 8x8 data: refused.
+	c.useNetwork(wrong)
+	waitFor(t, "the refusal", func() bool { return strings.Contains(w.status.Text, "trained on 16x16") })
+	waitFor(t, "the settings restored", func() bool { return w.settings.Network == good })
 }

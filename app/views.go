@@ -158,6 +158,9 @@ func RenderView(res *Result, i int, v View) Rendered {
 	c, h, w := tr.C, tr.H, tr.W
 	st := tr.Steps[StepOf(i)]
 	if (v == ViewMosaic || v == ViewEffective) && res.Machine != nil && !res.Machine.Spec().Kind.Weighted() {
+		if res.Machine.Spec().Kind == machine.Network {
+			return Rendered{Note: "a trained network copies no training image, so it has no " + v.Title() + ": compare it with a machine"}
+		}
 		return Rendered{Note: "the Wiener machine copies no training image, so it has no " + v.Title() + ": click a pixel to see its filter row"}
 	}
 	switch v {
