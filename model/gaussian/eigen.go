@@ -183,17 +183,26 @@ func applyRotations(zt []float64, n int, rots []rotation) {
 	par.Range(n, 2*len(rots), func(lo, hi int) { rotateCols(zt, n, rots, lo, hi) })
 }
 
-// rotateCols applies the rotations to columns [lo, hi) of zt.
+// rotateCols applies the rotations to columns [lo, hi) of zt, a block of
+// rotBlock columns at a time: a sweep's rotations walk down consecutive
+// rows, so a block of every row it touches stays in cache for the whole
+// sweep instead of streaming whole rows once per rotation.
 func rotateCols(zt []float64, n int, rots []rotation, lo, hi int) {
-	for _, rt := range rots {
-		zi := zt[rt.i*n+lo : rt.i*n+hi]
-		zj := zt[(rt.i+1)*n+lo : (rt.i+1)*n+hi]
-		zj = zj[:len(zi)]
-		c, s := rt.c, rt.s
-		for k, v := range zi {
-			f := zj[k]
-			zj[k] = s*v + c*f
-			zi[k] = c*v - s*f
+	for b0 := lo; b0 < hi; b0 += rotBlock {
+		b1 := min(b0+rotBlock, hi)
+		for _, rt := range rots {
+			zi := zt[rt.i*n+b0 : rt.i*n+b1]
+			zj := zt[(rt.i+1)*n+b0 : (rt.i+1)*n+b1]
+			zj = zj[:len(zi)]
+			c, s := rt.c, rt.s
+			for k, v := range zi {
+				f := zj[k]
+				zj[k] = s*v + c*f
+				zi[k] = c*v - s*f
+			}
 		}
 	}
 }
+
+// rotBlock is the column block of rotateCols (2 KB of each row).
+const rotBlock = 256
