@@ -167,7 +167,8 @@ func (l *Library) Machine(s Settings) (*machine.Machine, *dataset.Dataset, error
 	return e.m, e.full, nil
 }
 
-// Network returns the network of a checkpoint file, loading it once.
+// Network returns a built-in network by name or the network of a
+// checkpoint file, loading it once.
 func (l *Library) Network(path string) (*network.Net, error) {
 	l.mu.Lock()
 	e := l.nets[path]
@@ -176,7 +177,7 @@ func (l *Library) Network(path string) (*network.Net, error) {
 		l.nets[path] = e
 	}
 	l.mu.Unlock()
-	e.once.Do(func() { e.net, e.err = network.Load(path) })
+	e.once.Do(func() { e.net, e.err = network.Open(path) })
 	if e.err != nil {
 		l.mu.Lock()
 		delete(l.nets, path) // let the user retry after fixing the file

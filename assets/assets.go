@@ -14,6 +14,10 @@
 //     go run ./assets/gen_fashion.go   (from the module root)
 //
 // Decoding lives in mosaic/model/builtin.
+//
+// Networks holds the built-in trained networks under networks/, one
+// NAME.safetensors file each (see networks/README.md); mosaic/model/network
+// loads them by name.
 package assets
 
 import "embed"
@@ -22,3 +26,9 @@ import "embed"
 //
 //go:embed data/*
 var Data embed.FS
+
+// Networks is the embedded networks/ folder; paths are
+// "networks/NAME.safetensors".
+//
+//go:embed networks
+var Networks embed.FS

@@ -33,11 +33,12 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"sample":  {sampleUsage, cmdSample},
-		"weights": {weightsUsage, cmdWeights},
-		"presets": {presetsUsage, cmdPresets},
-		"bench":   {benchUsage, cmdBench},
-		"fingers": {fingersUsage, cmdFingers},
+		"sample":   {sampleUsage, cmdSample},
+		"weights":  {weightsUsage, cmdWeights},
+		"presets":  {presetsUsage, cmdPresets},
+		"bench":    {benchUsage, cmdBench},
+		"fingers":  {fingersUsage, cmdFingers},
+		"networks": {networksUsage, cmdNetworks},
 	}
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
@@ -10,13 +12,14 @@ import (
 	"mosaic/model/schedule"
 )
 
-// networkSetup builds a Network machine from --net. A network needs no
+// networkSetup builds a Network machine from --net (a built-in name or a
+// checkpoint file). A network needs no
 // training data: with --train or --dataset the data set is loaded (its
 // shape must fit the network, and sample reports the nearest training
 // image); without, the image shape comes from --noise, from --size, or
 // from the size the checkpoint records, in that order.
 func networkSetup(df *dataFlags, spec machine.Spec, k schedule.Patch, set map[string]bool, noise string) (*setup, error) {
-	net, err := network.Load(spec.Net)
+	net, err := network.Open(spec.Net)
 	if err != nil {
 		return nil, err
 	}
@@ -83,4 +86,42 @@ func networkShape(info network.Info, df *dataFlags, set map[string]bool, noise s
 		return c, info.ImageSize, info.ImageSize, nil
 	}
 	return 0, 0, 0, usagef("%s does not record the image size it was trained at: give --size S (e.g. --size 32), --noise Z.npy, or training data (--dataset/--train)", info.Source)
+}
+
+// networksUsage documents mosaic-cli networks.
+const networksUsage = `Usage: mosaic-cli networks
+
+Lists the trained networks built into Mosaic, for --machine network --net NAME
+(or give --net a checkpoint file): name, architecture, width and layers,
+padding, image size and number of parameters.
+`
+
+func cmdNetworks(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("networks", networksUsage, stderr)
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	names := network.BuiltinNames()
+	if len(names) == 0 {
+		fmt.Fprintln(stdout, "This build has no built-in networks: give --net a checkpoint file (.pt, or .safetensors with its .json).")
+		return nil
+	}
+	const format = "%-24s %-7s %6s %7s %-9s %6s %8s %s\n"
+	fmt.Fprintf(stdout, format, "name", "arch", "width", "layers", "padding", "size", "params", "classes")
+	for _, name := range names {
+		net, err := network.Builtin(name)
+		if err != nil {
+			return err
+		}
+		in := net.Info()
+		size, classes := "-", "unconditional"
+		if in.ImageSize > 0 {
+			size = fmt.Sprintf("%dx%d", in.ImageSize, in.ImageSize)
+		}
+		if in.Conditional {
+			classes = fmt.Sprintf("%d (conditional)", in.NumClasses)
+		}
+		fmt.Fprintf(stdout, format, name, in.Arch, fmt.Sprint(in.EmbDim), fmt.Sprint(in.Layers), in.Padding, size, fmt.Sprint(in.Params), classes)
+	}
+	return nil
 }

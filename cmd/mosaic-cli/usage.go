@@ -12,6 +12,7 @@ Usage:
                       [--frames F.npy] [--denoised D.npy] [--png OUT.png]
   mosaic-cli weights  (data and machine flags) --x X.npy --t T --patch K --pixel ROW,COL [--top K]
   mosaic-cli presets
+  mosaic-cli networks
   mosaic-cli bench    [--quick]
   mosaic-cli fingers  [--dataset hands] --machine els --boundary zeros --preset NAME | --schedule ... | --patch K
                       --samples S --seed S0 [--csv OUT.csv] [--png OUT.png]
@@ -45,7 +46,7 @@ const machineUsage = `Machine:
   --tau T             pca-locality: a value q is in p's neighbourhood when |G[q,p]| is at
                       least T times the largest |G| (default 0.02)
   --temperature T     pca-locality: divides the logits (default 1)
-  --net PATH          network: a trained MinimalResNet/MinimalUNet checkpoint (torch.save
+  --net NAME|PATH     network: a built-in network (mosaic-cli networks) or a trained MinimalResNet/MinimalUNet checkpoint (torch.save
                       of the module, or a state_dict .pt / .safetensors with a .json of
                       its hyper-parameters beside it). Without --train/--dataset the image
                       shape comes from --noise, --size, or the size the checkpoint records;
