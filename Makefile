@@ -56,21 +56,21 @@ unit:
 
 ## race: the packages that run goroutines, under the race detector.
 race:
-	$(GO) test -count=1 -race ./model/machine/... ./model/sampler/... ./app/... ./widgets/...
+	$(GO) test -count=1 -race ./model/machine/... ./model/sampler/... ./model/gaussian/... ./model/network/... ./app/... ./widgets/...
 
 ## fuzz: run every fuzz target briefly.
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 			echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-			$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg; \
+			$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s $$pkg; \
 		done; \
 	done
 
 ## bench: the speed table of the README (mosaic-cli bench) and the go benchmarks.
 bench:
 	$(GO) run ./cmd/mosaic-cli bench
-	$(GO) test -run='^$$' -bench=. -benchmem ./model/machine/...
+	$(GO) test -run='^$$' -bench=. -benchmem ./model/machine/... ./model/gaussian/... ./model/network/...
 
 ## package: an installable Linux bundle (Mosaic.tar.xz) with `fyne package`,
 ## run from the root so that it reads FyneApp.toml (name, id, version, icon).
