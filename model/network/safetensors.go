@@ -131,18 +131,29 @@ func SaveSafetensors(path string, net *Net) error {
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
-	header := map[string]any{
-		"__metadata__": map[string]string{"format": "pt", metadataKey: string(bytes.TrimSpace(cfgJSON))},
+	data, err := encodeSafetensors(net.params, map[string]string{"format": "pt", metadataKey: string(bytes.TrimSpace(cfgJSON))})
+	if err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
 	}
+	if err := writeAtomic(path, data); err != nil {
+		return err
+	}
+	return writeAtomic(sidePath(path), cfgJSON)
+}
+
+// encodeSafetensors returns the safetensors file of the tensors, as
+// float32 in the given order, with the metadata.
+func encodeSafetensors(params []Param, meta map[string]string) ([]byte, error) {
+	header := map[string]any{"__metadata__": meta}
 	off := int64(0)
-	for _, p := range net.params {
+	for _, p := range params {
 		size := int64(len(p.Data)) * 4
 		header[p.Name] = stEntry{DType: "F32", Shape: p.Shape, DataOffsets: [2]int64{off, off + size}}
 		off += size
 	}
 	h, err := json.Marshal(header)
 	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return nil, err
 	}
 	for len(h)%8 != 0 {
 		h = append(h, ' ')
@@ -154,16 +165,13 @@ func SaveSafetensors(path string, net *Net) error {
 	buf.Write(lenb[:])
 	buf.Write(h)
 	var b4 [4]byte
-	for _, p := range net.params {
+	for _, p := range params {
 		for _, v := range p.Data {
 			binary.LittleEndian.PutUint32(b4[:], math.Float32bits(v))
 			buf.Write(b4[:])
 		}
 	}
-	if err := writeAtomic(path, buf.Bytes()); err != nil {
-		return err
-	}
-	return writeAtomic(sidePath(path), cfgJSON)
+	return buf.Bytes(), nil
 }
 
 // writeAtomic writes data to a temporary file beside path, syncs it and
