@@ -302,13 +302,42 @@ func peakRSS() float64 {
 	return float64(ms.Sys) / (1 << 20)
 }
 
+// cpuModel returns the CPU's model name, with its family and model numbers
+// (virtual machines often report only "AMD EPYC"), and the AVX-512 subsets
+// the kernels need when present.
 func cpuModel() string {
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if name, ok := strings.CutPrefix(l, "model name"); ok {
-				return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	var name, family, model, flags string
+	for _, l := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(l, ":")
+		if !ok {
+			if name != "" {
+				break // the first processor is enough
 			}
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "model name":
+			name = strings.TrimSpace(v)
+		case "cpu family":
+			family = strings.TrimSpace(v)
+		case "model":
+			model = strings.TrimSpace(v)
+		case "flags":
+			flags = " " + strings.TrimSpace(v) + " "
 		}
 	}
-	return runtime.GOARCH
+	if name == "" {
+		return runtime.GOARCH
+	}
+	if family != "" && model != "" {
+		name += fmt.Sprintf(" (family %s model %s)", family, model)
+	}
+	if strings.Contains(flags, " avx512f ") {
+		name += " with AVX-512"
+	}
+	return name
 }
