@@ -33,12 +33,15 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"sample":   {sampleUsage, cmdSample},
-		"weights":  {weightsUsage, cmdWeights},
-		"presets":  {presetsUsage, cmdPresets},
-		"bench":    {benchUsage, cmdBench},
-		"fingers":  {fingersUsage, cmdFingers},
-		"networks": {networksUsage, cmdNetworks},
+		"sample":    {sampleUsage, cmdSample},
+		"weights":   {weightsUsage, cmdWeights},
+		"presets":   {presetsUsage, cmdPresets},
+		"bench":     {benchUsage, cmdBench},
+		"fingers":   {fingersUsage, cmdFingers},
+		"networks":  {networksUsage, cmdNetworks},
+		"denoise":   {denoiseUsage, cmdDenoise},
+		"compare":   {compareUsage, cmdCompare},
+		"calibrate": {calibrateUsage, cmdCalibrate},
 	}
 }
 

@@ -20,7 +20,23 @@ func cmdPresets(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	for _, p := range schedule.Presets() {
 		fmt.Fprintf(tw, "%s\t%s\t%v\n", p.Name, p.Title(), p.K)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	user, err := schedule.UserPresets()
+	if err != nil {
+		return err
+	}
+	if len(user) > 0 {
+		path, _ := schedule.UserPresetsPath()
+		fmt.Fprintf(stdout, "\nyour presets (%s):\n", path)
+		tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		for _, p := range user {
+			fmt.Fprintf(tw, "%s\t%s\t%v\n", p.Name, p.Note, p.K)
+		}
+		return tw.Flush()
+	}
+	return nil
 }
 
 // benchRun is bench.Run followed by bench.Theories (the Wiener and

@@ -11,6 +11,10 @@ Usage:
                       --patch K | --schedule k0,...,k(N-1) | --preset NAME  [--steps N]
                       [--frames F.npy] [--denoised D.npy] [--png OUT.png]
   mosaic-cli weights  (data and machine flags) --x X.npy --t T --patch K --pixel ROW,COL [--top K]
+  mosaic-cli denoise  (data and machine flags, or --machine network --net NET) --x X.npy --t T [--patch K] --out D.npy
+  mosaic-cli compare  --net NET (data flags) [--machines els,ls,ideal,wiener,pca-locality] [--boundary B,...]
+                      --preset NAME | --schedule ... | --patch K  [--seeds 1-16] [--csv OUT.csv] [--plot OUT.png]
+  mosaic-cli calibrate --net NET (data flags) --machine els|ls --boundary B [--seeds 1-8] [--kmax K] [--save NAME]
   mosaic-cli presets
   mosaic-cli networks
   mosaic-cli bench    [--quick]

@@ -45,17 +45,26 @@ func Presets() []Preset {
 }
 
 // Lookup returns the preset with the given name (case-insensitive; "_" and
-// " " are accepted for "-"). An unknown name is an error listing the names.
+// " " are accepted for "-"): one of the paper's, or else one the user saved
+// (UserPresets). An unknown name is an error listing the names.
 func Lookup(name string) (Preset, error) {
-	n := strings.ToLower(strings.NewReplacer("_", "-", " ", "-").Replace(strings.TrimSpace(name)))
+	n := normalise(name)
 	for _, p := range Presets() {
 		if p.Name == n {
 			return p, nil
 		}
 	}
+	p, ok, err := lookupUser(n)
+	if err != nil {
+		return Preset{}, err
+	}
+	if ok {
+		return p, nil
+	}
 	names := make([]string, len(presets))
 	for i, p := range presets {
 		names[i] = p.Name
 	}
+	names = append(names, userNames()...)
 	return Preset{}, fmt.Errorf("unknown preset %q: choose one of %s", name, strings.Join(names, ", "))
 }
