@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"text/tabwriter"
 
 	"mosaic/model/compare"
@@ -136,9 +134,8 @@ func cmdDenoise(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var mf machineFlags
 	df.add(fs, "")
 	mf.add(fs)
-	xPath := fs.String("x", "", "noisy image .npy")
-	tStr := fs.String("t", "", "time in (0, 1]")
-	patch := fs.String("patch", "", "patch size K")
+	var qf queryFlags
+	qf.add(fs)
 	out := fs.String("out", "", "output .npy")
 	set, err := parseFlags(fs, args)
 	if err != nil {
@@ -148,28 +145,19 @@ func cmdDenoise(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if *xPath == "" || *out == "" {
-		return usagef("give the image --x X.npy and the output --out D.npy")
+	t, k, err := qf.parse(spec.Kind)
+	if err != nil {
+		return err
 	}
-	t, err := strconv.ParseFloat(*tStr, 64)
-	if err != nil || !(t > 0 && t <= 1) || math.IsNaN(t) {
-		return usagef("--t must be a time with 0 < T <= 1, e.g. --t 0.5 (got %q)", *tStr)
-	}
-	k := 1
-	if spec.Kind.HasPatch() {
-		if *patch == "" {
-			return usagef("the %s machine needs a patch size: give --patch K, e.g. --patch 5", spec.Kind)
-		}
-		if k, err = parsePatch("--patch", *patch); err != nil {
-			return err
-		}
+	if *out == "" {
+		return usagef("no output: give --out D.npy")
 	}
 	if err := checkOutput(*out); err != nil {
 		return err
 	}
 	var st *setup
 	if spec.Kind == machine.Network {
-		st, err = networkSetup(&df, spec, schedule.Constant(2, 1), set, *xPath)
+		st, err = networkSetup(&df, spec, schedule.Constant(2, 1), set, qf.x)
 	} else {
 		ds, lerr := df.load(set)
 		if lerr != nil {
@@ -185,7 +173,7 @@ func cmdDenoise(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	d := st.data
-	x, err := readImage(*xPath, "the image --x", d.C, d.H, d.W)
+	x, err := readImage(qf.x, "the image --x", d.C, d.H, d.W)
 	if err != nil {
 		return err
 	}

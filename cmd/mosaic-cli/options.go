@@ -169,6 +169,41 @@ func (s *scheduleFlags) add(fs *flag.FlagSet) {
 	fs.IntVar(&s.steps, "steps", schedule.DefaultSteps, "number of sampler steps N")
 }
 
+// queryFlags name one evaluation of a denoiser: the noisy image, the time
+// and the patch size (weights and denoise).
+type queryFlags struct{ x, t, patch string }
+
+func (q *queryFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&q.x, "x", "", "noisy image .npy")
+	fs.StringVar(&q.t, "t", "", "time in (0, 1]")
+	fs.StringVar(&q.patch, "patch", "", "patch size K")
+}
+
+// parse checks the query for a machine of the given kind and returns the
+// time and the patch size (1 for machines without patches, which ignore
+// it).
+func (q *queryFlags) parse(kind machine.Kind) (t float64, k int, err error) {
+	if q.x == "" {
+		return 0, 0, usagef("no image: give --x X.npy, the noisy image [C,H,W] (e.g. a frame saved by sample --frames)")
+	}
+	if q.t == "" {
+		return 0, 0, usagef("no time: give --t T with 0 < T <= 1, e.g. --t 0.5")
+	}
+	t, err = strconv.ParseFloat(q.t, 64)
+	if err != nil || !(t > 0 && t <= 1) || math.IsNaN(t) {
+		return 0, 0, usagef("--t must be a time with 0 < T <= 1, e.g. --t 0.5 (got %q)", q.t)
+	}
+	k = 1
+	if q.patch != "" {
+		if k, err = parsePatch("--patch", q.patch); err != nil {
+			return 0, 0, err
+		}
+	} else if kind.HasPatch() {
+		return 0, 0, usagef("the %s machine needs a patch size: give --patch K, e.g. --patch 5", kind)
+	}
+	return t, k, nil
+}
+
 // parsePatch reads one patch size given on the command line.
 func parsePatch(flagName, s string) (int, error) {
 	k, err := strconv.Atoi(strings.TrimSpace(s))

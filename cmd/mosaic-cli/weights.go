@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
@@ -60,9 +59,8 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var mf machineFlags
 	df.add(fs, "")
 	mf.add(fs)
-	xPath := fs.String("x", "", "noisy image .npy")
-	tStr := fs.String("t", "", "time in (0, 1]")
-	patch := fs.String("patch", "", "patch size K")
+	var qf queryFlags
+	qf.add(fs)
 	pixel := fs.String("pixel", "", "ROW,COL")
 	top := fs.Int("top", 10, "how many candidates to list")
 	set, err := parseFlags(fs, args)
@@ -79,23 +77,9 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !spec.Kind.Weighted() {
 		return usagef("the %s machine is a linear filter of x (D = mu + F_t (x/a - mu)): it has no training-image weights to list; use --machine pca-locality, ideal, ls or els, or open the app's pixel inspector to see the filter row", spec.Kind)
 	}
-	if *xPath == "" {
-		return usagef("no image: give --x X.npy, the noisy image [C,H,W] (e.g. a frame saved by sample --frames)")
-	}
-	if *tStr == "" {
-		return usagef("no time: give --t T with 0 < T <= 1, e.g. --t 0.5")
-	}
-	t, err := strconv.ParseFloat(*tStr, 64)
-	if err != nil || !(t > 0 && t <= 1) || math.IsNaN(t) {
-		return usagef("--t must be a time with 0 < T <= 1, e.g. --t 0.5 (got %q)", *tStr)
-	}
-	k := 1
-	if *patch != "" {
-		if k, err = parsePatch("--patch", *patch); err != nil {
-			return err
-		}
-	} else if spec.Kind.HasPatch() {
-		return usagef("the %s machine needs a patch size: give --patch K, e.g. --patch 5", spec.Kind)
+	t, k, err := qf.parse(spec.Kind)
+	if err != nil {
+		return err
 	}
 	if *pixel == "" {
 		return usagef("no pixel: give --pixel ROW,COL, e.g. --pixel 16,16")
@@ -114,7 +98,7 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if r < 0 || r >= ds.H || c < 0 || c >= ds.W {
 		return usagef("--pixel %d,%d is outside the %dx%d images: ROW must be 0..%d and COL 0..%d", r, c, ds.H, ds.W, ds.H-1, ds.W-1)
 	}
-	x, err := readImage(*xPath, "the image --x", ds.C, ds.H, ds.W)
+	x, err := readImage(qf.x, "the image --x", ds.C, ds.H, ds.W)
 	if err != nil {
 		return err
 	}

@@ -76,8 +76,9 @@ func refInverse(a []float64, n int) []float64 {
 	return inv
 }
 
-// refWienerFilter returns F_t = a^2 Sigma (a^2 Sigma + b^2 I)^-1.
-func refWienerFilter(cov []float64, n int, a, b float64) []float64 {
+// refNoisyInverse returns (a^2 Sigma + b^2 I)^-1, the inverse covariance
+// of x_t under the Gaussian.
+func refNoisyInverse(cov []float64, n int, a, b float64) []float64 {
 	s := make([]float64, n*n)
 	for i := range s {
 		s[i] = a * a * cov[i]
@@ -85,7 +86,12 @@ func refWienerFilter(cov []float64, n int, a, b float64) []float64 {
 	for i := range n {
 		s[i*n+i] += b * b
 	}
-	inv := refInverse(s, n)
+	return refInverse(s, n)
+}
+
+// refWienerFilter returns F_t = a^2 Sigma (a^2 Sigma + b^2 I)^-1.
+func refWienerFilter(cov []float64, n int, a, b float64) []float64 {
+	inv := refNoisyInverse(cov, n, a, b)
 	f := make([]float64, n*n)
 	for i := range n {
 		for j := range n {
@@ -103,14 +109,7 @@ func refWiener(d *dataset.Dataset, x []float64, t float64) []float64 {
 	a, b := schedule.A(t), schedule.B(t)
 	n := d.Size()
 	mu, cov := refMeanCov(d)
-	s := make([]float64, n*n)
-	for i := range s {
-		s[i] = a * a * cov[i]
-	}
-	for i := range n {
-		s[i*n+i] += b * b
-	}
-	inv := refInverse(s, n)
+	inv := refNoisyInverse(cov, n, a, b)
 	r := make([]float64, n)
 	for i := range n {
 		for j := range n {
@@ -274,14 +273,7 @@ func TestWienerScoreIsTheGaussianScore(t *testing.T) {
 		for i := range x {
 			x[i] = math.Sin(float64(i)) * 0.7
 		}
-		s := make([]float64, n*n)
-		for i := range s {
-			s[i] = a * a * cov[i]
-		}
-		for i := range n {
-			s[i*n+i] += b * b
-		}
-		inv := refInverse(s, n)
+		inv := refNoisyInverse(cov, n, a, b)
 		st, err := m.Step(context.Background(), x, tt, 0)
 		if err != nil {
 			t.Fatal(err)
