@@ -42,6 +42,7 @@ func init() {
 		"denoise":   {denoiseUsage, cmdDenoise},
 		"compare":   {compareUsage, cmdCompare},
 		"calibrate": {calibrateUsage, cmdCalibrate},
+		"train":     {trainUsage, cmdTrain},
 	}
 }
 

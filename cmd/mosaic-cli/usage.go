@@ -17,6 +17,7 @@ Usage:
   mosaic-cli calibrate --net NET (data flags) --machine els|ls --boundary B [--seeds 1-8] [--kmax K] [--save NAME]
   mosaic-cli presets
   mosaic-cli networks
+  mosaic-cli train    (data flags) --out NET.safetensors [--width 32 --layers 6 --padding zeros|circular --steps N] [--resume NET]
   mosaic-cli bench    [--quick]
   mosaic-cli fingers  [--dataset hands] --machine els --boundary zeros --preset NAME | --schedule ... | --patch K
                       --samples S --seed S0 [--csv OUT.csv] [--png OUT.png]

@@ -225,6 +225,19 @@ func TestTrainResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The loaded checkpoint computes what the trained weights compute.
+	xt := x[:3*64]
+	want, err := part.Eps(context.Background(), xt, 3, 8, 8, []float64{0.2, 0.5, 0.9}, []int{0, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := loaded.Eps(context.Background(), xt, 3, 8, 8, []float64{0.2, 0.5, 0.9}, []int{0, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the loaded checkpoint's forward pass differs from the trained network's")
+	}
 	if loaded.cfg.ImageSize != 8 {
 		t.Errorf("image_size %d after loading, want 8", loaded.cfg.ImageSize)
 	}
