@@ -39,6 +39,8 @@ Training:
                       (default 10000)
   --batch B           images per step (default 64)
   --lr R              Adam's learning rate (default 0.001; betas 0.9, 0.999, eps 1e-8)
+  --lr-decay G        multiply the learning rate by G after every step (default 1:
+                      constant; the authors' code uses 0.99995 per step)
   --seed S            seeds the initial weights, batch order, times and noise (default 1)
 
 Checkpoints:
@@ -108,6 +110,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	steps := fs.Int("steps", 10000, "total steps")
 	batchSize := fs.Int("batch", network.DefaultBatch, "batch size")
 	lr := fs.Float64("lr", network.DefaultLR, "learning rate")
+	decay := fs.Float64("lr-decay", 1, "learning rate factor per step")
 	seed := fs.Uint64("seed", 1, "seed")
 	out := fs.String("out", "", "checkpoint to write")
 	resume := fs.String("resume", "", "checkpoint to continue")
@@ -150,6 +153,8 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("--batch %d: give 1 to 4096 images per step (default %d)", *batchSize, network.DefaultBatch)
 	case !(*lr > 0) || math.IsInf(*lr, 0) || *lr > 1:
 		return usagef("--lr %v: the learning rate must lie in (0, 1], e.g. --lr 0.001", *lr)
+	case !(*decay > 0 && *decay <= 1):
+		return usagef("--lr-decay %v: give a factor per step in (0, 1], e.g. 0.99995 (1: constant)", *decay)
 	case !(*every >= 0) || math.IsInf(*every, 0):
 		return usagef("--checkpoint-every %v: give minutes >= 0 (0: only at the end and on Ctrl-C)", *every)
 	}
@@ -207,6 +212,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				{"batch", fmt.Sprint(*batchSize), fmt.Sprint(st.Batch)},
 				{"lr", fmt.Sprint(*lr), fmt.Sprint(st.LR)},
 				{"seed", fmt.Sprint(*seed), fmt.Sprint(st.Seed)},
+				{"lr-decay", fmt.Sprint(*decay), fmt.Sprint(max(st.LRDecay, 0) + b2f(st.LRDecay == 0))},
 			} {
 				if set[c.flag] && c.given != c.at {
 					return usagef("--%s %s with --resume: the run was saved with --%s %s, which resuming keeps (leave --%s out)", c.flag, c.given, c.flag, c.at, c.flag)
@@ -267,7 +273,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for i, v := range ds.Pixels {
 		x[i] = float32(v)
 	}
-	tr, err := network.NewTrainer(net, x, ds.M, ds.H, ds.W, labels, network.TrainOptions{Batch: *batchSize, LR: *lr, Seed: *seed})
+	tr, err := network.NewTrainer(net, x, ds.M, ds.H, ds.W, labels, network.TrainOptions{Batch: *batchSize, LR: *lr, Seed: *seed, LRDecay: *decay})
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -297,8 +303,12 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	desc := describeNet(info)
 	fmt.Fprintf(stderr, "training %s on %s\n", desc, describe(ds))
-	fmt.Fprintf(stderr, "steps %d to %d, batch %d, lr %g, seed %d, kernel %s; checkpoint %s (+ %s, %s)\n",
-		tr.Steps()+1, *steps, opt.Batch, opt.LR, opt.Seed, network.Kernel(), *out, filepath.Base(sidePathOf(*out)), filepath.Base(adamPath(*out)))
+	lrDesc := fmt.Sprintf("lr %g", opt.LR)
+	if opt.LRDecay != 1 {
+		lrDesc = fmt.Sprintf("lr %g x %g^step (now %.3g)", opt.LR, opt.LRDecay, tr.LR())
+	}
+	fmt.Fprintf(stderr, "steps %d to %d, batch %d, %s, seed %d, kernel %s; checkpoint %s (+ %s, %s)\n",
+		tr.Steps()+1, *steps, opt.Batch, lrDesc, opt.Seed, network.Kernel(), *out, filepath.Base(sidePathOf(*out)), filepath.Base(adamPath(*out)))
 
 	start := time.Now()
 	first := tr.Steps()
@@ -360,6 +370,13 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "trained %s: steps %d to %d in %s (%.1f samples/s)\nwrote %s, %s, %s\n",
 		desc, first+1, *steps, el.Round(time.Second), float64((*steps-first)*opt.Batch)/el.Seconds(), *out, sidePathOf(*out), adamPath(*out))
 	return nil
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // sidePathOf is the JSON file SaveSafetensors writes beside a checkpoint.

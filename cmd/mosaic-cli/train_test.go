@@ -109,7 +109,7 @@ func TestTrainDeterministicAndResume(t *testing.T) {
 	a := filepath.Join(dir, "a.safetensors")
 	b := filepath.Join(dir, "b.safetensors")
 	c := filepath.Join(dir, "c.safetensors")
-	flags := []string{"--steps", "12", "--norm", "--conditional", "--seed", "3"}
+	flags := []string{"--steps", "12", "--norm", "--conditional", "--seed", "3", "--lr-decay", "0.9"}
 	for _, p := range []string{a, b} {
 		code, stdout, stderr := cli(t, tinyTrain(p, flags...)...)
 		expectCode(t, 0, code, stdout, stderr)
@@ -119,7 +119,7 @@ func TestTrainDeterministicAndResume(t *testing.T) {
 			t.Errorf("two runs with the same seed wrote different %s files", ext)
 		}
 	}
-	code, stdout, stderr := cli(t, tinyTrain(c, "--steps", "5", "--norm", "--conditional", "--seed", "3")...)
+	code, stdout, stderr := cli(t, tinyTrain(c, "--steps", "5", "--norm", "--conditional", "--seed", "3", "--lr-decay", "0.9")...)
 	expectCode(t, 0, code, stdout, stderr)
 	code, stdout, stderr = cli(t, "train", "--dataset", "mnist", "--size", "8", "--limit", "64", "--resume", c, "--steps", "12", "--quiet")
 	expectCode(t, 0, code, stdout, stderr)

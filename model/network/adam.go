@@ -15,7 +15,7 @@ import (
 // and in its metadata under "mosaic_adam" a JSON object:
 //
 //	{"step": 1200, "batch": 64, "lr": 0.001, "beta1": 0.9, "beta2": 0.999,
-//	 "eps": 1e-8, "seed": 1, "weights_fnv64": "<hash of the weights>"}
+//	 "eps": 1e-8, "seed": 1, "lr_decay": 0.99995, "weights_fnv64": "<hash of the weights>"}
 //
 // The hash ties the state to the weights it was saved with, so that
 // LoadState refuses the moments of other weights (for example when a
@@ -33,6 +33,8 @@ type TrainState struct {
 	Beta2 float64 `json:"beta2"`
 	Eps   float64 `json:"eps"`
 	Seed  uint64  `json:"seed"`
+	// LRDecay is the learning rate's factor per step (1: constant).
+	LRDecay float64 `json:"lr_decay,omitempty"`
 	// WeightsHash is the FNV-64a hash of the network's tensors (names,
 	// shapes and float32 bits) when the state was saved.
 	WeightsHash string `json:"weights_fnv64"`
@@ -40,7 +42,7 @@ type TrainState struct {
 
 // Options returns the training options the state was saved with.
 func (s TrainState) Options() TrainOptions {
-	return TrainOptions{Batch: s.Batch, LR: s.LR, Beta1: s.Beta1, Beta2: s.Beta2, Eps: s.Eps, Seed: s.Seed}
+	return TrainOptions{Batch: s.Batch, LR: s.LR, Beta1: s.Beta1, Beta2: s.Beta2, Eps: s.Eps, Seed: s.Seed, LRDecay: s.LRDecay}
 }
 
 // weightsHash fingerprints the network's tensors.
@@ -65,7 +67,7 @@ func weightsHash(n *Net) string {
 // State returns the optimizer state's metadata as it is now.
 func (tr *Trainer) State() TrainState {
 	o := tr.opt
-	return TrainState{Step: tr.step, Batch: o.Batch, LR: o.LR, Beta1: o.Beta1, Beta2: o.Beta2, Eps: o.Eps, Seed: o.Seed, WeightsHash: weightsHash(tr.net)}
+	return TrainState{Step: tr.step, Batch: o.Batch, LR: o.LR, Beta1: o.Beta1, Beta2: o.Beta2, Eps: o.Eps, Seed: o.Seed, LRDecay: o.LRDecay, WeightsHash: weightsHash(tr.net)}
 }
 
 // SaveState writes the optimizer state (Adam's moments, the step count and

@@ -21,6 +21,10 @@ type TrainOptions struct {
 	Beta1, Beta2, Eps float64
 	// Seed fixes the batch order, the times and the noise.
 	Seed uint64
+	// LRDecay, when not 0 or 1, multiplies the learning rate by LRDecay
+	// after every step (PyTorch's ExponentialLR stepped per batch, as in the
+	// authors' training code): step s (counted from 0) uses LR*LRDecay^s.
+	LRDecay float64
 }
 
 // DefaultLR is the learning rate when TrainOptions.LR is zero.
@@ -54,6 +58,11 @@ func (o *TrainOptions) fill() error {
 		return fmt.Errorf("Adam betas %v, %v must lie in [0, 1)", o.Beta1, o.Beta2)
 	case !(o.Eps > 0):
 		return fmt.Errorf("Adam eps %v must be positive", o.Eps)
+	case !(o.LRDecay >= 0 && o.LRDecay <= 1):
+		return fmt.Errorf("learning rate decay %v must lie in (0, 1]", o.LRDecay)
+	}
+	if o.LRDecay == 0 {
+		o.LRDecay = 1
 	}
 	return nil
 }
@@ -249,6 +258,14 @@ func (n *Net) lossGrad(b batch, nImg, h, w int, g *Net) (float64, error) {
 	return loss / float64(len(c.out)), nil
 }
 
+// LR returns the learning rate of the next step.
+func (tr *Trainer) LR() float64 {
+	if tr.opt.LRDecay == 1 {
+		return tr.opt.LR
+	}
+	return tr.opt.LR * math.Pow(tr.opt.LRDecay, float64(tr.step))
+}
+
 // adamStep applies one Adam update (PyTorch's formulation, without weight
 // decay) with the gradients in tr.grad.
 func (tr *Trainer) adamStep() {
@@ -256,7 +273,7 @@ func (tr *Trainer) adamStep() {
 	t := float64(tr.step + 1)
 	bc1 := 1 - math.Pow(o.Beta1, t)
 	bc2 := 1 - math.Pow(o.Beta2, t)
-	stepSize := o.LR / bc1
+	stepSize := tr.LR() / bc1
 	sqrtBC2 := math.Sqrt(bc2)
 	for i, p := range tr.net.params {
 		g := tr.grad.params[i].Data

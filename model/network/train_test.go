@@ -193,7 +193,7 @@ func TestTrainDeterministic(t *testing.T) {
 func TestTrainResume(t *testing.T) {
 	x, labels := toyData(20, 8, 5)
 	cfg := Config{Arch: "resnet", Channels: 1, EmbDim: 16, NumLayers: 2, Mode: "circular", Conditional: true, NumClasses: 2, ImageSize: 8}
-	opt := TrainOptions{Batch: 8, LR: 2e-3, Seed: 11}
+	opt := TrainOptions{Batch: 8, LR: 2e-3, Seed: 11, LRDecay: 0.9}
 	full, err := NewRandom(cfg, 4)
 	if err != nil {
 		t.Fatal(err)
