@@ -556,7 +556,7 @@ func TestThousands(t *testing.T) {
 }
 
 // TestControllerPrefetchesTheFocusStep checks the work done ahead while
-// idle: after SetFocus(3) the evaluations of step 3 with k-2 and k+2 are
+// idle: after ComputeAhead(3) the evaluations of step 3 with k-2 and k+2 are
 // cached, a one-notch change there takes its first step from the cache,
 // going back takes every step from it, and both equal plain runs exactly.
 func TestControllerPrefetchesTheFocusStep(t *testing.T) {
@@ -565,8 +565,8 @@ func TestControllerPrefetchesTheFocusStep(t *testing.T) {
 	c.Request(s)
 	c.Wait()
 	orig := rec.results[len(rec.results)-1].Traj
-	c.SetFocus(3)
-	c.WaitPrefetch()
+	c.ComputeAhead(3)
+	c.WaitAhead()
 	hits := c.CacheHits()
 	check := func(name string, s Settings, wantHits int) {
 		t.Helper()
@@ -592,7 +592,8 @@ func TestControllerPrefetchesTheFocusStep(t *testing.T) {
 	// first run) and 9 (computed now); going back takes steps 3, 2, 1
 	// from the cache.
 	c.Wait()
-	c.WaitPrefetch()
+	c.ComputeAhead(3) // as the window does when a request completes
+	c.WaitAhead()
 	hits = c.CacheHits()
 	check("back to the original", s, 3)
 	if res := rec.results[len(rec.results)-1]; !slices.Equal(res.Traj.X[0], orig.X[0]) {
@@ -600,8 +601,8 @@ func TestControllerPrefetchesTheFocusStep(t *testing.T) {
 	}
 	// Focus on the final frame (no evaluation) or on a step whose
 	// neighbours are not allowed computes nothing and does not block.
-	c.SetFocus(0)
-	c.WaitPrefetch()
+	c.ComputeAhead(0)
+	c.WaitAhead()
 }
 
 // TestControllerPrefetchesConstantNeighbours checks that with one constant
@@ -613,7 +614,8 @@ func TestControllerPrefetchesConstantNeighbours(t *testing.T) {
 	s.Mode, s.Constant = ScheduleConstant, 3
 	c.Request(s)
 	c.Wait()
-	c.WaitPrefetch()
+	c.ComputeAhead(0) // as the window does when a request completes
+	c.WaitAhead()
 	hits := c.CacheHits()
 	s5 := s
 	s5.Constant = 5

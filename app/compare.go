@@ -29,7 +29,13 @@ type compare struct {
 func newCompare(w *Window) *compare {
 	c := &compare{w: w}
 	c.ctl = NewController(w.lib, w.opts.dispatch)
-	c.ctl.OnResult = func(r *Result) { c.res = r; c.refresh() }
+	c.ctl.OnResult = func(r *Result) {
+		c.res = r
+		if r.Complete {
+			c.ctl.ComputeAhead(-1) // the constant-size neighbours of B
+		}
+		c.refresh()
+	}
 	c.ctl.OnError = func(err error) { c.titleB.SetText("B: ⚠"); c.w.status.SetText("⚠ side B: " + err.Error()) }
 	c.image = widgets.NewImageView()
 	c.image.OnSelect = w.onSelect

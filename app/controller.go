@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"mosaic/app/internal/worker"
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
 	"mosaic/model/sampler"
+	"mosaic/model/schedule"
 )
 
 // Result is what the UI shows: a trajectory snapshot that no goroutine
@@ -45,15 +46,15 @@ func (r *Result) Ready(i int) bool {
 	return r != nil && i >= 0 && i < len(r.Stale) && r.Traj.X[i] != nil && !r.Stale[i]
 }
 
-// Controller owns the current trajectory and computes new ones off the UI
-// goroutine. Every request supersedes the previous one: its context is
-// cancelled and only the newest request's results reach the UI. Requests
-// run one at a time, so rapid changes never pile up work. A change of the
-// patch-size schedule at step i branches the current trajectory and
-// recomputes only steps i..1; any other change recomputes everything.
+// Controller computes trajectories off the UI goroutine and owns the one
+// it last computed (the base that later requests branch from). Every
+// request supersedes the previous one: its context is cancelled and only
+// the newest request's results reach the UI. Requests run one at a time,
+// so rapid changes never pile up work. A change of the patch-size schedule
+// at step i branches the base trajectory and recomputes only steps i..1;
+// any other change recomputes everything.
 type Controller struct {
-	lib      *Library
-	dispatch func(func())
+	lib *Library
 
 	// OnResult receives every new snapshot (one per computed step), on the
 	// dispatch goroutine.
@@ -69,16 +70,13 @@ type Controller struct {
 	// measured when the dispatched result is handed over.
 	OnTiming func(t Timing)
 
-	mu      sync.Mutex
-	gen     uint64
-	cancel  context.CancelFunc
-	running chan struct{} // closed when the current worker exits
-	base    *sampler.Trajectory
-	baseSet Settings
-	baseM   *machine.Machine
-	baseD   *dataset.Dataset
-	target  *Settings // the settings of the newest request
-	shown   *Result   // the last result handed to the UI (dispatch side)
+	req   worker.Worker // the requests (serial)
+	ahead worker.Worker // the work computed ahead while idle (serial)
+
+	mu     sync.Mutex
+	base   *baseRun  // what the last request computed, as far as it got
+	target *Settings // the newest request's settings, to ignore repeats
+	shown  *Result   // the last result handed to the UI (dispatch side)
 
 	// cache keeps every evaluation computed, by requests and ahead of
 	// time, so that none is computed twice (an undo costs nothing).
@@ -87,21 +85,22 @@ type Controller struct {
 	// cache keeps only their evaluations (an entry holds its machine and
 	// so its copy of the training set).
 	recent []*machine.Machine
-	// focus is the step on screen; while no request runs, the evaluations
-	// at that step with the patch sizes next to its own are computed
-	// ahead (prefetch), so that a one-notch change of that step's patch
-	// size shows its first frame at once (and, with a constant patch size,
-	// the whole trajectories one notch either side).
-	focus    int
-	pfCancel context.CancelFunc
-	pfDone   chan struct{} // the running prefetch's: cleared, then closed, when it exits
+}
+
+// baseRun is a trajectory with what computed it: the settings, the machine
+// and its full data set. Its slices are a snapshot (see snapshot).
+type baseRun struct {
+	traj *sampler.Trajectory
+	set  Settings
+	m    *machine.Machine
+	data *dataset.Dataset
 }
 
 // stepCacheSize bounds the evaluations the controller keeps: six 20-step
 // trajectories (the one on screen, the one before, the two constant-size
 // neighbours and more) and the focus step's neighbours. Each holds D, the
-// mosaic map and the effective numbers of one step (about 50 kB at 32x32,
-// 200 kB at 64x64).
+// mosaic map and the effective numbers of one step (32x32 images: tens of
+// kB).
 const stepCacheSize = 128
 
 // cacheMachines is how many machines' evaluations the cache keeps: the
@@ -110,14 +109,14 @@ const stepCacheSize = 128
 // Library keeps built.
 const cacheMachines = 3
 
-// prefetchDelay is how long the step on screen must stay put before its
+// aheadDelay is how long the step on screen must stay put before its
 // neighbours are computed ahead: scrubbing moves it every frame.
-const prefetchDelay = 150 * time.Millisecond
+const aheadDelay = 150 * time.Millisecond
 
-// prefetchMaxPairs is the largest evaluation computed ahead, in (pixel,
-// candidate, image) triples: about 2.5 s on two cores, M = 5,000 at k = 3 (all of MNIST is
-// computed only on request).
-const prefetchMaxPairs = 5e9
+// aheadMaxPairs is the largest evaluation computed ahead, in (pixel,
+// candidate) pairs, as machine.Pairs counts them (all of MNIST at a small
+// k is computed only on request).
+const aheadMaxPairs = 5e9
 
 // Timing is the measured latency of one request.
 type Timing struct {
@@ -132,39 +131,55 @@ type Timing struct {
 // NewController returns a controller loading data and machines from lib
 // and handing results over with dispatch (fyne.Do in the app).
 func NewController(lib *Library, dispatch func(func())) *Controller {
-	return &Controller{lib: lib, dispatch: dispatch, cache: sampler.NewStepCache(stepCacheSize), focus: -1}
+	c := &Controller{lib: lib, cache: sampler.NewStepCache(stepCacheSize)}
+	c.req = worker.Worker{Dispatch: dispatch, Serial: true}
+	c.ahead = worker.Worker{Dispatch: dispatch, Serial: true}
+	return c
 }
 
-// SetFocus tells the controller which step is on screen. When no request
-// is running it computes, in the background, that step's evaluations with
-// the patch sizes k-2 and k+2 (where the machine allows them), so that a
-// one-notch change of that step's patch size needs no computation for its
-// first frame. Any request cancels that work.
-func (c *Controller) SetFocus(i int) {
+// ComputeAhead asks the controller to compute, once no request is running
+// and step i has stayed on screen for aheadDelay, what a one-notch change
+// would need: step i's evaluations with the patch sizes k-2 and k+2 (where
+// the machine allows them) and, when the schedule is one constant patch
+// size, the whole trajectories with that size -2 and +2 (a lecturer's
+// slider). Anything above aheadMaxPairs per evaluation, or a machine
+// without patches (which ignores k), is left to the request. A newer
+// ComputeAhead, any request and Cancel stop that work. The owner of the
+// step on screen calls it when the step changes and when a request
+// completes.
+func (c *Controller) ComputeAhead(i int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.focus == i && c.pfDone != nil {
-		return
-	}
-	c.focus = i
-	c.prefetch()
+	c.ahead.Start(func(j *worker.Job) {
+		ctx := j.Context()
+		if !c.req.WaitIdle(ctx) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(aheadDelay):
+		}
+		for _, job := range c.aheadJobs(i) {
+			if job(ctx) != nil {
+				return // cancelled
+			}
+		}
+	})
 }
 
-// prefetch starts computing, while the controller is idle, what a
-// one-notch change would need; c.mu is held. That is the focus step with
-// k-2 and k+2 and, when the schedule is one constant patch size, the whole
-// trajectories with that size -2 and +2 (a lecturer's slider). Anything
-// above prefetchMaxPairs per evaluation, or a machine without patches
-// (which ignores k), is left
-// to the request.
-func (c *Controller) prefetch() {
-	c.stopPrefetch()
-	base, set, m := c.base, c.baseSet, c.baseM
-	if c.running != nil || base == nil || m == nil || !m.Spec().Kind.HasPatch() {
-		return
+// aheadJobs lists the evaluations ComputeAhead(i) computes, from the base
+// trajectory.
+func (c *Controller) aheadJobs(i int) []func(ctx context.Context) error {
+	c.mu.Lock()
+	b := c.base
+	c.mu.Unlock()
+	if b == nil || b.m == nil || !b.m.Spec().Kind.HasPatch() {
+		return nil
 	}
+	base, set, m := b.traj, b.set, b.m
 	var jobs []func(ctx context.Context) error
-	if i := c.focus; i >= 1 && i < base.N && base.X[i] != nil && m.Pairs(base.K[i]) <= prefetchMaxPairs {
+	if i >= 1 && i < base.N && base.X[i] != nil && m.Pairs(base.K[i]) <= aheadMaxPairs {
 		x, t, k := base.X[i], base.Time(i), base.K[i]
 		for _, kk := range []int{k + 2, k - 2} {
 			if m.CheckPatch(kk) == nil {
@@ -175,74 +190,31 @@ func (c *Controller) prefetch() {
 			}
 		}
 	}
-	if set.Mode == ScheduleConstant {
-		noise := base.X[base.N-1]
-		for _, kk := range []int{set.Constant + 2, set.Constant - 2} {
-			s := set
-			s.Constant = kk
-			k, err := s.Schedule()
-			if err != nil || m.CheckSchedule(k) != nil || int64(len(k))*m.Pairs(kk) > 2*prefetchMaxPairs {
-				continue
-			}
-			jobs = append(jobs, func(ctx context.Context) error {
-				tr, err := sampler.New(noise, base.C, base.H, base.W, k)
-				if err != nil {
-					return err
-				}
-				return tr.ResumeCached(ctx, m, tr.N-1, nil, c.cache)
-			})
-		}
+	if set.Mode != ScheduleConstant {
+		return jobs
 	}
-	if len(jobs) == 0 {
-		return
+	noise := base.X[base.N-1]
+	for _, kk := range []int{set.Constant + 2, set.Constant - 2} {
+		s := set
+		s.Constant = kk
+		k, err := s.Schedule()
+		if err != nil || m.CheckSchedule(k) != nil || int64(len(k))*m.Pairs(kk) > 2*aheadMaxPairs {
+			continue
+		}
+		jobs = append(jobs, func(ctx context.Context) error {
+			tr, err := sampler.New(noise, base.C, base.H, base.W, k)
+			if err != nil {
+				return err
+			}
+			return tr.ResumeCached(ctx, m, tr.N-1, nil, c.cache)
+		})
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	c.pfCancel = cancel
-	done := make(chan struct{})
-	prev := c.pfDone
-	c.pfDone = done
-	go func() {
-		defer func() {
-			c.mu.Lock()
-			if c.pfDone == done {
-				c.pfDone = nil
-			}
-			c.mu.Unlock()
-			close(done)
-		}()
-		if prev != nil {
-			<-prev // cancelled above; one prefetch at a time
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(prefetchDelay):
-		}
-		for _, job := range jobs {
-			if job(ctx) != nil {
-				return // cancelled
-			}
-		}
-	}()
+	return jobs
 }
 
-// WaitPrefetch blocks until the background computation started by
-// SetFocus has finished or been cancelled (for tests and measurements).
-func (c *Controller) WaitPrefetch() { c.waitOn(&c.pfDone) }
-
-// waitOn blocks until the channel in *ch (read under c.mu) is nil: each
-// worker clears its channel under c.mu before closing it.
-func (c *Controller) waitOn(ch *chan struct{}) {
-	for {
-		c.mu.Lock()
-		d := *ch
-		c.mu.Unlock()
-		if d == nil {
-			return
-		}
-		<-d
-	}
-}
+// WaitAhead blocks until the work started by ComputeAhead has finished or
+// been cancelled (for tests and measurements).
+func (c *Controller) WaitAhead() { c.ahead.Wait() }
 
 // CacheHits returns how many steps were taken from the cache of
 // evaluations instead of being computed.
@@ -260,16 +232,16 @@ func (c *Controller) Request(s Settings) (Change, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.running != nil && c.target != nil {
+	if c.req.Busy() && c.target != nil {
 		if k, _ := Compare(*c.target, s); k == ChangeNone {
 			return ChangeNone, nil // being computed right now
 		}
 	}
 	kind, from := ChangeAll, s.Steps-1
 	if c.base != nil {
-		kind, from = Compare(c.baseSet, s)
+		kind, from = Compare(c.base.set, s)
 	}
-	if kind == ChangeNone && c.base != nil && c.base.Complete() {
+	if kind == ChangeNone && c.base != nil && c.base.traj.Complete() {
 		return ChangeNone, nil
 	}
 	c.target = &s
@@ -277,33 +249,9 @@ func (c *Controller) Request(s Settings) (Change, error) {
 		kind = ChangeSchedule // resume whatever is unfinished
 		from = 1
 	}
-	if c.cancel != nil {
-		c.cancel()
-	}
-	c.stopPrefetch()
-	c.gen++
-	gen := c.gen
-	ctx, cancel := context.WithCancel(context.Background())
-	c.cancel = cancel
-	prev := c.running
-	done := make(chan struct{})
-	c.running = done
-	base, baseM, baseD := c.base, c.baseM, c.baseD
-	go func() {
-		defer close(done)
-		if prev != nil {
-			<-prev // one computation at a time
-		}
-		ok := c.work(ctx, gen, s, kind, from, base, baseM, baseD, time.Now())
-		c.mu.Lock()
-		if c.running == done {
-			c.running = nil
-			if ok {
-				c.prefetch() // idle: compute the focus step's neighbours
-			}
-		}
-		c.mu.Unlock()
-	}()
+	c.ahead.Cancel()
+	base := c.base
+	c.req.Start(func(j *worker.Job) { c.work(j, s, kind, from, base, time.Now()) })
 	return kind, nil
 }
 
@@ -336,14 +284,10 @@ func (c *Controller) Adopt(s Settings, m *machine.Machine, data *dataset.Dataset
 	}
 	snap := snapshot(tr)
 	c.mu.Lock()
-	if c.cancel != nil {
-		c.cancel()
-		c.cancel = nil
-	}
-	c.stopPrefetch()
-	c.gen++
-	gen := c.gen
-	c.base, c.baseSet, c.baseM, c.baseD = snap, s, m, data
+	c.req.Cancel()
+	c.ahead.Cancel()
+	gen := c.req.Gen()
+	c.base = &baseRun{traj: snap, set: s, m: m, data: data}
 	c.target = &s
 	c.mu.Unlock()
 	total := tr.N - 1
@@ -355,142 +299,136 @@ func (c *Controller) Adopt(s Settings, m *machine.Machine, data *dataset.Dataset
 // Cancel stops the running request and any work ahead, keeping what is
 // on screen.
 func (c *Controller) Cancel() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	if c.cancel != nil {
-		c.cancel()
-	}
-	c.stopPrefetch()
-}
-
-// stopPrefetch cancels the work ahead, if any; c.mu is held.
-func (c *Controller) stopPrefetch() {
-	if c.pfCancel != nil {
-		c.pfCancel()
-		c.pfCancel = nil
-	}
+	c.req.Cancel()
+	c.ahead.Cancel()
 }
 
 // Wait blocks until no request is running (for tests and shutdown).
-func (c *Controller) Wait() { c.waitOn(&c.running) }
+func (c *Controller) Wait() { c.req.Wait() }
 
-// current reports whether gen is still the newest request.
-func (c *Controller) current(gen uint64) bool {
+// work runs one request on the request worker: it gets the machine ready,
+// starts the trajectory (branched from base or from the noise) and streams
+// its steps to the UI.
+func (c *Controller) work(j *worker.Job, s Settings, kind Change, from int, base *baseRun, requested time.Time) {
+	fail := func(err error) {
+		if !errors.Is(err, context.Canceled) {
+			j.Deliver(func() {
+				if c.OnError != nil {
+					c.OnError(err)
+				}
+			})
+		}
+	}
+	m, data, err := c.machineFor(j, s, kind, base)
+	if err != nil {
+		fail(err)
+		return
+	}
+	k, _ := s.Schedule()
+	tr, from, err := startTrajectory(s, m, k, kind, from, base)
+	if err != nil {
+		fail(err)
+		return
+	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.gen == gen
+	if j.Current() {
+		c.base = &baseRun{traj: snapshot(tr), set: s, m: m, data: data}
+	}
+	c.mu.Unlock()
+	if err := c.stream(j, s, tr, from, m, data, Timing{Gen: j.Gen(), Kind: kind, From: from, Requested: requested}); err != nil {
+		fail(fmt.Errorf("computing the trajectory: %w", err))
+	}
 }
 
-// work runs one request on a worker goroutine and reports whether it
-// completed.
-func (c *Controller) work(ctx context.Context, gen uint64, s Settings, kind Change, from int, base *sampler.Trajectory, baseM *machine.Machine, baseD *dataset.Dataset, requested time.Time) bool {
-	if ctx.Err() != nil {
-		return false
+// machineFor returns the machine of s (the base's for a schedule change),
+// checked against s's schedule and prepared, and makes the evaluation
+// cache keep its steps.
+func (c *Controller) machineFor(j *worker.Job, s Settings, kind Change, base *baseRun) (*machine.Machine, *dataset.Dataset, error) {
+	var m *machine.Machine
+	var data *dataset.Dataset
+	if base != nil {
+		m, data = base.m, base.data
 	}
-	fail := func(err error) {
-		if errors.Is(err, context.Canceled) {
-			return
-		}
-		c.dispatch(func() {
-			if c.current(gen) && c.OnError != nil {
-				c.OnError(err)
-			}
-		})
-	}
-	m, data := baseM, baseD
 	if kind == ChangeAll || m == nil {
 		var err error
 		if m, data, err = c.lib.Machine(s); err != nil {
-			fail(err)
-			return false
+			return nil, nil, err
 		}
 	}
 	k, _ := s.Schedule()
 	if err := m.CheckSchedule(k); err != nil {
-		fail(err)
-		return false
+		return nil, nil, err
 	}
-	if err := m.Prepare(ctx, c.prepareReporter(gen, m)); err != nil {
-		fail(fmt.Errorf("preparing %v: %w", m.Spec(), err))
-		return false
+	if err := m.Prepare(j.Context(), c.prepareReporter(j, m)); err != nil {
+		return nil, nil, fmt.Errorf("preparing %v: %w", m.Spec(), err)
 	}
 	c.mu.Lock()
 	c.recent = append([]*machine.Machine{m}, slices.DeleteFunc(c.recent, func(r *machine.Machine) bool { return r == m })...)
 	c.recent = c.recent[:min(len(c.recent), cacheMachines)]
 	c.cache.Retain(c.recent...)
 	c.mu.Unlock()
-	var work *sampler.Trajectory
-	var err error
+	return m, data, nil
+}
+
+// startTrajectory returns the trajectory a request computes and the step
+// it starts at: the base branched at from for a schedule change (or at
+// the step the base run got to, if it never reached from), otherwise a
+// new one from the seed's noise.
+func startTrajectory(s Settings, m *machine.Machine, k schedule.Patch, kind Change, from int, base *baseRun) (*sampler.Trajectory, int, error) {
 	if kind == ChangeSchedule && base != nil {
-		// Resume from the highest changed step, or from where the base
-		// run had got to if it never reached that step.
-		lo := base.N - 1
-		for lo > 0 && base.X[lo-1] != nil {
+		lo := base.traj.N - 1
+		for lo > 0 && base.traj.X[lo-1] != nil {
 			lo--
 		}
-		if lo > from {
-			from = lo
-		}
-		work, err = base.Branch(from, k)
-	}
-	if work == nil || err != nil {
-		d := m.Data()
-		from = len(k) - 1
-		work, err = sampler.New(sampler.Noise(s.Seed, d.C, d.H, d.W), d.C, d.H, d.W, k)
-		if err != nil {
-			fail(err)
-			return false
+		from = max(from, lo)
+		if tr, err := base.traj.Branch(from, k); err == nil {
+			return tr, from, nil
 		}
 	}
-	c.mu.Lock()
-	if c.gen == gen {
-		c.base, c.baseSet, c.baseM, c.baseD = snapshot(work), s, m, data
-	}
-	c.mu.Unlock()
-	timing := Timing{Gen: gen, Kind: kind, From: from, Requested: requested}
-	// Steps taken from the cache arrive faster than the UI can draw them:
-	// a snapshot that a newer one of the same request has already
-	// overtaken in the dispatch queue is dropped (every snapshot holds all
-	// the steps before it), so the UI draws only the newest. The first
-	// snapshot of a request is always drawn.
-	var latest atomic.Int64
-	err = work.ResumeCached(ctx, m, from, func(i, done, total int, tr *sampler.Trajectory) {
+	d := m.Data()
+	tr, err := sampler.New(sampler.Noise(s.Seed, d.C, d.H, d.W), d.C, d.H, d.W, k)
+	return tr, len(k) - 1, err
+}
+
+// stream computes the steps of tr from from down, handing a snapshot to
+// the UI after each. Steps taken from the cache arrive faster than the UI
+// can draw them: a snapshot that a newer one of the same request has
+// already overtaken in the dispatch queue is dropped (every snapshot holds
+// all the steps before it), so the UI draws only the newest. The first
+// snapshot of a request is always drawn.
+func (c *Controller) stream(j *worker.Job, s Settings, tr *sampler.Trajectory, from int, m *machine.Machine, data *dataset.Dataset, timing Timing) error {
+	return tr.ResumeCached(j.Context(), m, from, func(i, done, total int, tr *sampler.Trajectory) {
 		snap := snapshot(tr)
 		c.mu.Lock()
-		if c.gen == gen {
-			c.base = snap
+		if j.Current() {
+			c.base = &baseRun{traj: snap, set: s, m: m, data: data}
 		}
 		c.mu.Unlock()
-		res := &Result{Gen: gen, Settings: s, Traj: snap, Machine: m, Data: data,
+		res := &Result{Gen: j.Gen(), Settings: s, Traj: snap, Machine: m, Data: data,
 			Done: done, Total: total, From: from, Complete: done == total}
-		seq := latest.Add(1)
-		c.dispatch(func() {
-			if !c.current(gen) || (latest.Load() != seq && done > 1) {
-				return
-			}
+		show := func() {
 			c.show(res)
 			if timing.FirstFrame == 0 {
-				timing.FirstFrame = time.Since(requested)
+				timing.FirstFrame = time.Since(timing.Requested)
 			}
 			if res.Complete {
-				timing.Complete = time.Since(requested)
+				timing.Complete = time.Since(timing.Requested)
 				if c.OnTiming != nil {
 					c.OnTiming(timing)
 				}
 			}
-		})
+		}
+		if done == 1 {
+			j.Deliver(show)
+		} else {
+			j.Progress(show)
+		}
 	}, c.cache)
-	if err != nil {
-		fail(fmt.Errorf("computing the trajectory: %w", err))
-		return false
-	}
-	return true
 }
 
-// prepareReporter returns the progress callback of m.Prepare for request
-// gen: it hands at most ten updates a second to OnPrepare.
-func (c *Controller) prepareReporter(gen uint64, m *machine.Machine) func(float64) {
+// prepareReporter returns the progress callback of m.Prepare for job j:
+// it hands at most ten updates a second to OnPrepare.
+func (c *Controller) prepareReporter(j *worker.Job, m *machine.Machine) func(float64) {
 	what := fmt.Sprintf("%v: covariance and eigendecomposition of %d training images (%d values each)", m.Spec(), m.Data().M, m.Data().Size())
 	var last time.Time
 	return func(f float64) {
@@ -499,8 +437,8 @@ func (c *Controller) prepareReporter(gen uint64, m *machine.Machine) func(float6
 			return
 		}
 		last = now
-		c.dispatch(func() {
-			if c.current(gen) && c.OnPrepare != nil {
+		j.Deliver(func() {
+			if c.OnPrepare != nil {
 				c.OnPrepare(what, f)
 			}
 		})

@@ -6,8 +6,8 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"sync"
 
+	"mosaic/app/internal/worker"
 	"mosaic/model/machine"
 	"mosaic/model/render"
 )
@@ -61,62 +61,23 @@ type Inspection struct {
 // supersedes one that has not started; a result that has been superseded
 // while running is dropped. At most one attribution runs at a time.
 type Inspector struct {
-	dispatch func(func())
 	// OnResult receives each answer (dispatch side); OnError failures.
 	OnResult func(*Inspection)
 	OnError  func(error)
 
-	mu      sync.Mutex
-	gen     uint64
-	pending *Query
-	busy    bool
+	work worker.Worker
 }
 
 // NewInspector returns an inspector handing results over with dispatch.
 func NewInspector(dispatch func(func())) *Inspector {
-	return &Inspector{dispatch: dispatch}
+	return &Inspector{work: worker.Worker{Dispatch: dispatch, Serial: true}}
 }
 
 // Request asks for the attribution of q, superseding earlier requests.
 func (in *Inspector) Request(q Query) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	in.gen++
-	in.pending = &q
-	if !in.busy {
-		in.busy = true
-		go in.loop()
-	}
-}
-
-// Clear drops any pending request and any answer still running.
-func (in *Inspector) Clear() {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	in.gen++
-	in.pending = nil
-}
-
-func (in *Inspector) loop() {
-	for {
-		in.mu.Lock()
-		q := in.pending
-		gen := in.gen
-		in.pending = nil
-		if q == nil {
-			in.busy = false
-			in.mu.Unlock()
-			return
-		}
-		in.mu.Unlock()
-		ins, err := Inspect(*q)
-		in.dispatch(func() {
-			in.mu.Lock()
-			cur := in.gen == gen
-			in.mu.Unlock()
-			if !cur {
-				return
-			}
+	in.work.Start(func(j *worker.Job) {
+		ins, err := Inspect(q)
+		j.Deliver(func() {
 			if err != nil {
 				if in.OnError != nil {
 					in.OnError(err)
@@ -125,8 +86,11 @@ func (in *Inspector) loop() {
 				in.OnResult(ins)
 			}
 		})
-	}
+	})
 }
+
+// Clear drops any pending request and any answer still running.
+func (in *Inspector) Clear() { in.work.Cancel() }
 
 // Inspect computes an attribution synchronously.
 func Inspect(q Query) (*Inspection, error) {

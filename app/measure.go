@@ -63,7 +63,7 @@ func (m *measurer) result(res *Result) {
 		m.phase = -1
 		go func() {
 			w.ctl.Wait()
-			w.ctl.WaitPrefetch()
+			w.ctl.WaitAhead()
 			w.opts.dispatch(func() {
 				s := w.settings
 				s.Constant += 2
@@ -118,7 +118,7 @@ func (m *measurer) timing(t Timing) {
 		// original, already cached; k+2 is new), then take one notch more.
 		go func() {
 			w.ctl.Wait() // the controller starts the prefetch as it goes idle
-			w.ctl.WaitPrefetch()
+			w.ctl.WaitAhead()
 			w.opts.dispatch(func() { m.change(m.orig[measureAt] + 4) })
 		}()
 	case 2:

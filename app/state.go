@@ -122,6 +122,7 @@ func (w *Window) onResult(res *Result) {
 	w.refreshImage()
 	w.progress.SetValue(float64(res.Done) / float64(max(res.Total, 1)))
 	if res.Complete {
+		w.ctl.ComputeAhead(w.step) // idle: compute what a one-notch change needs
 		w.status.SetText(describe(res.Settings))
 		w.controls.setClasses(res.Data)
 	}
@@ -162,7 +163,7 @@ func (w *Window) setStep(i int) {
 	}
 	w.follow = false
 	w.step = max(0, min(i, w.res.Traj.N-1))
-	w.ctl.SetFocus(w.step)
+	w.ctl.ComputeAhead(w.step)
 	w.timeline.SetCurrent(w.posOf(w.step))
 	w.film.SetCurrent(w.posOf(w.step))
 	w.refreshImage()

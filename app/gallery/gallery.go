@@ -12,10 +12,8 @@
 package gallery
 
 import (
-	"context"
 	"fmt"
 	"image"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -25,6 +23,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
+	"mosaic/app/internal/worker"
 	"mosaic/model/dataset"
 	"mosaic/model/hands"
 	"mosaic/model/machine"
@@ -58,7 +57,8 @@ type Options struct {
 	// (not when it is cancelled or fails), with its samples in seed order.
 	OnDone func(samples []*Sample)
 	// Dispatch runs a function on the UI goroutine; nil means fyne.Do.
-	// Tests inject a queue that they drain themselves.
+	// Tests inject a queue that they drain themselves. New reads it once:
+	// SetOptions does not change it.
 	Dispatch func(func())
 }
 
@@ -79,8 +79,6 @@ type Gallery struct {
 	opts Options
 
 	// UI state (UI goroutine only).
-	gen      int // generation of the current run; results of older runs are dropped
-	cancel   context.CancelFunc
 	running  bool
 	samples  []*Sample // by index j (seed Seed0+j), nil until finished
 	thumbs   []*thumb
@@ -88,7 +86,7 @@ type Gallery struct {
 	training *Tally
 	trainFor *dataset.Dataset // the data set training was counted for
 
-	wg sync.WaitGroup // running workers
+	work worker.Worker // samples a batch; a newer batch supersedes it
 
 	content   fyne.CanvasObject
 	title     *widget.Label
@@ -107,20 +105,12 @@ type Gallery struct {
 // generating: call Generate (ShowWindow does).
 func New(opts Options) *Gallery {
 	g := &Gallery{opts: opts}
+	g.work.Dispatch = opts.Dispatch // fixed for the gallery's life
 	if g.opts.Count <= 0 {
 		g.opts.Count = DefaultCount
 	}
 	g.build()
 	return g
-}
-
-// dispatch hands f to the UI goroutine.
-func (g *Gallery) dispatch(f func()) {
-	if g.opts.Dispatch != nil {
-		g.opts.Dispatch(f)
-		return
-	}
-	fyne.Do(f)
 }
 
 // Options returns the gallery's current settings.
@@ -234,16 +224,12 @@ func (g *Gallery) Tallies() (batch, training Tally) {
 // Wait blocks until every worker has returned, cancelled or not. It is for
 // tests and shutdown; do not call it on the UI goroutine while a worker
 // may still be waiting for the UI (with a synchronous Dispatch).
-func (g *Gallery) Wait() { g.wg.Wait() }
+func (g *Gallery) Wait() { g.work.Wait() }
 
 // Cancel stops the running batch, if any. Results it has not delivered yet
 // are dropped; the samples already shown stay.
 func (g *Gallery) Cancel() {
-	if g.cancel != nil {
-		g.cancel()
-		g.cancel = nil
-	}
-	g.gen++
+	g.work.Cancel()
 	if g.running {
 		g.running = false
 		g.status.SetText(fmt.Sprintf("Cancelled after %d of %d samples.", len(g.Samples()), len(g.samples)))
@@ -284,8 +270,6 @@ func (g *Gallery) Generate() {
 		g.status.SetText("The patch-size schedule needs at least 2 steps.")
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	g.cancel = cancel
 	g.running = true
 	g.generate.Disable()
 	g.stop.Enable()
@@ -294,33 +278,24 @@ func (g *Gallery) Generate() {
 		g.training, g.trainFor = nil, nil // counted for another data set
 	}
 	countTraining := g.training == nil
-	gen := g.gen
-	g.wg.Add(1)
-	go func() {
-		defer g.wg.Done()
-		g.work(ctx, gen, o, countTraining)
-	}()
+	g.work.Start(func(j *worker.Job) { g.sample(j, o, countTraining) })
 }
 
-// post delivers f to the UI goroutine if run gen is still current.
-func (g *Gallery) post(gen int, f func()) {
-	g.dispatch(func() {
-		if g.gen == gen {
-			f()
-		}
-	})
+// finish ends the current batch on the UI goroutine.
+func (g *Gallery) finish() {
+	g.running = false
+	g.generate.Enable()
+	g.stop.Disable()
 }
 
-// work is the worker of run gen: it counts the training set if it has not
-// been counted yet, then samples seed after seed, posting progress and
+// sample is the job of one batch: it counts the training set if it has
+// not been counted yet, then samples seed after seed, posting progress and
 // every finished sample with its finger count.
-func (g *Gallery) work(ctx context.Context, gen int, o Options, countTraining bool) {
+func (g *Gallery) sample(j *worker.Job, o Options, countTraining bool) {
+	ctx := j.Context()
 	fail := func(err error) {
-		g.post(gen, func() {
-			g.running = false
-			g.cancel = nil
-			g.generate.Enable()
-			g.stop.Disable()
+		j.Deliver(func() {
+			g.finish()
 			g.status.SetText("Error: " + err.Error())
 		})
 	}
@@ -338,22 +313,22 @@ func (g *Gallery) work(ctx context.Context, gen int, o Options, countTraining bo
 		if ctx.Err() != nil {
 			return
 		}
-		g.post(gen, func() {
+		j.Deliver(func() {
 			g.training, g.trainFor = &t, o.Data
 			g.refreshSummary()
 		})
 	}
 	d := o.Data
 	total := float64(o.Count)
-	for j := range o.Count {
+	for n := range o.Count {
 		if ctx.Err() != nil {
 			return
 		}
-		seed := o.Seed0 + uint64(j)
+		seed := o.Seed0 + uint64(n)
 		noise := sampler.Noise(seed, d.C, d.H, d.W)
 		tr, err := sampler.Run(ctx, m, noise, o.Schedule, func(_, done, steps int, _ *sampler.Trajectory) {
-			f := (float64(j) + float64(done)/float64(steps)) / total
-			g.post(gen, func() { g.progress.SetValue(f) })
+			f := (float64(n) + float64(done)/float64(steps)) / total
+			j.Progress(func() { g.progress.SetValue(f) })
 		})
 		if err != nil {
 			if ctx.Err() != nil {
@@ -363,13 +338,10 @@ func (g *Gallery) work(ctx context.Context, gen int, o Options, countTraining bo
 			return
 		}
 		s := &Sample{Seed: seed, Trajectory: tr, Image: render.Image(tr.Final(), d.C, d.H, d.W), Count: countImage(tr.Final(), d.C, d.H, d.W)}
-		g.post(gen, func() { g.addSample(j, s) })
+		j.Deliver(func() { g.addSample(n, s) })
 	}
-	g.post(gen, func() {
-		g.running = false
-		g.cancel = nil
-		g.generate.Enable()
-		g.stop.Disable()
+	j.Deliver(func() {
+		g.finish()
 		g.progress.SetValue(1)
 		g.status.SetText(fmt.Sprintf("Done: %d samples.", o.Count))
 		if o.OnDone != nil {

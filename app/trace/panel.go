@@ -13,12 +13,10 @@
 package trace
 
 import (
-	"context"
 	"fmt"
 	"image"
 	"image/color"
 	"strconv"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -27,6 +25,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"mosaic/app/internal/worker"
 	"mosaic/model/analysis"
 	"mosaic/model/machine"
 	"mosaic/model/render"
@@ -53,10 +52,8 @@ type Panel struct {
 	TopK int
 
 	tol     float64
-	gen     int
-	cancel  context.CancelFunc
 	running bool
-	wg      sync.WaitGroup
+	work    worker.Worker // one trace; a newer Run supersedes it
 
 	m      *machine.Machine
 	tr     *sampler.Trajectory
@@ -86,6 +83,7 @@ type Panel struct {
 // NewPanel returns an empty panel; Run fills it.
 func NewPanel() *Panel {
 	p := &Panel{tol: DefaultTolerance}
+	p.work.Dispatch = p.dispatch
 	p.build()
 	return p
 }
@@ -230,16 +228,12 @@ func (p *Panel) Tolerance() float64 { return p.tol }
 
 // Wait blocks until every worker has returned. It is for tests and
 // shutdown.
-func (p *Panel) Wait() { p.wg.Wait() }
+func (p *Panel) Wait() { p.work.Wait() }
 
 // Cancel stops a running trace, if any; its results are dropped and the
 // rows already shown stay.
 func (p *Panel) Cancel() {
-	if p.cancel != nil {
-		p.cancel()
-		p.cancel = nil
-	}
-	p.gen++
+	p.work.Cancel()
 	if p.running {
 		p.running = false
 		p.status.SetText("Cancelled.")
@@ -266,38 +260,35 @@ func (p *Panel) Run(m *machine.Machine, tr *sampler.Trajectory, rect image.Recta
 	p.m, p.tr, p.rect, p.result = m, tr, rect, nil
 	p.clearRows()
 	p.showHeader()
-	ctx, cancel := context.WithCancel(context.Background())
-	p.cancel, p.running = cancel, true
+	p.running = true
 	p.stop.Enable()
 	p.progress.SetValue(0)
 	p.status.SetText(fmt.Sprintf("Tracing %d×%d pixels over %d steps: which training patches carried them…", rect.Dx(), rect.Dy(), tr.N-1))
-	gen, tol, topK, topN := p.gen, p.tol, p.topK(), p.topImages()
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		rt, err := analysis.TraceRegion(ctx, m, tr, rect, topK, tol, func(done, total int) {
+	tol, topK, topN := p.tol, p.topK(), p.topImages()
+	p.work.Start(func(j *worker.Job) {
+		rt, err := analysis.TraceRegion(j.Context(), m, tr, rect, topK, tol, func(done, total int) {
 			f := float64(done) / float64(total)
-			p.post(gen, func() { p.progress.SetValue(f) })
+			j.Progress(func() { p.progress.SetValue(f) })
 		})
 		if err != nil {
-			if ctx.Err() != nil {
+			if j.Context().Err() != nil {
 				return
 			}
-			p.post(gen, func() {
-				p.running, p.cancel = false, nil
+			j.Deliver(func() {
+				p.running = false
 				p.stop.Disable()
 				p.status.SetText("Error: " + err.Error())
 			})
 			return
 		}
 		v := prepare(m, tr, rt, topN)
-		p.post(gen, func() {
-			p.running, p.cancel = false, nil
+		j.Deliver(func() {
+			p.running = false
 			p.stop.Disable()
 			p.progress.SetValue(1)
 			p.show(m, tr, rt, v)
 		})
-	}()
+	})
 }
 
 // SetTrace shows a trace computed elsewhere (for example by the CLI or a
@@ -309,15 +300,6 @@ func (p *Panel) SetTrace(m *machine.Machine, tr *sampler.Trajectory, rt *analysi
 		return
 	}
 	p.show(m, tr, rt, prepare(m, tr, rt, p.topImages()))
-}
-
-// post delivers f to the UI goroutine if run gen is still current.
-func (p *Panel) post(gen int, f func()) {
-	p.dispatch(func() {
-		if p.gen == gen {
-			f()
-		}
-	})
 }
 
 // SetTolerance changes the commitment tolerance and re-marks the commit
