@@ -167,15 +167,33 @@ func (c *conv2d) col2imRows(dimg, dcol []float32, ci, h, w, y0, y1 int) {
 // values whose x+ox leaves the row dropped (zero padding) or wrapped.
 func shiftRowAdd(dst, src []float32, ox int, circular bool) {
 	w := len(dst)
-	for x, v := range src {
-		sx := x + ox
-		if sx < 0 || sx >= w {
-			if !circular {
-				continue
+	if ox <= -w || ox >= w {
+		for x, v := range src {
+			sx := x + ox
+			if sx < 0 || sx >= w {
+				if !circular {
+					continue
+				}
+				sx = mod(sx, w)
 			}
-			sx = mod(sx, w)
+			dst[sx] += v
 		}
-		dst[sx] += v
+		return
+	}
+	// Source pixels [lo, hi) land inside the row, at x+ox.
+	lo, hi := max(0, -ox), min(w, w-ox)
+	accum(dst[lo+ox:hi+ox], src[lo:hi])
+	if circular {
+		accum(dst[w-lo:], src[:lo])
+		accum(dst[:w-hi], src[hi:])
+	}
+}
+
+// accum sets dst[i] += src[i].
+func accum(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] += v
 	}
 }
 
