@@ -102,6 +102,9 @@ func (f *Filmstrip) SetCurrent(i int) {
 	if i >= len(f.cells) {
 		i = len(f.cells) - 1
 	}
+	if i == f.cur {
+		return
+	}
 	if f.cur >= 0 && f.cur < len(f.cells) {
 		f.cells[f.cur].setCurrent(false)
 	}

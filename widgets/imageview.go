@@ -77,6 +77,9 @@ func NewImageView() *ImageView {
 // away if they no longer fit). Pixel coordinates count from the image's
 // Bounds().Min (a SubImage is copied to the origin).
 func (v *ImageView) SetImage(img image.Image) {
+	if img == v.img {
+		return // the same image: nothing to redraw
+	}
 	img = atOrigin(img)
 	v.img = img
 	w, h := imgSize(img)
@@ -93,6 +96,9 @@ func (v *ImageView) Image() image.Image { return v.img }
 // pixel grid (it is stretched to the main image's rectangle); the caller
 // bakes in alpha. nil clears it.
 func (v *ImageView) SetOverlay(img image.Image) {
+	if img == v.overlay {
+		return
+	}
 	v.overlay = atOrigin(img)
 	v.Refresh()
 }
@@ -100,6 +106,9 @@ func (v *ImageView) SetOverlay(img image.Image) {
 // SetSelected moves the selection marker to pixel (r, c) without calling
 // OnSelect; r < 0 (or c < 0) clears it.
 func (v *ImageView) SetSelected(r, c int) {
+	if sr, sc, ok := v.Selected(); ok == (r >= 0 && c >= 0) && (!ok || (sr == r && sc == c)) {
+		return
+	}
 	if r < 0 || c < 0 {
 		v.hasSel = false
 	} else {
@@ -123,6 +132,9 @@ func (v *ImageView) Selected() (r, c int, ok bool) {
 // SetRegion outlines a rectangle of pixels (image.Rect(c0, r0, c1, r1),
 // Max exclusive); an empty rectangle clears it. OnRegion is not called.
 func (v *ImageView) SetRegion(rect image.Rectangle) {
+	if rect.Canon() == v.region {
+		return
+	}
 	v.region = rect.Canon()
 	if v.rend != nil {
 		v.rend.layoutMarkers()

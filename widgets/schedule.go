@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -177,7 +178,12 @@ func (s *ScheduleEditor) Tapped(e *fyne.PointEvent) {
 
 // SetSchedule sets k[i], the patch size at t_i = i/N for i = 0..N-1.
 // Values are shown as given (the editor only snaps what the user drags).
+// The schedule on show already (a drag's result coming back, say) is a
+// no-op: nothing is re-rendered and a drag in progress goes on.
 func (s *ScheduleEditor) SetSchedule(k []int) {
+	if slices.Equal(k, s.k) && (len(k) > 0 || s.k != nil) {
+		return
+	}
 	s.k = append(s.k[:0], k...)
 	s.dragging, s.dragStep, s.hoverStep = false, -1, -1
 	s.dirty()
@@ -188,6 +194,9 @@ func (s *ScheduleEditor) Schedule() []int { return append([]int(nil), s.k...) }
 
 // SetCurrent marks step with a vertical line; -1 (or out of range) hides it.
 func (s *ScheduleEditor) SetCurrent(step int) {
+	if step == s.cur {
+		return
+	}
 	s.cur = step
 	s.layoutOverlay()
 	s.curLine.Refresh()
@@ -196,6 +205,9 @@ func (s *ScheduleEditor) SetCurrent(step int) {
 // SetMaxK sets the largest patch size a drag can reach (an even value
 // allows up to MaxK-1, the largest odd value below it).
 func (s *ScheduleEditor) SetMaxK(k int) {
+	if max(k, 1) == s.maxK {
+		return
+	}
 	s.maxK = max(k, 1)
 	s.dirty()
 }

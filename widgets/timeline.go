@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,8 +47,6 @@ type Timeline struct {
 	stop    chan struct{}
 	pending atomic.Bool
 
-	updating bool // guards slider callbacks during programmatic updates
-
 	title      *canvas.Text
 	position   *canvas.Text
 	slider     *widget.Slider
@@ -79,9 +78,6 @@ func NewTimeline() *Timeline {
 	t.slider = widget.NewSlider(0, 1)
 	t.slider.Step = 1
 	t.slider.OnChanged = func(v float64) {
-		if t.updating {
-			return
-		}
 		t.Pause()
 		t.move(int(v+0.5), true)
 	}
@@ -96,12 +92,7 @@ func NewTimeline() *Timeline {
 	t.speed.Step = 1
 	t.speed.Value = t.fps
 	t.speedLabel = widget.NewLabel("")
-	t.speed.OnChanged = func(v float64) {
-		if t.updating {
-			return
-		}
-		t.SetSpeed(v)
-	}
+	t.speed.OnChanged = func(v float64) { t.SetSpeed(v) }
 	t.ExtendBaseWidget(t)
 	t.refreshAll()
 	return t
@@ -136,8 +127,11 @@ func (r *timelineRenderer) Destroy() { r.t.Pause() }
 
 // SetSteps sets the label of every position (and so n). The current
 // position is kept if still valid, otherwise clamped to the last one.
-// OnChange is not called.
+// OnChange is not called; the labels on show already are a no-op.
 func (t *Timeline) SetSteps(labels []string) {
+	if slices.Equal(labels, t.labels) && t.count() == len(labels) {
+		return
+	}
 	t.labels = append(t.labels[:0], labels...)
 	t.mu.Lock()
 	t.n = len(labels)
@@ -225,17 +219,18 @@ func (t *Timeline) refreshAll() {
 	t.title.Refresh()
 	t.position.Refresh()
 
-	t.updating = true
+	// The sliders show the values without calling their OnChanged (which
+	// is for the user's moves): set the fields, then redraw.
 	t.slider.Max = float64(max(n-1, 1))
 	if n <= 1 {
 		t.slider.Disable()
 	} else {
 		t.slider.Enable()
 	}
-	t.slider.SetValue(float64(cur))
+	t.slider.Value = float64(cur)
 	t.slider.Refresh()
-	t.speed.SetValue(fps)
-	t.updating = false
+	t.speed.Value = fps
+	t.speed.Refresh()
 	t.speedLabel.SetText(fmt.Sprintf("%2.0f fps", fps))
 
 	setEnabled(t.firstBtn, n > 1 && cur > 0)
