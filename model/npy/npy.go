@@ -21,8 +21,8 @@ import (
 	"io"
 	"math"
 	"mosaic/model/internal/boundedread"
+	"mosaic/model/outfile"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -176,19 +176,27 @@ func FirstNonFinite(data []float64) int {
 	return -1
 }
 
-// WriteFloat32 writes data with the given shape to w as a little-endian
-// float32 .npy array in C order (format 1.0, or 2.0 for very long headers).
-// The product of shape must equal len(data).
-func WriteFloat32(w io.Writer, shape []int, data []float64) error {
-	n := 1
+// checkShape reports a shape that does not hold n values.
+func checkShape(shape []int, n int) error {
+	size := 1
 	for _, d := range shape {
 		if d < 0 {
 			return fmt.Errorf("npy: write: negative dimension in shape %v", shape)
 		}
-		n *= d
+		size *= d
 	}
-	if n != len(data) {
-		return fmt.Errorf("npy: write: shape %v holds %d values but %d were given", shape, n, len(data))
+	if size != n {
+		return fmt.Errorf("npy: write: shape %v holds %d values but %d were given", shape, size, n)
+	}
+	return nil
+}
+
+// WriteFloat32 writes data with the given shape to w as a little-endian
+// float32 .npy array in C order (format 1.0, or 2.0 for very long headers).
+// The product of shape must equal len(data).
+func WriteFloat32(w io.Writer, shape []int, data []float64) error {
+	if err := checkShape(shape, len(data)); err != nil {
+		return err
 	}
 	var sb strings.Builder
 	sb.WriteString("{'descr': '<f4', 'fortran_order': False, 'shape': (")
@@ -240,40 +248,14 @@ func padded(prefix int, dict string) int {
 
 // WriteFileFloat32 writes data as a float32 .npy file atomically: it writes a
 // temporary file in the same directory, syncs it to disk and renames it over
-// path, so readers see either the old file or the complete new one.
-func WriteFileFloat32(path string, shape []int, data []float64) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+// path, so readers see either the old file or the complete new one. A
+// symbolic link is followed (its target is replaced), and a device or a pipe
+// is written directly; see mosaic/model/outfile.
+func WriteFileFloat32(path string, shape []int, data []float64) error {
+	if err := checkShape(shape, len(data)); err != nil {
+		return err
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("npy: writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = WriteFloat32(f, shape, data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("npy: syncing %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("npy: closing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("npy: renaming into %s: %w", path, err)
-	}
-	if d, e := os.Open(dir); e == nil { // make the rename durable; best effort
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return outfile.WriteFile(path, func(w io.Writer) error { return WriteFloat32(w, shape, data) })
 }
 
 // dtype describes one supported element type.

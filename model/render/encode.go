@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"image/color"
@@ -10,46 +9,17 @@ import (
 	"image/gif"
 	"image/png"
 	"io"
-	"os"
-	"path/filepath"
+
+	"mosaic/model/outfile"
 )
 
 // WriteAtomic writes a file through a temporary file in the same directory
 // and renames it into place, so readers never see a half-written file and a
-// failed write leaves any previous file untouched.
-func WriteAtomic(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if err = write(bw); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("cannot replace %s: %w", path, err)
-	}
-	return nil
+// failed write leaves any previous file untouched. A symbolic link is
+// followed (its target is replaced), and a device or a pipe (/dev/stdout,
+// /dev/null, a FIFO) is written directly; see mosaic/model/outfile.
+func WriteAtomic(path string, write func(io.Writer) error) error {
+	return outfile.WriteFile(path, write)
 }
 
 // WritePNG writes img as a PNG file, atomically.
