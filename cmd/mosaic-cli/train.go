@@ -57,7 +57,7 @@ Checkpoints:
                       (exit status 1, "interrupted").
   --log FILE.csv      append step,loss,seconds to a CSV, one row per progress line
   --quiet             no progress lines on stderr (one every 5 seconds otherwise:
-                      step, mean loss since the last line, samples/s, ETA)
+                      step, mean loss and samples/s since the last line, ETA)
 
 The run is deterministic for a given seed and GEMM kernel (MOSAIC_KERNEL=go|avx2|avx512).
 
@@ -321,7 +321,8 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		done := tr.Steps() - first
 		el := now.Sub(start).Seconds()
-		rate := float64(done*opt.Batch) / el
+		// The rate over the last interval; the ETA from the whole run's.
+		rate := float64(count*opt.Batch) / now.Sub(lastLine).Seconds()
 		eta := time.Duration(float64(*steps-tr.Steps()) * el / float64(done) * float64(time.Second))
 		if !*quiet {
 			fmt.Fprintf(stderr, "step %d/%d  loss %.5f  %.1f samples/s  ETA %s\n", tr.Steps(), *steps, sum/float64(count), rate, eta.Round(time.Second))
