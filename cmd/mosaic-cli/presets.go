@@ -40,12 +40,16 @@ func cmdPresets(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // benchRun is bench.Run followed by bench.Theories (the Wiener and
-// PCA-locality rows); tests replace it to check the wiring quickly.
+// PCA-locality rows) and bench.Networks (forward passes and training);
+// tests replace it to check the wiring quickly.
 var benchRun = func(ctx context.Context, w io.Writer, o bench.Options) error {
 	if err := bench.Run(ctx, w, o); err != nil {
 		return err
 	}
-	return bench.Theories(ctx, w, o.Quick)
+	if err := bench.Theories(ctx, w, o.Quick); err != nil {
+		return err
+	}
+	return bench.Networks(ctx, w)
 }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
