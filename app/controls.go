@@ -5,12 +5,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -24,10 +24,30 @@ import (
 // datasetTitles are the display names of the known built-in sets.
 var datasetTitles = map[string]string{"mnist": "MNIST", "fashion": "Fashion-MNIST", "hands": "Hands (procedural)"}
 
-// controls is the settings panel on the left.
+// controlsHost is what the settings panel may ask of the window: the
+// settings to start from, and what the user did.
+type controlsHost interface {
+	// settings returns the settings in use.
+	settings() Settings
+	// apply asks for new settings (refused ones are reported, and the
+	// panel is shown the settings in use again).
+	apply(s Settings)
+	// setStep moves to frame i (Left/Right on the focused schedule chart).
+	setStep(i int)
+	// warn reports a value the panel cannot read.
+	warn(msg string)
+	// openGallery opens the hands gallery.
+	openGallery()
+	// pickFile and pickFolder ask for a path (see dialogs).
+	pickFile(exts []string, then func(path string), cancelled func())
+	pickFolder(then func(path string))
+}
+
+// controls is the settings panel on the left. It shows the settings it is
+// given (show) without reporting them back, and turns the user's edits
+// into settings for host.apply.
 type controls struct {
-	w        *Window
-	updating bool
+	host controlsHost
 
 	dataset  *widget.Select
 	dsNames  []string                   // parallel to dataset.Options
@@ -50,6 +70,7 @@ type controls struct {
 	patchNote  *widget.Label
 	patchItems []disabler
 	mode       *widget.RadioGroup
+	modeShown  ScheduleMode // the mode whose controls modeBox holds
 	constant   *widget.Slider
 	constLabel *widget.Label
 	preset     *widget.Select
@@ -65,8 +86,8 @@ type controls struct {
 
 var boundaryOptions = []string{"zeros", "circular", "reflect (extension)"}
 
-func newControls(w *Window) *controls {
-	c := &controls{w: w}
+func newControls(host controlsHost) *controls {
+	c := &controls{host: host}
 	c.dataset = widget.NewSelect(nil, func(string) { c.changed() })
 	c.limit = widgets.NewCommitSelectEntry([]string{"100", "250", "500", "1000", "2000", "5000", "all"})
 	c.limit.OnCommit = func(string) { c.changed() }
@@ -106,15 +127,8 @@ func newControls(w *Window) *controls {
 	c.preset = widget.NewSelect(names, func(string) { c.changed() })
 	c.editor = widgets.NewScheduleEditor()
 	c.editor.SetMinSize(fyne.NewSize(230, 130))
-	c.editor.OnChanged = func(k []int, step int) {
-		if c.updating {
-			return
-		}
-		s := c.w.settings.WithCustom(k)
-		c.sync(s)
-		c.w.request(s)
-	}
-	c.editor.OnCurrent = func(i int) { c.w.setStep(i) } // Left/Right on the focused chart
+	c.editor.OnChanged = func(k []int, step int) { host.apply(host.settings().WithCustom(k)) }
+	c.editor.OnCurrent = host.setStep // Left/Right on the focused chart
 	c.stepK = widget.NewLabel("")
 	c.steps = widgets.NewCommitSelectEntry([]string{"10", "20", "50", "100"})
 	c.steps.OnCommit = func(string) { c.changed() }
@@ -128,22 +142,21 @@ func newControls(w *Window) *controls {
 	}
 	c.modeBox = container.NewVBox()
 	c.patchItems = []disabler{c.mode, c.constant, c.preset}
-	c.hands = widget.NewButtonWithIcon("Hands gallery…", theme.GridIcon(), w.openGallery)
+	c.hands = widget.NewButtonWithIcon("Hands gallery…", theme.GridIcon(), host.openGallery)
 	c.hands.Importance = widget.HighImportance
-	c.sync(w.settings)
+	c.show(host.settings())
 	return c
+}
+
+// newSeed applies the settings in use with a random seed.
+func (c *controls) newSeed() {
+	s := c.host.settings()
+	s.Seed = uint64(rand.IntN(1_000_000))
+	c.host.apply(s)
 }
 
 // panel lays out every control.
 func (c *controls) panel() fyne.CanvasObject {
-	newSeed := widget.NewButton("New seed", func() {
-		s := c.w.settings
-		s.Seed = uint64(rand.IntN(1_000_000))
-		c.sync(s)
-		c.w.request(s)
-	})
-	openFile := widget.NewButton("Open file…", c.openFile)
-	openFolder := widget.NewButton("Open folder…", c.openFolder)
 	heading := func(s string) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -151,7 +164,7 @@ func (c *controls) panel() fyne.CanvasObject {
 		heading("Data"),
 		c.dataset,
 		c.hands,
-		container.NewGridWithColumns(2, openFile, openFolder),
+		container.NewGridWithColumns(2, widget.NewButton("Open file…", c.openFile), widget.NewButton("Open folder…", c.openFolder)),
 		container.NewBorder(nil, nil, widget.NewLabel("Images"), nil, c.limit),
 		container.NewBorder(nil, nil, widget.NewLabel("Class"), nil, c.class),
 		widget.NewSeparator(),
@@ -169,7 +182,7 @@ func (c *controls) panel() fyne.CanvasObject {
 		widget.NewSeparator(),
 		heading("Sampler"),
 		container.NewBorder(nil, nil, widget.NewLabel("Steps"), nil, c.steps),
-		container.NewBorder(nil, nil, widget.NewLabel("Seed"), newSeed, c.seed),
+		container.NewBorder(nil, nil, widget.NewLabel("Seed"), widget.NewButton("New seed", c.newSeed), c.seed),
 		widget.NewSeparator(),
 		heading("Inspector"),
 		container.NewBorder(nil, nil, c.topKLabel, nil, c.topK),
@@ -178,22 +191,20 @@ func (c *controls) panel() fyne.CanvasObject {
 
 // essential is the single row of controls kept in presentation mode.
 func (c *controls) essential() fyne.CanvasObject {
-	newSeed := widget.NewButton("New seed", func() {
-		s := c.w.settings
-		s.Seed = uint64(rand.IntN(1_000_000))
-		c.sync(s)
-		c.w.request(s)
-	})
 	wide := func(o fyne.CanvasObject, w float32) fyne.CanvasObject {
 		return container.New(&minWidth{w: w}, o)
 	}
 	return container.NewHBox(wide(c.machine, 11*theme.TextSize()), widget.NewSeparator(), wide(c.boundary, 12*theme.TextSize()), widget.NewSeparator(),
-		wide(c.preset, 16*theme.TextSize()), newSeed, c.hands)
+		wide(c.preset, 16*theme.TextSize()), widget.NewButton("New seed", c.newSeed), c.hands)
 }
 
-// refreshMode shows the control of the schedule mode.
-func (c *controls) refreshMode(s Settings) {
-	switch s.Mode {
+// showMode puts the controls of schedule mode m in modeBox.
+func (c *controls) showMode(m ScheduleMode) {
+	if m == c.modeShown {
+		return
+	}
+	c.modeShown = m
+	switch m {
 	case ScheduleConstant:
 		c.modeBox.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, c.constLabel, nil, c.constant)}
 	case SchedulePreset:
@@ -204,26 +215,42 @@ func (c *controls) refreshMode(s Settings) {
 	c.modeBox.Refresh()
 }
 
-// refreshEditor updates the schedule editor's bars and current step.
-func (c *controls) refreshEditor() {
-	k, err := c.w.settings.Schedule()
-	if err != nil {
-		return
+// showStep marks frame i on the schedule editor and names its patch size.
+func (c *controls) showStep(i int) {
+	c.editor.SetCurrent(i)
+	k, err := c.host.settings().Schedule()
+	if err == nil && i >= 1 && i < len(k) {
+		c.stepK.SetText(fmt.Sprintf("step %d (t = %.2f): k = %d", i, schedule.Time(i, len(k)), k[i]))
 	}
-	c.updating = true
-	c.editor.SetMaxK(max(15, k.Max()+4) | 1)
-	c.editor.SetSchedule(k)
-	c.editor.SetCurrent(c.w.step)
-	if c.w.step >= 1 && c.w.step < len(k) {
-		c.stepK.SetText(fmt.Sprintf("step %d (t = %.2f): k = %d", c.w.step, schedule.Time(c.w.step, len(k)), k[c.w.step]))
-	}
-	c.updating = false
 }
 
-// sync shows s in the controls without triggering requests.
-func (c *controls) sync(s Settings) {
-	c.updating = true
-	defer func() { c.updating = false }()
+// show shows s in the controls. Nothing is reported back: the widgets'
+// values are set without calling their OnChanged.
+func (c *controls) show(s Settings) {
+	c.showDataset(s)
+	spec, err := s.Spec()
+	if err != nil { // e.g. a network not chosen yet: show the machine anyway
+		k, _ := machine.ParseKind(s.Machine)
+		spec = machine.Spec{Kind: k}
+	}
+	c.showMachine(s, spec)
+	showRadio(c.mode, string(s.Mode))
+	showValue(c.constant, float64(s.Constant))
+	c.constLabel.SetText(fmt.Sprintf("k = %d", s.Constant))
+	showSelected(c.preset, s.Preset)
+	c.steps.SetCommitted(strconv.Itoa(s.Steps))
+	c.seed.SetCommitted(strconv.FormatUint(s.Seed, 10))
+	showValue(c.topK, float64(s.TopK))
+	c.topKLabel.SetText(fmt.Sprintf("K = %d", s.TopK))
+	c.showMode(s.Mode)
+	if k, err := s.Schedule(); err == nil {
+		c.editor.SetMaxK(max(15, k.Max()+4) | 1)
+		c.editor.SetSchedule(k)
+	}
+}
+
+// showDataset shows the data set, its size and class of s.
+func (c *controls) showDataset(s Settings) {
 	c.dsNames = c.dsNames[:0]
 	var opts []string
 	for _, n := range BuiltinNames() {
@@ -238,15 +265,14 @@ func (c *controls) sync(s Settings) {
 		c.dsNames = append(c.dsNames, s.Dataset)
 		opts = append(opts, "file: "+filepath.Base(s.Dataset))
 	}
-	c.dataset.Options = opts
-	if strings.EqualFold(s.Dataset, hands.Name) {
-		c.hands.Show()
-	} else {
-		c.hands.Hide()
+	if !slices.Equal(opts, c.dataset.Options) {
+		c.dataset.Options = opts
+		c.dataset.Refresh()
 	}
+	setShown(c.hands, strings.EqualFold(s.Dataset, hands.Name))
 	for i, n := range c.dsNames {
 		if n == strings.ToLower(s.Dataset) || n == s.Dataset {
-			c.dataset.SetSelected(opts[i])
+			showSelected(c.dataset, opts[i])
 		}
 	}
 	if s.Limit == 0 {
@@ -254,58 +280,36 @@ func (c *controls) sync(s Settings) {
 	} else {
 		c.limit.SetCommitted(strconv.Itoa(s.Limit))
 	}
-	c.class.SetSelected(c.classTitle(s.Class))
-	spec, err := s.Spec()
-	if err != nil { // e.g. a network not chosen yet: show the machine anyway
-		k, _ := machine.ParseKind(s.Machine)
-		spec = machine.Spec{Kind: k}
+	showSelected(c.class, c.classTitle(s.Class))
+}
+
+// showMachine shows the machine of s (spec) with the controls it uses.
+func (c *controls) showMachine(s Settings, spec machine.Spec) {
+	showSelected(c.machine, spec.Kind.Title())
+	showSelected(c.boundary, boundaryOptions[spec.Boundary])
+	patch := spec.Kind.HasPatch()
+	setEnabled(c.boundary, patch)
+	for _, d := range c.patchItems {
+		setEnabled(d, patch)
 	}
-	c.machine.SetSelected(spec.Kind.Title())
-	c.boundary.SetSelected(boundaryOptions[spec.Boundary])
-	if spec.Kind.HasPatch() {
-		c.boundary.Enable()
-		c.patchNote.Hide()
-		c.modeBox.Show()
-		for _, d := range c.patchItems {
-			d.Enable()
-		}
-	} else {
-		c.boundary.Disable()
+	if !patch {
 		c.patchNote.SetText(noPatchReason(spec.Kind))
-		c.patchNote.Show()
-		c.modeBox.Hide() // the schedule editor: nothing to edit
-		for _, d := range c.patchItems {
-			d.Disable()
-		}
 	}
+	setShown(c.patchNote, !patch)
+	setShown(c.modeBox, patch) // the schedule editor: nothing to edit without patches
 	if spec.Kind == machine.Network {
 		c.netLabel.SetText(filepath.Base(s.Network))
-		c.netBox.Show()
-	} else {
-		c.netBox.Hide()
 	}
+	setShown(c.netBox, spec.Kind == machine.Network)
 	if spec.Kind == machine.PCALocality {
 		c.tau.SetCommitted(strconv.FormatFloat(spec.Tau, 'g', -1, 64))
 		c.temp.SetCommitted(strconv.FormatFloat(spec.Temperature, 'g', -1, 64))
-		c.pcaBox.Show()
-	} else {
-		c.pcaBox.Hide()
 	}
+	setShown(c.pcaBox, spec.Kind == machine.PCALocality)
 	if spec.Extension() {
 		c.extNote.SetText(spec.String() + " is an extension of SPEC.md (not a machine of the paper).")
-		c.extNote.Show()
-	} else {
-		c.extNote.Hide()
 	}
-	c.mode.SetSelected(string(s.Mode))
-	c.constant.SetValue(float64(s.Constant))
-	c.constLabel.SetText(fmt.Sprintf("k = %d", s.Constant))
-	c.preset.SetSelected(s.Preset)
-	c.steps.SetCommitted(strconv.Itoa(s.Steps))
-	c.seed.SetCommitted(strconv.FormatUint(s.Seed, 10))
-	c.topK.SetValue(float64(s.TopK))
-	c.topKLabel.SetText(fmt.Sprintf("K = %d", s.TopK))
-	c.refreshMode(s)
+	setShown(c.extNote, spec.Extension())
 }
 
 func (c *controls) classTitle(class int) string {
@@ -320,31 +324,37 @@ func (c *controls) classTitle(class int) string {
 	return strconv.Itoa(class)
 }
 
-// setClasses offers the labels of the data set in the class selector.
-func (c *controls) setClasses(d *dataset.Dataset) {
+// setClasses offers the labels of the data set d in the class selector,
+// class selected.
+func (c *controls) setClasses(d *dataset.Dataset, class int) {
 	if d == nil {
 		return
 	}
 	c.classes = ClassChoices(d)
-	c.updating = true
-	c.class.Options = append([]string{"unconditional"}, c.classes...)
-	c.class.SetSelected(c.classTitle(c.w.settings.Class))
-	c.class.Refresh()
-	c.updating = false
+	opts := append([]string{"unconditional"}, c.classes...)
+	if !slices.Equal(opts, c.class.Options) {
+		c.class.Options = opts
+		c.class.Refresh()
+	}
+	showSelected(c.class, c.classTitle(class))
 }
 
-// read builds settings from the controls, starting from the current ones.
+// read builds settings from the controls, starting from the ones in use.
 func (c *controls) read() (Settings, error) {
-	s := c.w.settings
+	s := c.host.settings()
+	newData := false
 	for i, o := range c.dataset.Options {
 		if o == c.dataset.Selected && i < len(c.dsNames) {
 			if s.Dataset != c.dsNames[i] {
+				newData = true
 				s.Class = -1
 				s.Preset = PresetFor(c.dsNames[i], s.Boundary, s.Preset)
-				c.preset.SetSelected(s.Preset)
 			}
 			s.Dataset = c.dsNames[i]
 		}
+	}
+	if !newData && c.preset.Selected != "" {
+		s.Preset = c.preset.Selected
 	}
 	if t := strings.TrimSpace(c.limit.Text); t == "all" || t == "0" {
 		s.Limit = 0
@@ -362,30 +372,16 @@ func (c *controls) read() (Settings, error) {
 		s.Machine = name
 	}
 	if s.Machine == machine.PCALocality.String() {
-		// Empty fields (the machine has just been picked) take the
-		// defaults of SPEC.md.
-		tau, temp := machine.DefaultTau, machine.DefaultTemperature
 		var err error
-		if t := strings.TrimSpace(c.tau.Text); t != "" {
-			if tau, err = strconv.ParseFloat(t, 64); err != nil || !(tau > 0 && tau <= 1) {
-				return s, fmt.Errorf("tau: %q is not a number in (0, 1] (the default is %v)", c.tau.Text, machine.DefaultTau)
-			}
+		if s.Tau, s.Temperature, err = c.readPCA(); err != nil {
+			return s, err
 		}
-		if t := strings.TrimSpace(c.temp.Text); t != "" {
-			if temp, err = strconv.ParseFloat(t, 64); err != nil || !(temp > 0) || math.IsInf(temp, 0) {
-				return s, fmt.Errorf("temperature: %q is not a positive number (the default is %v)", c.temp.Text, machine.DefaultTemperature)
-			}
-		}
-		s.Tau, s.Temperature = tau, temp
 	}
 	s.Boundary = strings.Fields(c.boundary.Selected + " zeros")[0]
 	s.Mode = ScheduleMode(c.mode.Selected)
 	s.Constant = int(c.constant.Value) | 1
-	if c.preset.Selected != "" {
-		s.Preset = c.preset.Selected
-	}
 	if s.Mode == ScheduleCustom && len(s.Custom) != s.Steps {
-		k, _ := c.w.settings.Schedule()
+		k, _ := c.host.settings().Schedule()
 		s.Custom = k
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(c.steps.Text))
@@ -404,10 +400,28 @@ func (c *controls) read() (Settings, error) {
 	return s, nil
 }
 
+// readPCA reads PCA-locality's tau and temperature; empty fields (the
+// machine has just been picked) take the defaults of SPEC.md.
+func (c *controls) readPCA() (tau, temp float64, err error) {
+	tau, temp = machine.DefaultTau, machine.DefaultTemperature
+	if t := strings.TrimSpace(c.tau.Text); t != "" {
+		if tau, err = strconv.ParseFloat(t, 64); err != nil || !(tau > 0 && tau <= 1) {
+			return 0, 0, fmt.Errorf("tau: %q is not a number in (0, 1] (the default is %v)", c.tau.Text, machine.DefaultTau)
+		}
+	}
+	if t := strings.TrimSpace(c.temp.Text); t != "" {
+		if temp, err = strconv.ParseFloat(t, 64); err != nil || !(temp > 0) || math.IsInf(temp, 0) {
+			return 0, 0, fmt.Errorf("temperature: %q is not a positive number (the default is %v)", c.temp.Text, machine.DefaultTemperature)
+		}
+	}
+	return tau, temp, nil
+}
+
 // disabler is a control that can be switched off.
 type disabler interface {
 	Enable()
 	Disable()
+	Disabled() bool
 }
 
 // noPatchReason says why a machine ignores the patch-size schedule.
@@ -425,87 +439,70 @@ func noPatchReason(k machine.Kind) string {
 
 // changed reacts to a user edit of any control.
 func (c *controls) changed() {
-	if c.updating {
-		return
-	}
-	if MachineName(c.machine.Selected) == machine.Network.String() && c.w.settings.Network == "" {
+	if MachineName(c.machine.Selected) == machine.Network.String() && c.host.settings().Network == "" {
 		c.openNetwork() // a network machine needs a checkpoint first
 		return
 	}
 	s, err := c.read()
 	if err != nil {
-		c.w.status.SetText("⚠ " + err.Error())
+		c.host.warn(err.Error())
 		return
 	}
-	if s.Mode != c.w.settings.Mode || s.Machine != c.w.settings.Machine || s.Boundary != c.w.settings.Boundary {
-		c.sync(s)
-	}
-	c.w.request(s)
+	c.host.apply(s)
 }
 
 // openFile lets the user pick a data set file (.npy, IDX, gzipped IDX).
-func (c *controls) openFile() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, c.w.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		c.openDataset(path)
-	}, c.w.win)
-}
+func (c *controls) openFile() { c.host.pickFile(nil, c.openDataset, nil) }
+
+// openFolder lets the user pick a folder of images (one sub-folder per
+// class, or flat).
+func (c *controls) openFolder() { c.host.pickFolder(c.openDataset) }
 
 // openNetwork lets the user pick a network checkpoint (.pt, .safetensors)
 // and switches to it; cancelling keeps the current machine.
 func (c *controls) openNetwork() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, c.w.win)
-		}
-		if r == nil || err != nil {
-			c.sync(c.w.settings) // back to the machine in use
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		c.useNetwork(path)
-	}, c.w.win)
+	c.host.pickFile(nil, c.useNetwork, func() { c.show(c.host.settings()) })
 }
 
 // useNetwork switches to the Network machine on the checkpoint at path; a
 // checkpoint that does not load, or does not fit the data, is reported
 // and the previous machine stays.
 func (c *controls) useNetwork(path string) {
-	s := c.w.settings
+	s := c.host.settings()
 	s.Machine, s.Network = machine.Network.String(), path
-	c.w.request(s)
-	c.sync(c.w.settings)
-}
-
-// openFolder lets the user pick a folder of images (one sub-folder per
-// class, or flat).
-func (c *controls) openFolder() {
-	dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil {
-			dialog.ShowError(err, c.w.win)
-			return
-		}
-		if u == nil {
-			return
-		}
-		c.openDataset(u.Path())
-	}, c.w.win)
+	c.host.apply(s)
+	c.show(c.host.settings())
 }
 
 // openDataset switches to a data set file or folder; on a load error the
 // controller reports it in a dialog and the previous state stays.
 func (c *controls) openDataset(path string) {
-	s := c.w.settings
+	s := c.host.settings()
 	s.Dataset, s.Labels, s.Class = path, "", -1
-	c.w.request(s)
-	c.sync(c.w.settings)
+	c.host.apply(s)
+}
+
+// showRadio shows v in a radio group without calling its OnChanged.
+func showRadio(r *widget.RadioGroup, v string) {
+	if r.Selected != v {
+		r.Selected = v
+		r.Refresh()
+	}
+}
+
+// showValue shows v on a slider without calling its OnChanged.
+func showValue(s *widget.Slider, v float64) {
+	if s.Value != v {
+		s.Value = v
+		s.Refresh()
+	}
+}
+
+// setEnabled switches a control on or off.
+func setEnabled(d disabler, on bool) {
+	if on && d.Disabled() {
+		d.Enable()
+	} else if !on && !d.Disabled() {
+		d.Disable()
+	}
 }

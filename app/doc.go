@@ -1,17 +1,36 @@
-// Package app is the Mosaic desktop application: the window, its panels and
-// menus (window*.go, panel*.go), and the state behind them, which is tested
-// without a window: Settings and sessions (settings.go, session.go), the
-// data and machine cache (data.go), the compute Controller that runs the
-// sampler off the UI goroutine, supersedes stale requests and re-runs only
-// the steps a change affects (controller.go), the pixel Inspector
-// (inspector.go), the views of a step (views.go) and the exports
-// (export.go).
+// Package app is the Mosaic desktop application.
+//
+// State and data flow. State (state.go) is the one owner of what the user
+// has chosen: the settings, the step on screen, the view, the selected
+// pixel and the commitment tolerance; its setters are no-ops when nothing
+// changes. The Window (window.go) builds the panels and carries the data
+// flow between them (dataflow.go): a panel reports a user's move through a
+// small host interface, the Window asks the Controller first when settings
+// change, sets the State, and the State's observer shows the new values in
+// the panels. Panels only render what they are given, so no value echoes
+// back into the widget that produced it.
+//
+// Panels: the settings panel (controls.go), the image with its view
+// selector, legend and readout (imagepanel.go), the timeline and filmstrip
+// (steps.go), the pixel inspector (inspectorpanel.go), the charts
+// (chartspanel.go, built by charts.go), compare mode (compare.go), the
+// status line (statusbar.go), the menus (menu.go), file dialogs and child
+// windows (dialogs.go), and the Hands tools, gallery and region trace
+// (hands.go). Rendered views are cached in renders.go.
+//
+// Tested without a window: Settings and sessions (settings.go,
+// session.go), the data and machine cache (data.go), the compute
+// Controller that runs the sampler off the UI goroutine, supersedes stale
+// requests and re-runs only the steps a change affects (controller.go),
+// the pixel Inspector (inspector.go), the views of a step (views.go) and
+// the exports (export.go).
 //
 // Threading: everything that touches a widget runs on the Fyne UI
-// goroutine. Work runs on goroutines of the Controller and the Inspector,
-// which hand results back through an injected dispatch function (fyne.Do in
-// the app, a synchronous call in tests). Trajectories handed to the UI are
-// snapshots that the workers never modify again.
+// goroutine. Work runs on the goroutines of internal/worker (the
+// Controller's requests and work ahead, the Inspector, the gallery, the
+// trace panel), which hand results back through an injected dispatch
+// function (fyne.Do in the app, a queue in tests). Trajectories handed to
+// the UI are snapshots that the workers never modify again.
 //
 // Keyboard: space plays/pauses, left/right step through the timeline and
 // home/end jump to the first/last step, whenever no widget has the

@@ -3,11 +3,11 @@ package app
 import (
 	"fmt"
 	"image"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 
 	"mosaic/app/gallery"
+	"mosaic/app/internal/worker"
 	"mosaic/app/trace"
 	"mosaic/model/analysis"
 	"mosaic/model/dataset"
@@ -16,6 +16,17 @@ import (
 
 // GalleryCount is the number of samples the hands gallery generates.
 const GalleryCount = 24
+
+// handTools are the windows of the Hands menu: the hands gallery (with the
+// settings, machine and data set it samples with) and the region trace.
+type handTools struct {
+	loads      worker.Worker // builds the gallery's machine off the UI goroutine
+	gallery    *gallery.Gallery
+	galleryWin fyne.Window
+	galleryRun baseRun // the gallery's settings, machine and data (no trajectory)
+	tracer     *trace.Panel
+	traceWin   fyne.Window
+}
 
 // sameMachine reports whether two settings use the same machine (data,
 // class, limit, kind and boundary), whatever their schedule and seed.
@@ -33,16 +44,16 @@ func (w *Window) withMachine(s Settings, f func(m *machine.Machine, data *datase
 		f(r.Machine, r.Data)
 		return
 	}
-	go func() {
+	w.tools.loads.Start(func(j *worker.Job) {
 		m, data, err := w.lib.Machine(s)
-		w.opts.dispatch(func() {
+		j.Deliver(func() {
 			if err != nil {
-				w.status.SetText("⚠ " + err.Error())
+				w.status.warn(err.Error())
 				return
 			}
 			f(m, data)
 		})
-	}()
+	})
 }
 
 // openGallery opens the hands gallery (or refreshes the open one) with
@@ -50,51 +61,41 @@ func (w *Window) withMachine(s Settings, f func(m *machine.Machine, data *datase
 // class, limit), the machine, the schedule, and the seed as the first of
 // GalleryCount seeds.
 func (w *Window) openGallery() {
-	s := w.settings
+	s := w.state.Settings()
 	spec, err := s.Spec()
 	if err != nil {
-		w.status.SetText("⚠ " + err.Error())
+		w.status.warn(err.Error())
 		return
 	}
 	k, err := s.Schedule()
 	if err != nil {
-		w.status.SetText("⚠ " + err.Error())
+		w.status.warn(err.Error())
 		return
 	}
-	w.status.SetText("opening the hands gallery…")
+	w.status.say("opening the hands gallery…")
 	w.withMachine(s, func(m *machine.Machine, data *dataset.Dataset) {
 		opts := gallery.Options{Data: m.Data(), Spec: spec, Schedule: k, Seed0: s.Seed, Count: GalleryCount,
 			OnOpen: w.openSample, Dispatch: w.opts.dispatch}
-		w.gallerySet, w.galleryM, w.galleryD = s, m, data
-		if w.gallery != nil && w.galleryWin != nil {
-			w.gallery.SetOptions(opts)
-			w.gallery.Generate()
-			w.galleryWin.Show()
-			w.galleryWin.RequestFocus()
+		t := &w.tools
+		t.galleryRun = baseRun{set: s, m: m, data: data}
+		if t.gallery != nil && t.galleryWin != nil {
+			t.gallery.SetOptions(opts)
+			t.gallery.Generate()
+			t.galleryWin.Show()
+			t.galleryWin.RequestFocus()
 		} else {
 			g := gallery.New(opts)
 			win := g.ShowWindow(w.app)
-			win.Resize(w.fitted(fyne.NewSize(1280, 820)))
-			win.SetOnClosed(func() {
+			w.dialogs.child(win, fyne.NewSize(1280, 820), func() {
 				g.Cancel()
-				if w.gallery == g {
-					w.gallery, w.galleryWin = nil, nil
+				if t.gallery == g {
+					t.gallery, t.galleryWin = nil, nil
 				}
 			})
-			w.gallery, w.galleryWin = g, win
+			t.gallery, t.galleryWin = g, win
 		}
-		w.status.SetText(fmt.Sprintf("hands gallery: sampling %d seeds from %d with %s", GalleryCount, s.Seed, spec))
+		w.status.say(fmt.Sprintf("hands gallery: sampling %d seeds from %d with %s", GalleryCount, s.Seed, spec))
 	})
-}
-
-// fitted returns want, shrunk to fit inside the main window (a second
-// window at its full size would not fit a 1280x800 screen).
-func (w *Window) fitted(want fyne.Size) fyne.Size {
-	have := w.win.Canvas().Size()
-	if have.Width < 400 || have.Height < 300 {
-		return want
-	}
-	return fyne.NewSize(min(want.Width, have.Width), min(want.Height, have.Height))
 }
 
 // openSample shows the trajectory of the gallery sample with the given
@@ -102,46 +103,42 @@ func (w *Window) fitted(want fyne.Size) fyne.Size {
 // seed, and the sample's finished trajectory is adopted as it is (it is
 // re-run only if the sample has not finished).
 func (w *Window) openSample(seed uint64) {
-	s := w.gallerySet
+	t := &w.tools
+	s := t.galleryRun.set
 	s.Seed = seed
-	s.TopK = w.settings.TopK
-	if w.gallery != nil && w.galleryM != nil {
-		if smp := w.gallery.Sample(seed); smp != nil {
-			if err := w.ctl.Adopt(s, w.galleryM, w.galleryD, smp.Trajectory); err == nil {
-				w.settings = s
-				w.controls.sync(s)
-				w.cmp.follow()
-				w.refreshCharts()
-				w.status.SetText(fmt.Sprintf("gallery sample, seed %d: %s", seed, describe(s)))
-				w.win.RequestFocus()
+	s.TopK = w.state.Settings().TopK
+	defer w.win.RequestFocus()
+	if t.gallery != nil && t.galleryRun.m != nil {
+		if smp := t.gallery.Sample(seed); smp != nil {
+			if err := w.ctl.Adopt(s, t.galleryRun.m, t.galleryRun.data, smp.Trajectory); err == nil {
+				w.state.SetSettings(s)
+				w.status.say(fmt.Sprintf("gallery sample, seed %d: %s", seed, describe(s)))
 				return
 			}
 		}
 	}
-	w.controls.sync(s)
-	w.request(s)
-	w.win.RequestFocus()
+	w.apply(s)
 }
 
 // tracePanel returns the region-trace panel, opening its window if it is
 // not open.
 func (w *Window) tracePanel() *trace.Panel {
-	if w.tracer != nil && w.traceWin != nil {
-		w.traceWin.Show()
-		return w.tracer
+	t := &w.tools
+	if t.tracer != nil && t.traceWin != nil {
+		t.traceWin.Show()
+		return t.tracer
 	}
 	p := trace.NewPanel()
 	p.Dispatch = w.opts.dispatch
-	p.SetTolerance(w.tol)
+	p.SetTolerance(w.state.Tolerance())
 	win := p.ShowWindow(w.app)
-	win.Resize(w.fitted(fyne.NewSize(1200, 900)))
-	win.SetOnClosed(func() {
+	w.dialogs.child(win, fyne.NewSize(1200, 900), func() {
 		p.Cancel()
-		if w.tracer == p {
-			w.tracer, w.traceWin = nil, nil
+		if t.tracer == p {
+			t.tracer, t.traceWin = nil, nil
 		}
 	})
-	w.tracer, w.traceWin = p, win
+	t.tracer, t.traceWin = p, win
 	return p
 }
 
@@ -149,26 +146,21 @@ func (w *Window) tracePanel() *trace.Panel {
 // says why not in the status line.
 func (w *Window) traceable() bool {
 	if w.res == nil || w.res.Machine == nil || !w.res.Complete || !w.res.Traj.Complete() {
-		w.status.SetText("⚠ the trajectory is not complete yet: trace the region again when the run has finished")
+		w.status.warn("the trajectory is not complete yet: trace the region again when the run has finished")
 		return false
 	}
 	return true
 }
 
-// onRegion traces a rectangle dragged on the main image.
-func (w *Window) onRegion(rect image.Rectangle) {
+// traceRegion traces a rectangle dragged on the main image over the
+// complete trajectory on screen, in the trace window.
+func (w *Window) traceRegion(rect image.Rectangle) {
 	if !w.traceable() {
 		return
 	}
-	w.traceRegion(rect)
-}
-
-// traceRegion runs the region trace of rect over the complete trajectory
-// on screen, in the trace window.
-func (w *Window) traceRegion(rect image.Rectangle) {
 	p := w.tracePanel()
 	p.Run(w.res.Machine, w.res.Traj, rect)
-	w.status.SetText(fmt.Sprintf("region columns %d–%d, rows %d–%d: traced over %d steps in the trace window",
+	w.status.say(fmt.Sprintf("region columns %d–%d, rows %d–%d: traced over %d steps in the trace window",
 		rect.Min.X, rect.Max.X-1, rect.Min.Y, rect.Max.Y-1, w.res.Traj.N-1))
 }
 
@@ -179,31 +171,12 @@ func (w *Window) traceLatest() {
 	if !w.traceable() {
 		return
 	}
-	com, err := analysis.CommitmentMap(w.res.Traj, w.tol)
+	com, err := analysis.CommitmentMap(w.res.Traj, w.state.Tolerance())
 	if err != nil {
-		w.status.SetText("⚠ " + err.Error())
+		w.status.warn(err.Error())
 		return
 	}
 	rect := trace.LatestRegion(com, max(2, min(com.H, com.W)/6))
-	w.image.SetRegion(rect)
+	w.image.image.SetRegion(rect)
 	w.traceRegion(rect)
-}
-
-// setTolerance changes the commitment tolerance of the commitment view
-// and of the trace panel.
-func (w *Window) setTolerance(tol float64) {
-	if !(tol > 0) || tol == w.tol {
-		return
-	}
-	w.tol = tol
-	if s := strconv.FormatFloat(tol, 'g', -1, 64); w.tolSel.Selected != s {
-		w.tolSel.SetSelected(s)
-	}
-	if w.tracer != nil {
-		w.tracer.SetTolerance(tol)
-	}
-	if w.view == ViewCommitment {
-		w.refreshImage()
-		w.cmp.refresh()
-	}
 }

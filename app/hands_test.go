@@ -70,16 +70,16 @@ func TestControllerAdoptShowsATrajectoryWithoutRecomputing(t *testing.T) {
 func TestGalleryOpensWithTheAppsSettingsAndOpensASample(t *testing.T) {
 	w := newTestWindow(t)
 	w.openGallery()
-	waitFor(t, "the gallery", func() bool { return w.gallery != nil })
-	g := w.gallery
+	waitFor(t, "the gallery", func() bool { return w.tools.gallery != nil })
+	g := w.tools.gallery
 	t.Cleanup(func() { g.Cancel(); g.Wait(); ui.Drain() })
 	o := g.Options()
-	k, _ := w.settings.Schedule()
-	spec, _ := w.settings.Spec()
-	if o.Data != w.res.Machine.Data() || o.Spec != spec || !slices.Equal(o.Schedule, k) || o.Seed0 != w.settings.Seed || o.Count != GalleryCount {
+	k, _ := w.settings().Schedule()
+	spec, _ := w.settings().Spec()
+	if o.Data != w.res.Machine.Data() || o.Spec != spec || !slices.Equal(o.Schedule, k) || o.Seed0 != w.settings().Seed || o.Count != GalleryCount {
 		t.Fatalf("gallery options %+v", o)
 	}
-	if o.OnOpen == nil || w.galleryWin == nil {
+	if o.OnOpen == nil || w.tools.galleryWin == nil {
 		t.Fatal("no OnOpen or no window")
 	}
 	waitFor(t, "the batch", func() bool { return !g.Running() && len(g.Samples()) == GalleryCount })
@@ -88,11 +88,11 @@ func TestGalleryOpensWithTheAppsSettingsAndOpensASample(t *testing.T) {
 	smp := g.Sample(seed)
 	gen := w.res.Gen
 	o.OnOpen(seed)
-	if w.settings.Seed != seed || w.controls.seed.Text != strconv.FormatUint(seed, 10) {
-		t.Fatalf("settings seed %d, control %q", w.settings.Seed, w.controls.seed.Text)
+	if w.settings().Seed != seed || w.controls.seed.Text != strconv.FormatUint(seed, 10) {
+		t.Fatalf("settings seed %d, control %q", w.settings().Seed, w.controls.seed.Text)
 	}
-	if w.res.Gen == gen || !w.res.Complete || w.step != 0 {
-		t.Fatalf("main view: gen %d (was %d), complete %v, step %d", w.res.Gen, gen, w.res.Complete, w.step)
+	if w.res.Gen == gen || !w.res.Complete || w.state.Step() != 0 {
+		t.Fatalf("main view: gen %d (was %d), complete %v, step %d", w.res.Gen, gen, w.res.Complete, w.state.Step())
 	}
 	if &w.res.Traj.X[0][0] != &smp.Trajectory.X[0][0] {
 		t.Error("the sample's trajectory was not adopted")
@@ -108,7 +108,7 @@ func TestGalleryOpensWithTheAppsSettingsAndOpensASample(t *testing.T) {
 		t.Error("a recompute replaced the adopted trajectory")
 	}
 	c, rec := newRecorded(w.lib)
-	if _, err := c.Request(w.settings); err != nil {
+	if _, err := c.Request(w.settings()); err != nil {
 		t.Fatal(err)
 	}
 	c.Wait()
@@ -116,53 +116,53 @@ func TestGalleryOpensWithTheAppsSettingsAndOpensASample(t *testing.T) {
 	if !slices.Equal(want, w.res.Traj.X[0]) {
 		t.Error("the gallery's sample differs from the controller's run of the same seed")
 	}
-	if !strings.Contains(w.status.Text, "seed") {
-		t.Errorf("status %q", w.status.Text)
+	if !strings.Contains(w.status.Text(), "seed") {
+		t.Errorf("status %q", w.status.Text())
 	}
 }
 
 func TestRegionDragTracesTheRegion(t *testing.T) {
 	w := newTestWindow(t)
 	t.Cleanup(func() {
-		if w.tracer != nil {
-			w.tracer.Cancel()
-			w.tracer.Wait()
+		if w.tools.tracer != nil {
+			w.tools.tracer.Cancel()
+			w.tools.tracer.Wait()
 		}
 		ui.Drain()
 	})
 	at := func(r, c int) fyne.Position {
-		p, s := w.image.PixelRect(r, c)
+		p, s := w.image.image.PixelRect(r, c)
 		return p.AddXY(s.Width/2, s.Height/2)
 	}
-	if _, s := w.image.PixelRect(0, 0); s.Width < 4 {
+	if _, s := w.image.image.PixelRect(0, 0); s.Width < 4 {
 		t.Fatalf("image cell %v: not laid out", s)
 	}
 	start, end := at(1, 2), at(4, 5)
-	w.image.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: start}, Button: desktop.MouseButtonPrimary})
-	w.image.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: end}, Dragged: fyne.NewDelta(end.X-start.X, end.Y-start.Y)})
-	w.image.DragEnd()
+	w.image.image.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: start}, Button: desktop.MouseButtonPrimary})
+	w.image.image.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: end}, Dragged: fyne.NewDelta(end.X-start.X, end.Y-start.Y)})
+	w.image.image.DragEnd()
 	rect := image.Rect(2, 1, 6, 5)
-	if w.tracer == nil || w.traceWin == nil {
+	if w.tools.tracer == nil || w.tools.traceWin == nil {
 		t.Fatal("no trace panel after the drag")
 	}
-	waitFor(t, "the trace", func() bool { return !w.tracer.Running() && w.tracer.Result() != nil })
+	waitFor(t, "the trace", func() bool { return !w.tools.tracer.Running() && w.tools.tracer.Result() != nil })
 	rt, err := analysis.TraceRegion(context.Background(), w.res.Machine, w.res.Traj, rect, 24, trace.DefaultTolerance, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := w.tracer.Result(); got.Rect != rect || len(got.Steps) != w.res.Traj.N-1 {
+	if got := w.tools.tracer.Result(); got.Rect != rect || len(got.Steps) != w.res.Traj.N-1 {
 		t.Fatalf("traced %v with %d steps", got.Rect, len(got.Steps))
 	}
-	if w.tracer.CommitStep() != rt.Commit || w.tracer.Result().Commit != rt.Commit {
-		t.Errorf("commit step %d, analysis.TraceRegion says %d", w.tracer.CommitStep(), rt.Commit)
+	if w.tools.tracer.CommitStep() != rt.Commit || w.tools.tracer.Result().Commit != rt.Commit {
+		t.Errorf("commit step %d, analysis.TraceRegion says %d", w.tools.tracer.CommitStep(), rt.Commit)
 	}
 
 	// "Trace latest-decided region" traces trace.LatestRegion.
 	w.traceLatest()
-	waitFor(t, "the latest region", func() bool { return !w.tracer.Running() && w.tracer.Result() != nil })
-	com, _ := analysis.CommitmentMap(w.res.Traj, w.tol)
-	if want := trace.LatestRegion(com, 2); w.tracer.Result().Rect != want || w.image.Region() != want {
-		t.Errorf("latest region %v, image region %v, want %v", w.tracer.Result().Rect, w.image.Region(), want)
+	waitFor(t, "the latest region", func() bool { return !w.tools.tracer.Running() && w.tools.tracer.Result() != nil })
+	com, _ := analysis.CommitmentMap(w.res.Traj, w.state.Tolerance())
+	if want := trace.LatestRegion(com, 2); w.tools.tracer.Result().Rect != want || w.image.image.Region() != want {
+		t.Errorf("latest region %v, image region %v, want %v", w.tools.tracer.Result().Rect, w.image.image.Region(), want)
 	}
 
 	// An incomplete trajectory is not traced: the status line says why.
@@ -170,10 +170,10 @@ func TestRegionDragTracesTheRegion(t *testing.T) {
 	half := *done
 	half.Complete = false
 	w.res = &half
-	prev := w.tracer.Result()
-	w.onRegion(rect)
-	if !strings.Contains(w.status.Text, "not complete") || w.tracer.Running() || w.tracer.Result() != prev {
-		t.Errorf("incomplete: status %q, running %v", w.status.Text, w.tracer.Running())
+	prev := w.tools.tracer.Result()
+	w.traceRegion(rect)
+	if !strings.Contains(w.status.Text(), "not complete") || w.tools.tracer.Running() || w.tools.tracer.Result() != prev {
+		t.Errorf("incomplete: status %q, running %v", w.status.Text(), w.tools.tracer.Running())
 	}
 	w.res = done
 }
@@ -224,28 +224,28 @@ func TestCommitmentViewRendersTheCommitmentMap(t *testing.T) {
 func TestWindowCommitmentView(t *testing.T) {
 	w := newTestWindow(t)
 	w.setView(ViewCommitment)
-	if !w.tolBox.Visible() || !w.colorBar.Visible() {
+	if !w.image.tolBox.Visible() || !w.image.colorBar.Visible() {
 		t.Error("no tolerance control or colour bar")
 	}
 	com, _ := analysis.CommitmentMap(w.res.Traj, trace.DefaultTolerance)
 	want := trace.CommitmentImage(com).(*image.RGBA)
-	got, ok := w.image.Image().(*image.RGBA)
+	got, ok := w.image.image.Image().(*image.RGBA)
 	if !ok || !slices.Equal(got.Pix, want.Pix) {
 		t.Fatal("the main image is not the commitment map")
 	}
 	// The map does not depend on the step; the hover line reads it.
 	w.setStep(5)
-	if g := w.image.Image().(*image.RGBA); !slices.Equal(g.Pix, want.Pix) {
+	if g := w.image.image.Image().(*image.RGBA); !slices.Equal(g.Pix, want.Pix) {
 		t.Error("the map changed with the step")
 	}
-	w.onHover(2, 3)
-	if !strings.Contains(w.hover.Text, "row 2, col 3") || !(strings.Contains(w.hover.Text, "decided") || strings.Contains(w.hover.Text, "fixed")) {
-		t.Errorf("hover %q", w.hover.Text)
+	w.image.onHover(2, 3)
+	if !strings.Contains(w.image.hover.Text, "row 2, col 3") || !(strings.Contains(w.image.hover.Text, "decided") || strings.Contains(w.image.hover.Text, "fixed")) {
+		t.Errorf("hover %q", w.image.hover.Text)
 	}
 	// A tolerance change redraws it.
-	w.tolSel.SetSelected("0.5")
+	w.image.tolSel.SetSelected("0.5")
 	com5, _ := analysis.CommitmentMap(w.res.Traj, 0.5)
-	if g := w.image.Image().(*image.RGBA); !slices.Equal(g.Pix, trace.CommitmentImage(com5).(*image.RGBA).Pix) || w.tol != 0.5 {
+	if g := w.image.image.Image().(*image.RGBA); !slices.Equal(g.Pix, trace.CommitmentImage(com5).(*image.RGBA).Pix) || w.state.Tolerance() != 0.5 {
 		t.Error("the tolerance change did not redraw the map")
 	}
 	// While a run is incomplete, a note instead of the map.
@@ -253,31 +253,31 @@ func TestWindowCommitmentView(t *testing.T) {
 	half := *done
 	half.Complete = false
 	w.res = &half
-	w.refreshImage()
-	if w.image.Image() != nil || w.hover.Text != commitmentNote {
-		t.Errorf("incomplete: hover %q", w.hover.Text)
+	w.redraw()
+	if w.image.image.Image() != nil || w.image.hover.Text != commitmentNote {
+		t.Errorf("incomplete: hover %q", w.image.hover.Text)
 	}
 	w.res = done
 	w.setView(ViewX)
-	if w.tolBox.Visible() {
+	if w.image.tolBox.Visible() {
 		t.Error("tolerance control stays for the x_t view")
 	}
 }
 
 func TestFocusedImageGivesUnusedKeysToTheApp(t *testing.T) {
 	w := newTestWindow(t)
-	w.win.Canvas().Focus(w.image)
+	w.win.Canvas().Focus(w.image.image)
 	key := func(k fyne.KeyName) { w.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: k}) }
 	key(fyne.KeyHome) // the timeline: pure noise
-	if w.step != w.res.Traj.N-1 {
-		t.Errorf("home with the image focused: step %d", w.step)
+	if w.state.Step() != w.res.Traj.N-1 {
+		t.Errorf("home with the image focused: step %d", w.state.Step())
 	}
 	key(fyne.KeyEnd)
-	if w.step != 0 {
-		t.Errorf("end with the image focused: step %d", w.step)
+	if w.state.Step() != 0 {
+		t.Errorf("end with the image focused: step %d", w.state.Step())
 	}
 	key(fyne.KeyRight) // still the image's: moves the selected pixel
-	if !w.hasSel {
+	if !w.state.Selected().Ok() {
 		t.Error("arrow key did not select a pixel")
 	}
 	key(fyne.KeyF11)

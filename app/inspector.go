@@ -55,6 +55,8 @@ type Inspection struct {
 	HoodSize int
 	// Note explains an answer without weights (a trained network).
 	Note string
+
+	hoodOutline image.Image // Hood drawn as an overlay, made once (UI goroutine)
 }
 
 // Inspector computes attributions off the UI goroutine. A new request

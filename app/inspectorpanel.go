@@ -24,7 +24,6 @@ const perImageRows = 12
 // patch, the effective number, the top-K patches with their source images
 // and the weight per training image.
 type inspectorPanel struct {
-	w       *Window
 	title   *widget.Label
 	query   *widgets.PixelImage
 	summary *widget.Label
@@ -41,8 +40,8 @@ type inspectorPanel struct {
 	filterBox  *fyne.Container
 }
 
-func newInspectorPanel(w *Window) *inspectorPanel {
-	p := &inspectorPanel{w: w}
+func newInspectorPanel() *inspectorPanel {
+	p := &inspectorPanel{}
 	p.title = widget.NewLabelWithStyle("Pixel inspector", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.query = widgets.NewPixelImage(nil, fyne.NewSize(64, 64))
 	p.summary = widget.NewLabel("Click a pixel of the image to see which training patches it copies.")

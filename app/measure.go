@@ -24,8 +24,6 @@ type measurer struct {
 	orig  []int // the schedule of the first trajectory
 }
 
-func (m *measurer) requested(Change) {}
-
 func (m *measurer) logf(format string, args ...any) {
 	fmt.Fprintf(m.w.opts.Log, "measure: "+format+"\n", args...)
 }
@@ -65,10 +63,9 @@ func (m *measurer) result(res *Result) {
 			w.ctl.Wait()
 			w.ctl.WaitAhead()
 			w.opts.dispatch(func() {
-				s := w.settings
+				s := w.settings()
 				s.Constant += 2
-				w.controls.sync(s)
-				w.request(s)
+				w.apply(s)
 			})
 		}()
 		return
@@ -93,15 +90,13 @@ func (m *measurer) change(k int) {
 	w := m.w
 	ks := slices.Clone(m.orig)
 	ks[measureAt] = k
-	s := w.settings.WithCustom(ks)
-	w.controls.sync(s)
-	w.request(s)
+	w.apply(w.settings().WithCustom(ks))
 }
 
 func (m *measurer) timing(t Timing) {
 	if m.phase == -1 && t.Kind == ChangeSchedule {
 		m.logf("constant patch size %d -> %d (the whole trajectory computed ahead while idle): first updated frame on screen %v; whole trajectory (%d steps) %v",
-			m.w.settings.Constant-2, m.w.settings.Constant, t.FirstFrame.Round(time.Millisecond), t.From, t.Complete.Round(time.Millisecond))
+			m.w.settings().Constant-2, m.w.settings().Constant, t.FirstFrame.Round(time.Millisecond), t.From, t.Complete.Round(time.Millisecond))
 		m.startChanges(m.w.res)
 		return
 	}
@@ -110,7 +105,7 @@ func (m *measurer) timing(t Timing) {
 	}
 	what := [...]string{"", "nothing computed ahead", "its neighbour computed ahead while idle", "back to the original (every step cached)"}[m.phase]
 	m.logf("patch-size change at step %d of %d, %s: first updated frame on screen %v; whole recompute (%d steps) %v",
-		t.From, m.w.settings.Steps-1, what, t.FirstFrame.Round(time.Millisecond), t.From, t.Complete.Round(time.Millisecond))
+		t.From, m.w.settings().Steps-1, what, t.FirstFrame.Round(time.Millisecond), t.From, t.Complete.Round(time.Millisecond))
 	w := m.w
 	switch m.phase {
 	case 1:

@@ -1,12 +1,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
-	"os"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 )
 
 // menu builds the main menu: File (data, sessions, exports), View
@@ -19,19 +17,21 @@ func (w *Window) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open session…", w.openSession),
 		fyne.NewMenuItem("Save session…", func() {
-			w.saveAs("mosaic-session.json", ".json", func(p string) error { return SaveSession(p, w.session()) })
+			w.saveAs("mosaic-session.json", ".json", func(p string) error { return SaveSession(p, w.state.Session()) })
 		}),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Export view as PNG…", func() {
-			w.saveAs(fmt.Sprintf("mosaic-%s-step%d.png", w.view.Key(), w.step), ".png", func(p string) error {
+			st := w.state
+			w.saveAs(fmt.Sprintf("mosaic-%s-step%d.png", st.View().Key(), st.Step()), ".png", func(p string) error {
 				if w.res == nil {
-					return fmt.Errorf("nothing computed yet")
+					return errors.New("nothing computed yet")
 				}
-				return ExportPNG(p, w.rendered(w.res, w.step, w.view).Image)
+				return ExportPNG(p, w.renders.get(w.res, st.Step(), st.View(), st.Tolerance()).Image)
 			})
 		}),
 		fyne.NewMenuItem("Export trajectory as GIF…", func() {
-			w.saveAs(fmt.Sprintf("mosaic-%s.gif", w.view.Key()), ".gif", func(p string) error { return ExportGIF(p, w.res, w.view) })
+			v := w.state.View()
+			w.saveAs(fmt.Sprintf("mosaic-%s.gif", v.Key()), ".gif", func(p string) error { return ExportGIF(p, w.res, v) })
 		}),
 		fyne.NewMenuItem("Export frames as .npy…", func() {
 			w.saveAs("mosaic-frames.npy", ".npy", func(p string) error { return ExportNPY(p, w.res) })
@@ -52,51 +52,20 @@ func (w *Window) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(file, view, hands)
 }
 
-// saveAs asks for a file name and writes it with write (atomically, by
-// the exporters); errors are shown in a dialog.
+// saveAs asks for a file name and writes it with write; the status line
+// says where it went.
 func (w *Window) saveAs(name, ext string, write func(path string) error) {
-	d := dialog.NewFileSave(func(u fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, w.win)
-			return
-		}
-		if u == nil {
-			return
-		}
-		path := u.URI().Path()
-		u.Close()
-		if err := write(path); err != nil {
-			os.Remove(path) // the dialog created it empty
-			dialog.ShowError(err, w.win)
-			return
-		}
-		w.status.SetText("saved " + path)
-	}, w.win)
-	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-	d.Show()
+	w.dialogs.saveFile(name, ext, write, func(path string) { w.status.say("saved " + path) })
 }
 
 // openSession restores a saved session.
 func (w *Window) openSession() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, w.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
+	w.dialogs.pickFile([]string{".json"}, func(path string) {
 		s, err := LoadSession(path)
 		if err != nil {
-			dialog.ShowError(err, w.win)
+			w.dialogs.showError(err)
 			return
 		}
 		w.restore(s)
-		w.request(s.Settings)
-	}, w.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	d.Show()
+	}, nil)
 }

@@ -17,8 +17,8 @@ func TestWindowWienerMachine(t *testing.T) {
 	w := newTestWindow(t)
 	c := w.controls
 	c.machine.SetSelected("Wiener")
-	if w.settings.Machine != "wiener" {
-		t.Fatalf("settings.Machine = %q after picking Wiener", w.settings.Machine)
+	if w.settings().Machine != "wiener" {
+		t.Fatalf("settings.Machine = %q after picking Wiener", w.settings().Machine)
 	}
 	if !c.boundary.Disabled() || !c.mode.Disabled() || c.modeBox.Visible() {
 		t.Error("the boundary and patch-size controls stay on for a machine without patches")
@@ -30,7 +30,7 @@ func TestWindowWienerMachine(t *testing.T) {
 		return w.res != nil && w.res.Complete && w.res.Machine.Spec().Kind == machine.Wiener
 	})
 	w.setStep(3)
-	w.onSelect(4, 4)
+	w.selectPixel(Pixel{4, 4})
 	waitFor(t, "the filter row", func() bool { return w.ins != nil && w.ins.Filter != nil && w.ins.Query.Step == 3 })
 	if len(w.ins.Filter) != 64 || w.ins.FilterImage == nil || !(w.ins.FilterLimit > 0) {
 		t.Fatalf("filter row of %d values, limit %v", len(w.ins.Filter), w.ins.FilterLimit)
@@ -84,8 +84,8 @@ func TestWindowPCALocalityMachine(t *testing.T) {
 	}
 	c.tau.SetText("0.05")
 	c.tau.OnCommit("0.05")
-	if w.settings.Tau != 0.05 || w.settings.Temperature != 1 {
-		t.Fatalf("settings tau %v temperature %v", w.settings.Tau, w.settings.Temperature)
+	if w.settings().Tau != 0.05 || w.settings().Temperature != 1 {
+		t.Fatalf("settings tau %v temperature %v", w.settings().Tau, w.settings().Temperature)
 	}
 	waitFor(t, "the PCA-locality trajectory", func() bool {
 		return w.res != nil && w.res.Complete && w.res.Machine.Spec() == machine.Spec{Kind: machine.PCALocality, Tau: 0.05, Temperature: 1}
@@ -93,11 +93,11 @@ func TestWindowPCALocalityMachine(t *testing.T) {
 	// A bad tau is refused with a message and changes nothing.
 	c.tau.SetText("2")
 	c.tau.OnCommit("2")
-	if w.settings.Tau != 0.05 || !strings.Contains(w.status.Text, "tau") {
-		t.Errorf("tau 2: settings %v, status %q", w.settings.Tau, w.status.Text)
+	if w.settings().Tau != 0.05 || !strings.Contains(w.status.Text(), "tau") {
+		t.Errorf("tau 2: settings %v, status %q", w.settings().Tau, w.status.Text())
 	}
 	w.setStep(2)
-	w.onSelect(3, 3)
+	w.selectPixel(Pixel{3, 3})
 	waitFor(t, "the PCA inspection", func() bool { return w.ins != nil && w.ins.Hood != nil && w.ins.Query.Step == 2 })
 	ins := w.ins
 	if ins.Attr.Candidates != 12 || len(ins.Attr.Top) == 0 || len(ins.Patches) != len(ins.Attr.Top) {
@@ -119,11 +119,11 @@ func TestWindowPCALocalityMachine(t *testing.T) {
 	if ins.HoodSize != n || !strings.Contains(w.inspect.summary.Text, "effective number of images") {
 		t.Errorf("hood size %d of %d; summary %q", ins.HoodSize, n, w.inspect.summary.Text)
 	}
-	if w.hoodOverlay(w.res) == nil {
+	if w.hoodOverlay() == nil {
 		t.Fatal("no neighbourhood outline for the selected pixel")
 	}
 	w.setStep(5)
-	if w.hoodOverlay(w.res) != nil {
+	if w.hoodOverlay() != nil {
 		t.Error("the outline of step 2 is drawn at step 5")
 	}
 	// Compare: ELS on side B against PCA-locality on side A.
@@ -188,7 +188,7 @@ func TestWindowNetworkMachine(t *testing.T) {
 		t.Errorf("step label %q", got)
 	}
 	w.setStep(3)
-	w.onSelect(2, 2)
+	w.selectPixel(Pixel{2, 2})
 	waitFor(t, "the network inspection", func() bool { return w.ins != nil && w.ins.Note != "" })
 	if !strings.Contains(w.inspect.summary.Text, "no patch weights") {
 		t.Errorf("inspector summary %q", w.inspect.summary.Text)
@@ -198,6 +198,6 @@ func TestWindowNetworkMachine(t *testing.T) {
 	}
 	// A network trained at 16x16 does not fit the 8x8 data: refused.
 	c.useNetwork(wrong)
-	waitFor(t, "the refusal", func() bool { return strings.Contains(w.status.Text, "trained on 16x16") })
-	waitFor(t, "the settings restored", func() bool { return w.settings.Network == good })
+	waitFor(t, "the refusal", func() bool { return strings.Contains(w.status.Text(), "trained on 16x16") })
+	waitFor(t, "the settings restored", func() bool { return w.settings().Network == good })
 }

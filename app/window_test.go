@@ -35,35 +35,35 @@ func newTestWindow(t *testing.T) *Window {
 
 func TestWindowOpensOnAComputedTrajectory(t *testing.T) {
 	w := newTestWindow(t)
-	if w.timeline.Steps() != 8 || w.film.Len() != 8 {
-		t.Fatalf("timeline %d, filmstrip %d", w.timeline.Steps(), w.film.Len())
+	if w.steps.timeline.Steps() != 8 || w.steps.film.Len() != 8 {
+		t.Fatalf("timeline %d, filmstrip %d", w.steps.timeline.Steps(), w.steps.film.Len())
 	}
 	// A full run follows the newest frame: it ends on x_0.
-	if w.step != 0 || w.timeline.Current() != 7 {
-		t.Errorf("step %d, timeline at %d", w.step, w.timeline.Current())
+	if w.state.Step() != 0 || w.steps.timeline.Current() != 7 {
+		t.Errorf("step %d, timeline at %d", w.state.Step(), w.steps.timeline.Current())
 	}
-	if w.progress.Value != 1 {
-		t.Errorf("progress %v", w.progress.Value)
+	if w.status.progress.Value != 1 {
+		t.Errorf("progress %v", w.status.progress.Value)
 	}
 	// Keys from the canvas drive the timeline: home = pure noise.
-	w.onKey(&fyne.KeyEvent{Name: fyne.KeyHome})
-	if w.step != 7 {
-		t.Errorf("home: step %d", w.step)
+	w.key(&fyne.KeyEvent{Name: fyne.KeyHome})
+	if w.state.Step() != 7 {
+		t.Errorf("home: step %d", w.state.Step())
 	}
-	w.onKey(&fyne.KeyEvent{Name: fyne.KeyRight})
-	if w.step != 6 {
-		t.Errorf("right: step %d", w.step)
+	w.key(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if w.state.Step() != 6 {
+		t.Errorf("right: step %d", w.state.Step())
 	}
 	// Every view renders, and the mosaic has a legend.
 	for _, v := range Views {
 		w.setView(v)
 	}
 	w.setView(ViewMosaic)
-	if !w.legendBox.Visible() {
+	if !w.image.legendBox.Visible() {
 		t.Error("mosaic view has no legend")
 	}
-	w.onHover(2, 3)
-	if got := w.hover.Text; len(got) < 10 || got[:12] != "row 2, col 3" {
+	w.image.onHover(2, 3)
+	if got := w.image.hover.Text; len(got) < 10 || got[:12] != "row 2, col 3" {
 		t.Errorf("hover %q", got)
 	}
 }
@@ -71,26 +71,26 @@ func TestWindowOpensOnAComputedTrajectory(t *testing.T) {
 func TestWindowSelectInspectsAndPatchChangeBranches(t *testing.T) {
 	w := newTestWindow(t)
 	w.setStep(4)
-	w.onSelect(3, 4)
+	w.selectPixel(Pixel{3, 4})
 	waitFor(t, "the inspector", func() bool { return w.ins != nil && w.ins.Query.Col == 4 })
-	if len(w.inspect.patches.Entries()) != w.settings.TopK && len(w.inspect.patches.Entries()) == 0 {
+	if len(w.inspect.patches.Entries()) != w.settings().TopK && len(w.inspect.patches.Entries()) == 0 {
 		t.Errorf("%d patch entries", len(w.inspect.patches.Entries()))
 	}
 	// A schedule edit at step 2 keeps the steps above.
 	before := w.res
-	k, _ := w.settings.Schedule()
+	k, _ := w.settings().Schedule()
 	k[2] = 1
 	w.controls.editor.OnChanged(k, 2)
 	waitFor(t, "the recompute", func() bool { return w.res.Gen != before.Gen && w.res.Complete })
 	if w.res.From != 2 || &w.res.Traj.X[5][0] != &before.Traj.X[5][0] {
 		t.Errorf("recompute from %d", w.res.From)
 	}
-	if w.step != 4 {
-		t.Errorf("a schedule edit moved the view to step %d", w.step)
+	if w.state.Step() != 4 {
+		t.Errorf("a schedule edit moved the view to step %d", w.state.Step())
 	}
 	// Session save and restore.
 	p := filepath.Join(t.TempDir(), "s.json")
-	if err := SaveSession(p, w.session()); err != nil {
+	if err := SaveSession(p, w.state.Session()); err != nil {
 		t.Fatal(err)
 	}
 	s, err := LoadSession(p)
@@ -103,7 +103,7 @@ func TestWindowCompareAndPresentation(t *testing.T) {
 	w := newTestWindow(t)
 	w.cmp.setOn(true)
 	waitFor(t, "side B", func() bool { return w.cmp.res != nil && w.cmp.res.Complete })
-	if w.cmp.res.Settings.Machine != "ideal" || w.cmp.res.Settings.Seed != w.settings.Seed {
+	if w.cmp.res.Settings.Machine != "ideal" || w.cmp.res.Settings.Seed != w.settings().Seed {
 		t.Errorf("side B settings %+v", w.cmp.res.Settings)
 	}
 	w.setStep(3)
@@ -114,7 +114,7 @@ func TestWindowCompareAndPresentation(t *testing.T) {
 	if !w.presenting || w.app.Settings().Theme().Size("text") < 20 {
 		t.Error("presentation mode has small text")
 	}
-	w.onKey(&fyne.KeyEvent{Name: fyne.KeyF11})
+	w.key(&fyne.KeyEvent{Name: fyne.KeyF11})
 	if w.presenting {
 		t.Error("F11 did not leave presentation mode")
 	}
@@ -135,8 +135,8 @@ func TestWindowMeasureScenario(t *testing.T) {
 			t.Errorf("measure log lacks %q:\n%s", want, text())
 		}
 	}
-	if w.res.From != 3 || w.settings.Mode != ScheduleCustom {
-		t.Errorf("the scenario recomputed from %d with mode %s", w.res.From, w.settings.Mode)
+	if w.res.From != 3 || w.settings().Mode != ScheduleCustom {
+		t.Errorf("the scenario recomputed from %d with mode %s", w.res.From, w.settings().Mode)
 	}
 }
 
@@ -173,9 +173,9 @@ func TestWindowOpensADataFileAndKeepsStateOnError(t *testing.T) {
 	}
 	shown := w.res
 	w.controls.openDataset(bad)
-	waitFor(t, "the load error", func() bool { return strings.HasPrefix(w.status.Text, "⚠") })
-	if w.res != shown || w.settings.Dataset != good || !strings.HasPrefix(w.controls.dataset.Selected, "file: toy.npy") {
-		t.Errorf("a failed load replaced the state: dataset %q, selector %q", w.settings.Dataset, w.controls.dataset.Selected)
+	waitFor(t, "the load error", func() bool { return strings.HasPrefix(w.status.Text(), "⚠") })
+	if w.res != shown || w.settings().Dataset != good || !strings.HasPrefix(w.controls.dataset.Selected, "file: toy.npy") {
+		t.Errorf("a failed load replaced the state: dataset %q, selector %q", w.settings().Dataset, w.controls.dataset.Selected)
 	}
 }
 
@@ -187,12 +187,12 @@ func TestWindowTypedSeedAppliesWhenLeft(t *testing.T) {
 	c.Focus(w.controls.seed)
 	w.controls.seed.SetText("")
 	test.Type(w.controls.seed, "42")
-	if w.settings.Seed == 42 {
+	if w.settings().Seed == 42 {
 		t.Fatal("the seed applied while still being typed")
 	}
 	c.Unfocus()
-	if w.settings.Seed != 42 {
-		t.Fatalf("seed %d after leaving the box, want 42", w.settings.Seed)
+	if w.settings().Seed != 42 {
+		t.Fatalf("seed %d after leaving the box, want 42", w.settings().Seed)
 	}
 	waitFor(t, "the new trajectory", func() bool { return w.res.Complete && w.res.Settings.Seed == 42 })
 }

@@ -316,3 +316,36 @@ func TestScheduleEditorTabFocus(t *testing.T) {
 		t.Fatalf("Tab from the entry focused %v, want the schedule editor with its ring", c.Focused())
 	}
 }
+
+// TestScheduleEditorSettersAreNoOps checks that giving the editor the
+// schedule, current step and MaxK it already shows renders nothing and
+// leaves a drag in progress alone (the app shows the schedule again after
+// every edit).
+func TestScheduleEditorSettersAreNoOps(t *testing.T) {
+	k := []int{3, 3, 5, 7, 9}
+	s, _ := showSchedule(t, k)
+	s.SetCurrent(2)
+	img := s.img.Image
+	if img == nil {
+		t.Fatal("not rendered")
+	}
+	s.SetSchedule(append([]int(nil), k...))
+	s.SetCurrent(2)
+	s.SetMaxK(15)
+	s.Refresh()
+	if s.img.Image != img {
+		t.Error("an unchanged schedule was rendered again")
+	}
+	p := s.PointPos(3)
+	s.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: p}, Button: desktop.MouseButtonPrimary})
+	s.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: p.SubtractXY(0, 40)}, Dragged: fyne.NewDelta(0, -40)})
+	s.SetSchedule(s.Schedule()) // what the drag shows: no-op
+	if !s.dragging || s.Schedule()[3] == 7 {
+		t.Fatalf("the schedule on show ended the drag (dragging %v, k %v)", s.dragging, s.Schedule())
+	}
+	s.SetSchedule(k) // another schedule: shown, and the drag ends
+	if s.dragging || s.Schedule()[3] != 7 {
+		t.Errorf("a new schedule: dragging %v, k %v", s.dragging, s.Schedule())
+	}
+	s.DragEnd()
+}
