@@ -12,9 +12,6 @@ import (
 	"strings"
 )
 
-// maxImagePixels bounds the width*height of one image in a folder.
-const maxImagePixels = 1 << 24
-
 // LoadFolder reads a folder of PNG and JPEG images (extensions .png, .jpg,
 // .jpeg in any case; other files and names starting with "." are ignored).
 //
@@ -120,8 +117,11 @@ func (ld *folderLoader) addReader(path string, f io.ReadSeeker, label int) error
 	if err != nil {
 		return fmt.Errorf("%s: not a readable PNG or JPEG image: %w", path, err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxImagePixels/max(cfg.Height, 1) {
-		return fmt.Errorf("%s: image size %dx%d is empty or too large", path, cfg.Width, cfg.Height)
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return fmt.Errorf("%s: image size %dx%d is empty", path, cfg.Width, cfg.Height)
+	}
+	if cfg.Width > MaxSide || cfg.Height > MaxSide {
+		return fmt.Errorf("%s: image of %dx%d pixels is too large: at most %dx%d are supported (resize the images first, e.g. to 32x32)", path, cfg.Width, cfg.Height, MaxSide, MaxSide)
 	}
 	if ld.first == "" {
 		ld.first, ld.w, ld.h = path, cfg.Width, cfg.Height

@@ -17,6 +17,10 @@ import (
 // with an error rather than exhausting memory.
 const MaxValues = 1 << 28
 
+// MaxSide is the largest image side a data set may have: images are at
+// most 512x512 (the built-in sets' largest size too).
+const MaxSide = 512
+
 // maxLabel bounds label values read from files.
 const maxLabel = 1 << 20
 
@@ -100,9 +104,12 @@ func sniff(path string) string {
 // and is scaled the same way; float data is used as is and must lie in
 // [-1, 1] with no NaN or infinite value.
 func LoadNpy(path, labelsPath string) (*Dataset, error) {
-	a, err := npy.ReadFile(path)
+	a, err := npy.ReadFileMax(path, MaxValues)
 	if err != nil {
 		return nil, err
+	}
+	if a.Kind == npy.Bool {
+		return nil, fmt.Errorf("%s: holds bool values (dtype %s), not pixels: store 8-bit levels as uint8 (e.g. 0 and 255 for a binary image) or floats in [-1,1]", path, a.DType)
 	}
 	ds, err := fromValues(path, a.Shape, a.Kind != npy.Float, a.Data, nil)
 	if err != nil {
@@ -120,7 +127,7 @@ func LoadNpy(path, labelsPath string) (*Dataset, error) {
 // hold 0..255 and are scaled by v/127.5 - 1; float data is used as is and
 // must lie in [-1, 1].
 func LoadIDX(path, labelsPath string) (*Dataset, error) {
-	a, err := idx.ReadFile(path)
+	a, err := idx.ReadFileMax(path, MaxValues)
 	if err != nil {
 		return nil, err
 	}
@@ -157,11 +164,14 @@ func layout(shape []int) (m, c, h, w int, last bool, err error) {
 	if h == 0 || w == 0 {
 		return 0, 0, 0, 0, false, fmt.Errorf("shape %v has empty images", shape)
 	}
+	if h > MaxSide || w > MaxSide {
+		return 0, 0, 0, 0, false, fmt.Errorf("shape %v has images of %dx%d pixels: at most %dx%d are supported (resize them first)", shape, w, h, MaxSide, MaxSide)
+	}
 	if c != 1 && c != 3 {
 		return 0, 0, 0, 0, false, fmt.Errorf("shape %v has %d channels per image; only 1 (grayscale) or 3 (RGB) are supported (drop an alpha channel first)", shape, c)
 	}
 	if m*c*h*w > MaxValues {
-		return 0, 0, 0, 0, false, fmt.Errorf("shape %v is too large: %d values (limit %d)", shape, m*c*h*w, MaxValues)
+		return 0, 0, 0, 0, false, fmt.Errorf("shape %v is too large: %d values (the limit is %d, e.g. %d images of 32x32x3)", shape, m*c*h*w, MaxValues, MaxValues/3072)
 	}
 	return m, c, h, w, last, nil
 }
@@ -282,4 +292,44 @@ func where(mu, p, ch, w, c int) string {
 		s += fmt.Sprintf(", channel %d", ch)
 	}
 	return s
+}
+
+// Shape is what a training file declares, read from its header only.
+type Shape struct {
+	M, C, H, W int
+	// BytesPerValue is the size of one stored value (1 for 8-bit pixels).
+	BytesPerValue int
+}
+
+// Peek reads the shape a .npy or IDX file of images declares without
+// reading its data (for a memory estimate before loading). A folder or an
+// unrecognised file gives ok = false.
+func Peek(path string) (sh Shape, ok bool, err error) {
+	st, err := os.Stat(path)
+	if err != nil || st.IsDir() {
+		return Shape{}, false, nil
+	}
+	var dims []int
+	switch sniff(path) {
+	case "npy":
+		h, err := npy.ReadHeaderFile(path)
+		if err != nil {
+			return Shape{}, false, err
+		}
+		dims, sh.BytesPerValue = h.Shape, h.Size
+	case "idx":
+		h, err := idx.ReadHeaderFile(path)
+		if err != nil {
+			return Shape{}, false, err
+		}
+		dims, sh.BytesPerValue = h.Dims, h.Type.Size()
+	default:
+		return Shape{}, false, nil
+	}
+	m, c, h, w, _, err := layout(dims)
+	if err != nil {
+		return Shape{}, false, fmt.Errorf("%s: %w", path, err)
+	}
+	sh.M, sh.C, sh.H, sh.W = m, c, h, w
+	return sh, true, nil
 }

@@ -117,12 +117,43 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // Read decodes one IDX array from r, decompressing it first if it starts with
 // the gzip magic bytes.
 func Read(r io.Reader) (*Array, error) {
-	return read(r, -1)
+	return read(r, -1, MaxValues, false)
+}
+
+// ReadMax is Read refusing a header that declares more than maxValues
+// values, before reading (or inflating) the data.
+func ReadMax(r io.Reader, maxValues int) (*Array, error) {
+	return read(r, -1, maxValues, false)
+}
+
+// Header is what an IDX header declares.
+type Header struct {
+	Dims []int
+	Type Type
+	// Values is the product of Dims.
+	Values int
+}
+
+// ReadHeaderFile reads the header of an IDX file (inflating only the
+// header of a gzipped one); errors name the file.
+func ReadHeaderFile(path string) (*Header, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("idx: %w", err)
+	}
+	defer f.Close()
+	a, err := read(f, -1, MaxValues, true)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &Header{Dims: a.Dims, Type: a.Type, Values: a.Len()}, nil
 }
 
 // read decodes an IDX stream; rawSize, when >= 0, is the total size of the
 // raw (uncompressed) input, used to reject absurd headers before reading.
-func read(r io.Reader, rawSize int64) (*Array, error) {
+// A header declaring more than maxValues values is refused before the data
+// is read. headerOnly returns the dimensions and type without the data.
+func read(r io.Reader, rawSize int64, maxValues int, headerOnly bool) (*Array, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if p, _ := br.Peek(2); bytes.Equal(p, gzipMagic) {
 		zr, err := gzip.NewReader(br)
@@ -130,7 +161,7 @@ func read(r io.Reader, rawSize int64) (*Array, error) {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		defer zr.Close()
-		a, err := read(zr, -1)
+		a, err := read(zr, -1, maxValues, headerOnly)
 		if err != nil {
 			return nil, fmt.Errorf("gzipped IDX: %w", err)
 		}
@@ -158,6 +189,12 @@ func read(r io.Reader, rawSize int64) (*Array, error) {
 			return nil, fmt.Errorf("IDX dimensions %v are absurd: more than %d values (corrupt header?)", dims[:i+1], MaxValues)
 		}
 		n *= d
+	}
+	if n > maxValues {
+		return nil, fmt.Errorf("IDX dimensions %v declare %d values, more than the limit of %d", dims, n, maxValues)
+	}
+	if headerOnly {
+		return &Array{Dims: dims, Type: t}, nil
 	}
 	need := int64(n) * int64(t.Size())
 	if rawSize >= 0 {
@@ -205,7 +242,26 @@ func ReadFile(path string) (*Array, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	a, err := read(f, size)
+	a, err := read(f, size, MaxValues, false)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return a, nil
+}
+
+// ReadFileMax is ReadFile refusing, before reading or inflating the data, a
+// header that declares more than maxValues values.
+func ReadFileMax(path string, maxValues int) (*Array, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("idx: %w", err)
+	}
+	defer f.Close()
+	size := int64(-1)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	a, err := read(f, size, maxValues, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -43,10 +43,12 @@ type Kind int
 const (
 	// Uint8 is an unsigned 8-bit dtype ('u1'), typically image pixels 0..255.
 	Uint8 Kind = iota
-	// Int is any other integer dtype (signed or unsigned, 8 to 64 bits) or bool.
+	// Int is any other integer dtype (signed or unsigned, 8 to 64 bits).
 	Int
 	// Float is a floating-point dtype ('f4' or 'f8').
 	Float
+	// Bool is the dtype bool ('b1'), read as 0 and 1.
+	Bool
 )
 
 // String returns "uint8", "int" or "float".
@@ -58,6 +60,8 @@ func (k Kind) String() string {
 		return "int"
 	case Float:
 		return "float"
+	case Bool:
+		return "bool"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -84,16 +88,79 @@ func (a *Array) Len() int {
 }
 
 // Read decodes one .npy array from r.
-func Read(r io.Reader) (*Array, error) {
+func Read(r io.Reader) (*Array, error) { return ReadMax(r, MaxValues) }
+
+// Header is what a .npy header declares.
+type Header struct {
+	Shape []int
+	DType string
+	Kind  Kind
+	// Size is the number of bytes of one value.
+	Size int
+	// Values is the product of Shape.
+	Values int
+}
+
+// ReadHeader reads and checks a .npy header, leaving r at the data.
+func ReadHeader(r io.Reader) (*Header, error) {
+	h, _, err := readHeader(r, MaxValues)
+	if err != nil {
+		return nil, err
+	}
+	return &h.Header, nil
+}
+
+// ReadHeaderFile reads the header of a .npy file; errors name the file.
+func ReadHeaderFile(path string) (*Header, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("npy: %w", err)
+	}
+	defer f.Close()
+	h, err := ReadHeader(bufio.NewReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return h, nil
+}
+
+// ReadMax is Read refusing, before reading the data, a header that declares
+// more than maxValues values.
+func ReadMax(r io.Reader, maxValues int) (*Array, error) {
+	hd, dt, err := readHeader(r, min(maxValues, MaxValues))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := boundedread.ReadN(r, hd.Values*dt.size)
+	if err != nil {
+		return nil, fmt.Errorf(".npy data for shape %v dtype %s: %w", hd.Shape, hd.DType, err)
+	}
+	data := make([]float64, hd.Values)
+	dt.decode(raw, data)
+	if hd.fortran && len(hd.Shape) > 1 {
+		data = fortranToC(data, hd.Shape)
+	}
+	return &Array{Shape: hd.Shape, Data: data, Kind: dt.kind, DType: hd.DType}, nil
+}
+
+// headerInfo is a Header with the data layout.
+type headerInfo struct {
+	Header
+	fortran bool
+}
+
+// readHeader reads the header, checks its shape against maxValues and
+// returns the dtype's decoder.
+func readHeader(r io.Reader, maxValues int) (*headerInfo, dtype, error) {
 	var pre [8]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("not a .npy file: truncated before the end of the magic string (%d bytes needed)", len(pre))
+			return nil, dtype{}, fmt.Errorf("not a .npy file: truncated before the end of the magic string (%d bytes needed)", len(pre))
 		}
-		return nil, fmt.Errorf("reading .npy magic: %w", err)
+		return nil, dtype{}, fmt.Errorf("reading .npy magic: %w", err)
 	}
 	if string(pre[:6]) != Magic {
-		return nil, fmt.Errorf("not a .npy file: wrong magic number %q (want %q)", pre[:6], Magic)
+		return nil, dtype{}, fmt.Errorf("not a .npy file: wrong magic number %q (want %q)", pre[:6], Magic)
 	}
 	major, minor := pre[6], pre[7]
 	var hlen int
@@ -101,54 +168,49 @@ func Read(r io.Reader) (*Array, error) {
 	case 1:
 		var b [2]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return nil, fmt.Errorf(".npy header length: truncated file: %w", err)
+			return nil, dtype{}, fmt.Errorf(".npy header length: truncated file: %w", err)
 		}
 		hlen = int(binary.LittleEndian.Uint16(b[:]))
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return nil, fmt.Errorf(".npy header length: truncated file: %w", err)
+			return nil, dtype{}, fmt.Errorf(".npy header length: truncated file: %w", err)
 		}
 		h := binary.LittleEndian.Uint32(b[:])
 		if h > maxHeaderLen {
-			return nil, fmt.Errorf(".npy header length %d is absurd (limit %d): corrupt file", h, maxHeaderLen)
+			return nil, dtype{}, fmt.Errorf(".npy header length %d is absurd (limit %d): corrupt file", h, maxHeaderLen)
 		}
 		hlen = int(h)
 	default:
-		return nil, fmt.Errorf("unsupported .npy format version %d.%d (supported: 1.0, 2.0, 3.0)", major, minor)
+		return nil, dtype{}, fmt.Errorf("unsupported .npy format version %d.%d (supported: 1.0, 2.0, 3.0)", major, minor)
 	}
 	hdr := make([]byte, hlen)
 	if _, err := io.ReadFull(r, hdr); err != nil {
-		return nil, fmt.Errorf(".npy header: truncated file (header says %d bytes): %w", hlen, err)
+		return nil, dtype{}, fmt.Errorf(".npy header: truncated file (header says %d bytes): %w", hlen, err)
 	}
 	h, err := parseHeader(string(hdr))
 	if err != nil {
-		return nil, fmt.Errorf(".npy header %q: %w", strings.TrimSpace(string(hdr)), err)
+		return nil, dtype{}, fmt.Errorf(".npy header %q: %w", strings.TrimSpace(string(hdr)), err)
 	}
 	dt, err := parseDType(h.descr)
 	if err != nil {
-		return nil, err
+		return nil, dtype{}, err
 	}
 	n := 1
 	for _, d := range h.shape {
 		if d < 0 {
-			return nil, fmt.Errorf(".npy shape %v has a negative dimension", h.shape)
+			return nil, dtype{}, fmt.Errorf(".npy shape %v has a negative dimension", h.shape)
 		}
 		if d != 0 && n > MaxValues/d {
-			return nil, fmt.Errorf(".npy shape %v is absurd: more than %d values", h.shape, MaxValues)
+			return nil, dtype{}, fmt.Errorf(".npy shape %v is absurd: more than %d values", h.shape, MaxValues)
 		}
 		n *= d
 	}
-	raw, err := boundedread.ReadN(r, n*dt.size)
-	if err != nil {
-		return nil, fmt.Errorf(".npy data for shape %v dtype %s: %w", h.shape, h.descr, err)
+	if n > maxValues {
+		return nil, dtype{}, fmt.Errorf(".npy shape %v holds %d values, more than the limit of %d", h.shape, n, maxValues)
 	}
-	data := make([]float64, n)
-	dt.decode(raw, data)
-	if h.fortran && len(h.shape) > 1 {
-		data = fortranToC(data, h.shape)
-	}
-	return &Array{Shape: h.shape, Data: data, Kind: dt.kind, DType: h.descr}, nil
+	hd := &headerInfo{Header: Header{Shape: h.shape, DType: h.descr, Kind: dt.kind, Size: dt.size, Values: n}, fortran: h.fortran}
+	return hd, dt, nil
 }
 
 // ReadFile reads a .npy file; errors name the file.
@@ -159,6 +221,20 @@ func ReadFile(path string) (*Array, error) {
 	}
 	defer f.Close()
 	a, err := Read(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return a, nil
+}
+
+// ReadFileMax is ReadFile with the limit of ReadMax.
+func ReadFileMax(path string, maxValues int) (*Array, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("npy: %w", err)
+	}
+	defer f.Close()
+	a, err := ReadMax(bufio.NewReaderSize(f, 1<<16), maxValues)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -287,7 +363,7 @@ func parseDType(descr string) (dtype, error) {
 			}
 		}}, nil
 	case "b1":
-		return dtype{1, Int, func(raw []byte, out []float64) {
+		return dtype{1, Bool, func(raw []byte, out []float64) {
 			for i := range out {
 				if raw[i] != 0 {
 					out[i] = 1

@@ -57,7 +57,7 @@ func TestReadDTypes(t *testing.T) {
 	}{
 		{"|u1", []byte{0, 1, 2, 127, 128, 255}, Uint8, []float64{0, 1, 2, 127, 128, 255}},
 		{"|i1", []byte{0xfd, 0, 1, 2, 7, 100}, Int, want},
-		{"|b1", []byte{0, 1, 0, 2, 0, 1}, Int, []float64{0, 1, 0, 1, 0, 1}},
+		{"|b1", []byte{0, 1, 0, 2, 0, 1}, Bool, []float64{0, 1, 0, 1, 0, 1}},
 		{"<i4", enc(le, []int32{-3, 0, 1, 2, 7, 100}), Int, want},
 		{">i4", enc(be, []int32{-3, 0, 1, 2, 7, 100}), Int, want},
 		{"<i8", enc(le, []int64{-3, 0, 1, 2, 7, 100}), Int, want},
