@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"mosaic/model/dataset"
-	"mosaic/model/machine"
 	"mosaic/model/npy"
 	"mosaic/model/sampler"
 )
@@ -392,12 +391,11 @@ func TestLibraryReusesMachines(t *testing.T) {
 	}
 }
 
-func TestInspectorAndViews(t *testing.T) {
-	lib := toyLibrary(nil)
-	c, rec := newRecorded(lib)
-	c.Request(toySettings())
-	c.Wait()
-	res := rec.results[len(rec.results)-1]
+// TestInspectorAnswersTheLastClick clicks eight pixels in a row: the
+// inspector answers at most once per click, ends on the last one, and its
+// answer agrees with the step's effective number and mosaic map.
+func TestInspectorAnswersTheLastClick(t *testing.T) {
+	res := toyResult(t)
 	var mu sync.Mutex
 	var got []*Inspection
 	in := NewInspector(func(f func()) { f() })
@@ -439,13 +437,21 @@ func TestInspectorAndViews(t *testing.T) {
 	if h, _ := Heaviest(res, 4, 3, 7); h.Image != a.Top[0].Image {
 		t.Errorf("mosaic source %d vs top patch %d", h.Image, a.Top[0].Image)
 	}
-	// Every view renders at every frame where it exists.
+}
+
+// TestViewsRenderAtEveryFrame checks that every view renders at every
+// frame where it exists (and only there), with a readout of the pixel.
+func TestViewsRenderAtEveryFrame(t *testing.T) {
+	res := toyResult(t)
 	for i := range res.Traj.N {
 		for _, v := range Views {
 			r := RenderView(res, i, v)
 			missing := (v == ViewNoise && i == 0) || (v == ViewChange && i == res.Traj.N-1)
 			if (r.Image == nil) != missing {
 				t.Errorf("view %s at %d: image %v note %q", v.Title(), i, r.Image != nil, r.Note)
+			}
+			if r.Image != nil && (r.Image.Bounds().Dx() != res.Traj.W || r.Image.Bounds().Dy() != res.Traj.H) && v != ViewMosaic {
+				t.Errorf("view %s at %d is %v, not the image's size", v.Title(), i, r.Image.Bounds())
 			}
 			if txt := Readout(res, i, v, 3, 7); !strings.HasPrefix(txt, "row 3, col 7") {
 				t.Errorf("readout %q", txt)
@@ -463,9 +469,14 @@ func TestInspectorAndViews(t *testing.T) {
 	if StepLabel(res, 7) != "t=0.88 k=7" {
 		t.Errorf("label %q", StepLabel(res, 7))
 	}
+}
 
+// TestExportsWriteEveryFormat writes a view as PNG, the trajectory as GIF
+// and .npy and an attribution as JSON, and reads each back.
+func TestExportsWriteEveryFormat(t *testing.T) {
+	res := toyResult(t)
 	dir := t.TempDir()
-	if err := ExportPNG(filepath.Join(dir, "v.png"), mos.Image); err != nil {
+	if err := ExportPNG(filepath.Join(dir, "v.png"), RenderView(res, 1, ViewMosaic).Image); err != nil {
 		t.Error(err)
 	}
 	if err := ExportGIF(filepath.Join(dir, "t.gif"), res, ViewX); err != nil {
@@ -488,6 +499,10 @@ func TestInspectorAndViews(t *testing.T) {
 	if math.Abs(vals[0]-res.Traj.X[7][0]) > 1e-6 || math.Abs(vals[7*64+5]-res.Traj.X[0][5]) > 1e-6 {
 		t.Error("npy frames are not x_{N-1}..x_0")
 	}
+	ins, err := Inspect(Query{Res: res, Step: 4, Row: 3, Col: 7, TopK: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := filepath.Join(dir, "a.json")
 	if err := ExportAttribution(p, ins); err != nil {
 		t.Fatal(err)
@@ -504,7 +519,6 @@ func TestInspectorAndViews(t *testing.T) {
 	if len(ents) != 4 {
 		t.Errorf("%d files in the export directory (temporary files left?)", len(ents))
 	}
-	_ = machine.IS
 }
 
 func TestPresetFor(t *testing.T) {

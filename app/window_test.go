@@ -54,9 +54,14 @@ func TestWindowOpensOnAComputedTrajectory(t *testing.T) {
 	if w.state.Step() != 6 {
 		t.Errorf("right: step %d", w.state.Step())
 	}
-	// Every view renders, and the mosaic has a legend.
+	// Every view shows its rendering of the step, and the selector names
+	// it; the mosaic has a legend.
 	for _, v := range Views {
 		w.setView(v)
+		want := w.renders.get(w.res, w.state.Step(), v, w.state.Tolerance()).Image
+		if got := w.image.image.Image(); got != want || w.image.viewSel.Selected != v.Title() {
+			t.Errorf("view %s: image %p, rendered %p, selector %q", v.Title(), got, want, w.image.viewSel.Selected)
+		}
 	}
 	w.setView(ViewMosaic)
 	if !w.image.legendBox.Visible() {
@@ -73,7 +78,7 @@ func TestWindowSelectInspectsAndPatchChangeBranches(t *testing.T) {
 	w.setStep(4)
 	w.selectPixel(Pixel{3, 4})
 	waitFor(t, "the inspector", func() bool { return w.ins != nil && w.ins.Query.Col == 4 })
-	if len(w.inspect.patches.Entries()) != w.settings().TopK && len(w.inspect.patches.Entries()) == 0 {
+	if len(w.inspect.patches.Entries()) != w.settings().TopK {
 		t.Errorf("%d patch entries", len(w.inspect.patches.Entries()))
 	}
 	// A schedule edit at step 2 keeps the steps above.
@@ -107,8 +112,9 @@ func TestWindowCompareAndPresentation(t *testing.T) {
 		t.Errorf("side B settings %+v", w.cmp.res.Settings)
 	}
 	w.setStep(3)
-	if w.cmp.image == nil {
-		t.Fatal("no compare image")
+	want := w.renders.get(w.cmp.res, 3, w.state.View(), w.state.Tolerance()).Image
+	if got := w.cmp.image.Image(); got == nil || got != want || got == w.image.image.Image() {
+		t.Fatalf("side B shows %p, want B's step 3 %p (A's is %p)", got, want, w.image.image.Image())
 	}
 	w.setPresenting(true)
 	if !w.presenting || w.app.Settings().Theme().Size("text") < 20 {
