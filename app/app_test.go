@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"image/gif"
 	"math"
 	"os"
@@ -176,7 +177,7 @@ func TestSessionRoundTripRestoresTrajectory(t *testing.T) {
 		}
 	}
 	os.WriteFile(p, []byte(`{"settings": {}}`), 0o644)
-	if _, err := LoadSession(p); err == nil || !strings.Contains(err.Error(), "not a Mosaic session") {
+	if _, err := LoadSession(p); !errors.Is(err, ErrNotSession) || !strings.Contains(err.Error(), "not a Mosaic session") {
 		t.Errorf("bad session: %v", err)
 	}
 	os.WriteFile(p, []byte(`{"mosaic_session": 1, "settings": {"steps": 1}}`), 0o644)
@@ -436,6 +437,14 @@ func TestInspectorAnswersTheLastClick(t *testing.T) {
 	}
 	if h, _ := Heaviest(res, 4, 3, 7); h.Image != a.Top[0].Image {
 		t.Errorf("mosaic source %d vs top patch %d", h.Image, a.Top[0].Image)
+	}
+	half := *res
+	tr := *res.Traj
+	tr.X = append([][]float64(nil), tr.X...)
+	tr.X[2] = nil
+	half.Traj = &tr
+	if _, err := Inspect(Query{Res: &half, Step: 2, Row: 0, Col: 0, TopK: 1}); !errors.Is(err, ErrNotComputed) {
+		t.Errorf("inspecting a step not computed: %v", err)
 	}
 }
 

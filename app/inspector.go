@@ -14,6 +14,10 @@ import (
 
 var nan = math.NaN()
 
+// ErrNotComputed is the error of an inspection of a step that has not
+// been computed yet.
+var ErrNotComputed = errors.New("this step has not been computed yet")
+
 // Query is one attribution request: pixel (Row, Col) of frame Step of a
 // result, keeping the TopK heaviest patches.
 type Query struct {
@@ -103,7 +107,7 @@ func Inspect(q Query) (*Inspection, error) {
 	tr := res.Traj
 	i := StepOf(q.Step)
 	if i >= tr.N || tr.X[i] == nil {
-		return nil, errors.New("this step has not been computed yet")
+		return nil, ErrNotComputed
 	}
 	m := res.Machine
 	k := tr.K[i]

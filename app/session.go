@@ -2,12 +2,17 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"mosaic/model/render"
 )
+
+// ErrNotSession is wrapped by LoadSession's error for a file that is not a
+// Mosaic session (or is of a newer version).
+var ErrNotSession = errors.New("not a Mosaic session")
 
 // sessionVersion is written into every session file.
 const sessionVersion = 1
@@ -54,10 +59,10 @@ func LoadSession(path string) (Session, error) {
 	var f session
 	f.Settings = DefaultSettings()
 	if err := json.Unmarshal(data, &f); err != nil {
-		return Session{}, fmt.Errorf("%s is not a Mosaic session: %w", path, err)
+		return Session{}, fmt.Errorf("%s is %w: %w", path, ErrNotSession, err)
 	}
 	if f.Mosaic < 1 || f.Mosaic > sessionVersion {
-		return Session{}, fmt.Errorf("%s is not a Mosaic session (or is of a newer version %d)", path, f.Mosaic)
+		return Session{}, fmt.Errorf("%s is %w (or is of a newer version %d)", path, ErrNotSession, f.Mosaic)
 	}
 	if err := f.Settings.Validate(); err != nil {
 		return Session{}, fmt.Errorf("session %s: %w", path, err)

@@ -193,29 +193,7 @@ func RenderView(res *Result, i int, v View) Rendered {
 		if st == nil {
 			return Rendered{Note: "not computed yet"}
 		}
-		src := make([]int, h*w)
-		for p, s := range st.Heaviest {
-			src[p] = s.Image
-			if s.Weight < DominantWeight {
-				src[p] = -1 // a tie among many equal patches: no single source
-			}
-		}
-		img, entries := render.Mosaic(src, h, w, 12)
-		lg := Legend{Title: "source training image"}
-		for _, e := range entries {
-			label := fmt.Sprintf("#%d (%d px)", e.Image, e.Pixels)
-			if e.Image == -2 {
-				label = fmt.Sprintf("no dominant source (%d px)", e.Pixels)
-			} else if e.Image < 0 {
-				label = fmt.Sprintf("%d other images, muted colours (%d px)", e.Sources, e.Pixels)
-			} else if res.Machine != nil {
-				if l := res.Machine.Data().Label(e.Image); l >= 0 {
-					label = fmt.Sprintf("#%d · %s (%d px)", e.Image, res.Machine.Data().ClassName(l), e.Pixels)
-				}
-			}
-			lg.Entries = append(lg.Entries, LegendItem{Color: e.Color, Label: label, Image: e.Image})
-		}
-		return Rendered{Image: img, Legend: lg, Overlay: render.MosaicEdges(src, h, w, edgeScale)}
+		return renderMosaic(res, st, h, w)
 	case ViewCommitment:
 		return RenderCommitment(res, trace.DefaultTolerance)
 	case ViewEffective:
@@ -235,6 +213,34 @@ func RenderView(res *Result, i int, v View) Rendered {
 			Colors: func(f float64) color.Color { return render.Viridis(s.At(f)) }}}
 	}
 	return Rendered{Note: "unknown view"}
+}
+
+// renderMosaic colours every pixel by the training image of its heaviest
+// patch at step st, with the legend and the boundaries between sources.
+func renderMosaic(res *Result, st *machine.Step, h, w int) Rendered {
+	src := make([]int, h*w)
+	for p, s := range st.Heaviest {
+		src[p] = s.Image
+		if s.Weight < DominantWeight {
+			src[p] = -1 // a tie among many equal patches: no single source
+		}
+	}
+	img, entries := render.Mosaic(src, h, w, 12)
+	lg := Legend{Title: "source training image"}
+	for _, e := range entries {
+		label := fmt.Sprintf("#%d (%d px)", e.Image, e.Pixels)
+		if e.Image == -2 {
+			label = fmt.Sprintf("no dominant source (%d px)", e.Pixels)
+		} else if e.Image < 0 {
+			label = fmt.Sprintf("%d other images, muted colours (%d px)", e.Sources, e.Pixels)
+		} else if res.Machine != nil {
+			if l := res.Machine.Data().Label(e.Image); l >= 0 {
+				label = fmt.Sprintf("#%d · %s (%d px)", e.Image, res.Machine.Data().ClassName(l), e.Pixels)
+			}
+		}
+		lg.Entries = append(lg.Entries, LegendItem{Color: e.Color, Label: label, Image: e.Image})
+	}
+	return Rendered{Image: img, Legend: lg, Overlay: render.MosaicEdges(src, h, w, edgeScale)}
 }
 
 func diverging(m []float64, h, w int, title string) Rendered {
