@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"text/tabwriter"
 
+	"mosaic/model/budget"
 	"mosaic/model/compare"
 	"mosaic/model/machine"
 	"mosaic/model/npy"
@@ -15,16 +17,34 @@ import (
 )
 
 // checkOutput reports an output path that cannot be written before any
-// computation: a directory, or a file in a folder that does not exist.
+// computation (see outfile.Plan): a directory, a folder that does not exist
+// or cannot be written, a read-only file.
 func checkOutput(path string) error {
-	if path == "" {
-		return nil
+	_, err := planOutputs(nil, "", path)
+	return err
+}
+
+// presetName is what schedule.SaveUserPreset accepts.
+var presetName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// checkSave checks a --save NAME before calibrating: the name, and that the
+// user presets file can be read (and so rewritten).
+func checkSave(name string) error {
+	if !presetName.MatchString(name) {
+		return usagef("--save %q: use lower-case letters, digits and '-' (e.g. my-mnist-els), at most 63", name)
 	}
-	if info, err := os.Stat(path); err == nil && info.IsDir() {
-		return usagef("%s is a directory: give a file name", path)
+	for _, p := range schedule.Presets() {
+		if p.Name == name {
+			return usagef("--save %q is one of the paper's presets: choose another name", name)
+		}
 	}
-	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
-		return usagef("%s: the folder %s does not exist", path, filepath.Dir(path))
+	if _, err := schedule.UserPresets(); err != nil {
+		return fmt.Errorf("--save: %w", err)
+	}
+	if path, err := schedule.UserPresetsPath(); err == nil {
+		if _, err := os.Stat(path); err == nil {
+			return checkOutput(path)
+		}
 	}
 	return nil
 }
@@ -56,7 +76,18 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if set["kmax"] && (*kmax < 1 || *kmax > 255) {
 		return usagef("--kmax must be an odd size from 1 to 255, e.g. --kmax 15")
 	}
-	cmp, err := newComparison(ctx, &df, *netName, *seedList, *steps, set, stderr, *quiet)
+	if *save != "" {
+		if err := checkSave(*save); err != nil {
+			return err
+		}
+	}
+	tried := 0
+	for k := 1; k <= max(*kmax, 1) || (*kmax == 0 && k <= 31); k += 2 {
+		tried++
+	}
+	cmp, err := newComparison(ctx, &df, *netName, *seedList, *steps, set, stderr, *quiet, func(r *budget.Run) {
+		r.Spec, r.Patch, r.Machines = machine.Spec{Kind: k, Boundary: b}, 3, tried+len(schedule.Presets())
+	})
 	if err != nil {
 		return err
 	}
@@ -152,13 +183,22 @@ func cmdDenoise(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *out == "" {
 		return usagef("no output: give --out D.npy")
 	}
-	if err := checkOutput(*out); err != nil {
+	outs, err := planOutputs(stdout, "--out", *out)
+	if err != nil {
 		return err
 	}
+	stdout = summaryTo(outs, stdout, stderr)
 	var st *setup
 	if spec.Kind == machine.Network {
 		st, err = networkSetup(&df, spec, schedule.Constant(2, 1), set, qf.x)
 	} else {
+		if m, c, h, w, load, ok := df.peek(); ok {
+			r := machineRun(spec, m, c, h, w, load)
+			r.Patch, r.Evaluations = k, 1
+			if err := checkBudget(r, stderr, false); err != nil {
+				return err
+			}
+		}
 		ds, lerr := df.load(set)
 		if lerr != nil {
 			return lerr
@@ -187,7 +227,11 @@ func cmdDenoise(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := npy.WriteFileFloat32(*out, []int{d.C, d.H, d.W}, res.D); err != nil {
+	if err := finite("D", res.D); err != nil {
+		return err
+	}
+	outs.Put(*out, func(w io.Writer) error { return npy.WriteFloat32(w, []int{d.C, d.H, d.W}, res.D) })
+	if err := outs.Commit(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "machine   %v\nt         %g\nwrote     %s [%d,%d,%d]\n", st.m.Spec(), t, *out, d.C, d.H, d.W)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 )
 
 // usageError is a mistake on the command line: the message says what to type
@@ -48,10 +49,10 @@ func init() {
 
 // run is the whole program: it parses args (without the program name),
 // writes results to stdout and messages to stderr, and returns the exit
-// status (0 success, 1 failure, 2 usage error). An interrupt (Ctrl-C)
-// cancels the running command.
+// status (0 success, 1 failure, 2 usage error). An interrupt (Ctrl-C) or a
+// SIGTERM cancels the running command, which removes its temporary files.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return runContext(ctx, args, stdout, stderr)
 }

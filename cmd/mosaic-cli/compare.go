@@ -17,10 +17,11 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"mosaic/model/budget"
 	"mosaic/model/compare"
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
-	"mosaic/model/render"
+	"mosaic/model/outfile"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
@@ -126,7 +127,11 @@ type comparison struct {
 
 // newComparison loads the network and the training data (required: the
 // machines copy from it) and runs the network's trajectories.
-func newComparison(ctx context.Context, df *dataFlags, netName, seedList string, steps int, set map[string]bool, stderr io.Writer, quiet bool) (*comparison, error) {
+//
+// plan completes the memory and time estimate (machines, schedule), which
+// is checked once the network and the data's shape are known, before the
+// data is loaded.
+func newComparison(ctx context.Context, df *dataFlags, netName, seedList string, steps int, set map[string]bool, stderr io.Writer, quiet bool, plan func(*budget.Run)) (*comparison, error) {
 	if netName == "" {
 		return nil, usagef("no network: give --net NAME (see mosaic-cli networks) or --net CHECKPOINT")
 	}
@@ -139,6 +144,14 @@ func newComparison(ctx context.Context, df *dataFlags, netName, seedList string,
 	seeds, err := parseSeeds(seedList)
 	if err != nil {
 		return nil, err
+	}
+	if m, c, h, w, load, ok := df.peek(); ok {
+		r := machineRun(machine.Spec{Kind: machine.ELS}, m, c, h, w, load)
+		r.Steps, r.Trajectories, r.Kept = steps, len(seeds), len(seeds)
+		plan(&r)
+		if err := checkBudget(r, stderr, quiet); err != nil {
+			return nil, err
+		}
 	}
 	st, err := networkSetup(df, machine.Spec{Kind: machine.Network, Net: netName}, schedule.Constant(steps, 1), set, "")
 	if err != nil {
@@ -215,12 +228,20 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	} else if k, err = sf.resolve(machine.IS, io.Discard); err != nil {
 		return err
 	}
-	for _, p := range []string{*csvPath, *plotPath} {
-		if err := checkOutput(p); err != nil {
-			return err
-		}
+	outs, err := planOutputs(stdout, "--csv", *csvPath, "--plot", *plotPath)
+	if err != nil {
+		return err
 	}
-	cmp, err := newComparison(ctx, &df, *netName, *seedList, len(k), set, stderr, *quiet)
+	stdout = summaryTo(outs, stdout, stderr)
+	cmp, err := newComparison(ctx, &df, *netName, *seedList, len(k), set, stderr, *quiet, func(r *budget.Run) {
+		r.K, r.Machines = k, len(specs)
+		r.Spec = specs[0]
+		for _, s := range specs { // the largest machine's memory
+			if !s.Kind.HasPatch() && s.Kind != machine.IS {
+				r.Spec = s
+			}
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -242,18 +263,22 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		all = append(all, sc)
 	}
-	printComparison(stdout, cmp, all, k)
 	if *csvPath != "" {
-		if err := writeCompareCSV(*csvPath, cmp, all); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote     %s\n", *csvPath)
+		writeCompareCSV(outs, *csvPath, cmp, all)
 	}
 	if *plotPath != "" {
-		if err := writeR2Plot(*plotPath, cmp, all); err != nil {
+		if err := writeR2Plot(outs, *plotPath, cmp, all); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote     %s\n", *plotPath)
+	}
+	if err := outs.Commit(ctx); err != nil {
+		return err
+	}
+	printComparison(stdout, cmp, all, k)
+	for _, p := range []string{*csvPath, *plotPath} {
+		if p != "" {
+			fmt.Fprintf(stdout, "wrote     %s\n", p)
+		}
 	}
 	return nil
 }
@@ -338,8 +363,8 @@ func printComparison(w io.Writer, cmp *comparison, all []*compare.Scores, k sche
 }
 
 // writeCompareCSV writes one row per seed, step and machine, atomically.
-func writeCompareCSV(path string, cmp *comparison, all []*compare.Scores) error {
-	return render.WriteAtomic(path, func(out io.Writer) error {
+func writeCompareCSV(outs *outfile.Set, path string, cmp *comparison, all []*compare.Scores) {
+	outs.Put(path, func(out io.Writer) error {
 		cw := csv.NewWriter(out)
 		cw.Write([]string{"seed", "step", "t", "k", "machine", "r2"})
 		for _, sc := range all {
@@ -366,7 +391,7 @@ var r2Colors = []color.RGBA{{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 
 	{148, 103, 189, 255}, {140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}}
 
 // writeR2Plot charts the median r^2 over t, one line per machine.
-func writeR2Plot(path string, cmp *comparison, all []*compare.Scores) error {
+func writeR2Plot(outs *outfile.Set, path string, cmp *comparison, all []*compare.Scores) error {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("How much of %s each theory explains (%d seeds)", cmp.net.Spec(), len(cmp.seeds))
 	p.X.Label.Text = "t"
@@ -397,12 +422,13 @@ func writeR2Plot(path string, cmp *comparison, all []*compare.Scores) error {
 	p.Legend.Top, p.Legend.Left = false, true
 	p.X.Min, p.X.Max = 0, 1
 	p.Y.Min, p.Y.Max = math.Max(lo, -1), 1.02
-	return render.WriteAtomic(path, func(w io.Writer) error {
-		wt, err := p.WriterTo(8*vg.Inch, 5*vg.Inch, "png")
-		if err != nil {
-			return err
-		}
-		_, err = wt.WriteTo(w)
+	wt, err := p.WriterTo(8*vg.Inch, 5*vg.Inch, "png")
+	if err != nil {
+		return err
+	}
+	outs.Put(path, func(w io.Writer) error {
+		_, err := wt.WriteTo(w)
 		return err
 	})
+	return nil
 }

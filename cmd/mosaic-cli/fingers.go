@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"image/png"
 	"io"
 	"math"
 	"sort"
@@ -13,7 +14,7 @@ import (
 	"time"
 
 	"mosaic/model/hands"
-	"mosaic/model/render"
+	"mosaic/model/outfile"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
@@ -160,7 +161,13 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usagef("--plot charts the --late-patch sweep: add --late-patch 3,5,7,9")
 		}
 	}
-	st, err := newSetup(&df, &mf, &sf, set, "", stderr)
+	outs, err := planOutputs(stdout, "--csv", *csvPath, "--png", *pngPath, "--plot", *plotPath)
+	if err != nil {
+		return err
+	}
+	summary := summaryTo(outs, stdout, stderr)
+	stdout = summary
+	st, err := newSetup(&df, &mf, &sf, set, "", *samples*(1+len(late)), stderr, *quiet)
 	if err != nil {
 		return err
 	}
@@ -191,7 +198,7 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	local := m.Spec().Kind.HasPatch()
 	fmt.Fprintf(stdout, "machine   %v\n", m.Spec())
 	fmt.Fprintf(stdout, "data      %s\n", describe(d))
-	fmt.Fprintf(stdout, "schedule  %v (N=%d)\n", st.k, n)
+	fmt.Fprintf(stdout, "schedule  %s (N=%d)\n", fmtSchedule(st.k), n)
 	if late != nil {
 		fmt.Fprintf(stdout, "sweep     late steps %d..1 (t <= %.2f) with patch sizes %v\n", nLate, schedule.Time(nLate, n), late)
 	}
@@ -219,6 +226,9 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		tStart := time.Now()
 		tr, err := sampler.Run(ctx, m, noise, st.k, stepPrinter(stderr, prefix, *quiet, local))
 		if err != nil {
+			return err
+		}
+		if err := finite(fmt.Sprintf("the sample of seed %d", seed), tr.Final()); err != nil {
 			return err
 		}
 		r := record(0, seed, tr.Final())
@@ -253,10 +263,9 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *csvPath != "" {
-		if err := writeFingersCSV(*csvPath, configs, results, d.Labels, d.ClassName); err != nil {
+		if err := writeFingersCSV(outs, *csvPath, configs, results, d.Labels, d.ClassName); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s\n", *csvPath)
 	}
 	if *pngPath != "" {
 		cols := min(*samples, 10)
@@ -286,16 +295,20 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		if err := render.WritePNG(*pngPath, sheet); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote %s\n", *pngPath)
+		outs.Put(*pngPath, func(w io.Writer) error { return png.Encode(w, sheet) })
 	}
 	if *plotPath != "" {
-		if err := writeSweepPlot(*plotPath, stats, nLate, n); err != nil {
+		if err := writeSweepPlot(outs, *plotPath, stats, nLate, n); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s\n", *plotPath)
+	}
+	if err := outs.Commit(ctx); err != nil {
+		return err
+	}
+	for _, p := range []string{*csvPath, *pngPath, *plotPath} {
+		if p != "" {
+			fmt.Fprintf(stdout, "wrote %s\n", p)
+		}
 	}
 	return nil
 }
@@ -358,8 +371,8 @@ func pct(f float64) string {
 // fingers (empty when the counter cannot tell), nearest_distance, then
 // late_k (empty for the base schedule), nearest_image, nearest_label, ok and
 // reason.
-func writeFingersCSV(path string, configs []fingerConfig, results [][]fingerSample, labels []int, className func(int) string) error {
-	return render.WriteAtomic(path, func(w io.Writer) error {
+func writeFingersCSV(outs *outfile.Set, path string, configs []fingerConfig, results [][]fingerSample, labels []int, className func(int) string) error {
+	outs.Put(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"seed", "fingers", "nearest_distance", "late_k", "nearest_image", "nearest_label", "ok", "reason"})
 		for ci, cfg := range configs {
@@ -383,4 +396,5 @@ func writeFingersCSV(path string, configs []fingerConfig, results [][]fingerSamp
 		cw.Flush()
 		return cw.Error()
 	})
+	return nil
 }

@@ -53,7 +53,7 @@ func networkSetup(df *dataFlags, spec machine.Spec, k schedule.Patch, set map[st
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	return &setup{data: ds, m: m, k: k}, nil
+	return &setup{data: ds, m: m, k: k, info: info}, nil
 }
 
 // networkShape returns the image shape of a network run without data.

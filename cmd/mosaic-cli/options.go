@@ -79,7 +79,7 @@ func (d *dataFlags) load(set map[string]bool) (*dataset.Dataset, error) {
 		case name == hands.Name && d.size != 32 && d.size != 64:
 			return nil, usagef("--size %d is not available for hands: use --size 32 or --size 64", d.size)
 		case name != hands.Name && (d.size < 1 || d.size > builtin.MaxSize):
-			return nil, usagef("--size must be an image side such as 32 (the paper's) or 28 (native), not %d", d.size)
+			return nil, usagef("--size must be an image side from 1 to %d (at most %dx%d), such as 32 (the paper's) or 28 (native), not %d", builtin.MaxSize, builtin.MaxSize, builtin.MaxSize, d.size)
 		}
 		// Only the kept images are decoded and resized.
 		ds, err := builtin.LoadSubset(name, d.size, d.class, d.limit)
@@ -193,6 +193,9 @@ func (q *queryFlags) parse(kind machine.Kind) (t float64, k int, err error) {
 	if err != nil || !(t > 0 && t <= 1) || math.IsNaN(t) {
 		return 0, 0, usagef("--t must be a time with 0 < T <= 1, e.g. --t 0.5 (got %q)", q.t)
 	}
+	if t < minTime {
+		return 0, 0, usagef("--t %s is too small: below t = %.2g the noise scale b(t) rounds to 0 and every weight is 0/0; use --t %.2g or more", q.t, minTime, minTime)
+	}
 	k = 1
 	if q.patch != "" {
 		if k, err = parsePatch("--patch", q.patch); err != nil {
@@ -219,8 +222,8 @@ func parsePatch(flagName, s string) (int, error) {
 // resampling a preset) go to stderr.
 func (s *scheduleFlags) resolve(kind machine.Kind, stderr io.Writer) (schedule.Patch, error) {
 	n := s.steps
-	if n < 2 {
-		return nil, usagef("--steps must be at least 2 (the paper uses 20), not %d", n)
+	if n < 2 || n > maxSteps {
+		return nil, usagef("--steps must be at least 2 and at most %d (the paper uses 20), not %d", maxSteps, n)
 	}
 	given := 0
 	for _, v := range []string{s.patch, s.sched, s.preset} {
@@ -261,7 +264,7 @@ func (s *scheduleFlags) resolve(kind machine.Kind, stderr io.Writer) (schedule.P
 		k = p.K
 		if len(k) != n {
 			k = k.Resample(n)
-			fmt.Fprintf(stderr, "preset %s is calibrated for %d steps; resampled by time to --steps %d: %v\n", p.Name, len(p.K), n, k)
+			fmt.Fprintf(stderr, "preset %s is calibrated for %d steps; resampled by time to --steps %d: %s\n", p.Name, len(p.K), n, fmtSchedule(k))
 		}
 	}
 	if !kind.HasPatch() {
@@ -290,9 +293,15 @@ func readImage(path, what string, c, h, w int) ([]float64, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: %s has shape %v but the training images are [C,H,W] = [%d,%d,%d]: give an array of shape [%d,%d,%d] or [1,%d,%d,%d]", path, what, sh, c, h, w, c, h, w, c, h, w)
 	}
+	if a.Kind == npy.Bool {
+		return nil, fmt.Errorf("%s: %s holds bool values (dtype %s): give float values", path, what, a.DType)
+	}
 	for i, v := range a.Data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("%s: %s holds a NaN or infinite value at index %d", path, what, i)
+		}
+		if math.Abs(v) > maxInput {
+			return nil, fmt.Errorf("%s: %s holds %g at index %d: values must be within +-%d (standard normal noise stays within +-7; was the array scaled?)", path, what, v, i, maxInput)
 		}
 	}
 	return a.Data, nil

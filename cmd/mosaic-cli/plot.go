@@ -11,14 +11,14 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"mosaic/model/render"
+	"mosaic/model/outfile"
 	"mosaic/model/schedule"
 )
 
 // writeSweepPlot charts the not-five rate (and the wrong rate among the
 // samples the counter could tell) against the late patch size, with the
 // base schedule as a dashed line, and writes it as PNG.
-func writeSweepPlot(path string, stats []fingerStats, nLate, n int) error {
+func writeSweepPlot(outs *outfile.Set, path string, stats []fingerStats, nLate, n int) error {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("Finger counts vs patch size of the last %d steps (t <= %.2f), %d samples each",
 		nLate, schedule.Time(nLate, n), stats[0].samples)
@@ -80,10 +80,11 @@ func writeSweepPlot(path string, stats []fingerStats, nLate, n int) error {
 
 	c := vgimg.New(vg.Points(560), vg.Points(360))
 	p.Draw(draw.New(c))
-	return render.WriteAtomic(path, func(w io.Writer) error {
+	outs.Put(path, func(w io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 		return err
 	})
+	return nil
 }
 
 func sortXYs(xys plotter.XYs) {

@@ -3,13 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"image/png"
 	"io"
 	"time"
 
+	"mosaic/model/budget"
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
+	"mosaic/model/network"
 	"mosaic/model/npy"
-	"mosaic/model/render"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
 )
@@ -20,12 +22,16 @@ type setup struct {
 	data *dataset.Dataset
 	m    *machine.Machine
 	k    schedule.Patch
+	info network.Info // a network's, for the memory estimate
 }
 
 // newSetup loads the data, builds the machine and resolves the schedule.
 // noise is the --noise file, if any: a network without training data takes
-// its image shape from it.
-func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string]bool, noise string, stderr io.Writer) (*setup, error) {
+// its image shape from it. trajectories is the number of trajectories the
+// command will run (one at a time): with the data's shape it gives the
+// memory and time estimate, checked before the data is loaded when its
+// shape can be told from a header, and again once it is loaded.
+func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string]bool, noise string, trajectories int, stderr io.Writer, quiet bool) (*setup, error) {
 	spec, err := mf.spec(set)
 	if err != nil {
 		return nil, err
@@ -34,12 +40,38 @@ func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string
 	if err != nil {
 		return nil, err
 	}
+	run := func(m, c, h, w int, load int64) budget.Run {
+		r := machineRun(spec, m, c, h, w, load)
+		r.K, r.Trajectories, r.Output = k, trajectories, int64(2*len(k))*int64(c*h*w)*4
+		return r
+	}
 	if spec.Kind == machine.Network {
-		return networkSetup(df, spec, k, set, noise)
+		st, err := networkSetup(df, spec, k, set, noise)
+		if err != nil {
+			return nil, err
+		}
+		r := run(st.data.M, st.data.C, st.data.H, st.data.W, 0)
+		r.NetParams, r.NetWidth, r.NetLayers = st.info.Params, st.info.EmbDim, st.info.Layers
+		if err := checkBudget(r, stderr, quiet); err != nil {
+			return nil, err
+		}
+		return st, nil
+	}
+	peeked := false
+	if m, c, h, w, load, ok := df.peek(); ok {
+		if err := checkBudget(run(m, c, h, w, load), stderr, quiet); err != nil {
+			return nil, err
+		}
+		peeked = true
 	}
 	ds, err := df.load(set)
 	if err != nil {
 		return nil, err
+	}
+	if !peeked {
+		if err := checkBudget(run(ds.M, ds.C, ds.H, ds.W, 0), stderr, quiet); err != nil {
+			return nil, err
+		}
 	}
 	m, err := machine.New(ds, spec)
 	if err != nil {
@@ -118,7 +150,12 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *scale < 1 || *scale > 64 {
 		return usagef("--scale must be an integer from 1 to 64, e.g. --scale 8")
 	}
-	st, err := newSetup(&df, &mf, &sf, set, *noisePath, stderr)
+	outs, err := planOutputs(stdout, "--frames", *frames, "--denoised", *denoised, "--png", *pngPath)
+	if err != nil {
+		return err
+	}
+	summary := summaryTo(outs, stdout, stderr)
+	st, err := newSetup(&df, &mf, &sf, set, *noisePath, 1, stderr, *quiet)
 	if err != nil {
 		return err
 	}
@@ -141,14 +178,52 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	elapsed := time.Since(start)
-	n, size := tr.N, d.Size()
+	n := tr.N
+	for i := n - 1; i >= 0; i-- {
+		if err := finite(fmt.Sprintf("x_%d", i), tr.X[i]); err != nil {
+			return err
+		}
+	}
 
-	fmt.Fprintf(stdout, "machine   %v\n", st.m.Spec())
-	fmt.Fprintf(stdout, "data      %s\n", describe(d))
+	// The outputs are written together (and only if all succeed) before
+	// the summary.
+	var lines []string
+	if *frames != "" {
+		shape := []int{n, d.C, d.H, d.W}
+		parts := make([][]float64, 0, n)
+		for i := n - 1; i >= 0; i-- {
+			parts = append(parts, tr.X[i])
+		}
+		outs.Put(*frames, func(w io.Writer) error { return npy.WriteFloat32Parts(w, shape, parts...) })
+		lines = append(lines, fmt.Sprintf("wrote     %s %v (x_%d .. x_0)", *frames, shape, n-1))
+	}
+	if *denoised != "" {
+		shape := []int{n - 1, d.C, d.H, d.W}
+		parts := make([][]float64, 0, n-1)
+		for i := n - 1; i >= 1; i-- {
+			parts = append(parts, tr.D(i))
+		}
+		outs.Put(*denoised, func(w io.Writer) error { return npy.WriteFloat32Parts(w, shape, parts...) })
+		lines = append(lines, fmt.Sprintf("wrote     %s %v (D_%d .. D_1)", *denoised, shape, n-1))
+	}
+	if *pngPath != "" {
+		img, err := imageOf(tr.Final(), d.C, d.H, d.W, *scale)
+		if err != nil {
+			return err
+		}
+		outs.Put(*pngPath, func(w io.Writer) error { return png.Encode(w, img) })
+		lines = append(lines, fmt.Sprintf("wrote     %s (%dx%d)", *pngPath, d.W**scale, d.H**scale))
+	}
+	if err := outs.Commit(ctx); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(summary, "machine   %v\n", st.m.Spec())
+	fmt.Fprintf(summary, "data      %s\n", describe(d))
 	if local {
-		fmt.Fprintf(stdout, "schedule  %v (N=%d)\n", tr.K, n)
+		fmt.Fprintf(summary, "schedule  %s (N=%d)\n", fmtSchedule(tr.K), n)
 	} else {
-		fmt.Fprintf(stdout, "steps     %d\n", n)
+		fmt.Fprintf(summary, "steps     %d\n", n)
 	}
 	if d.M > 0 {
 		mu, dist := nearest(d, tr.Final())
@@ -156,41 +231,11 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if d.Labels != nil {
 			lbl = fmt.Sprintf(" (label %s)", d.ClassName(d.Labels[mu]))
 		}
-		fmt.Fprintf(stdout, "nearest   training image %d%s at L2 distance %.4g\n", mu, lbl, dist)
+		fmt.Fprintf(summary, "nearest   training image %d%s at L2 distance %.4g\n", mu, lbl, dist)
 	}
-	fmt.Fprintf(stdout, "time      %.2fs\n", elapsed.Seconds())
-
-	if *frames != "" {
-		all := make([]float64, 0, n*size)
-		for i := n - 1; i >= 0; i-- {
-			all = append(all, tr.X[i]...)
-		}
-		shape := []int{n, d.C, d.H, d.W}
-		if err := npy.WriteFileFloat32(*frames, shape, all); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote     %s %v (x_%d .. x_0)\n", *frames, shape, n-1)
-	}
-	if *denoised != "" {
-		all := make([]float64, 0, (n-1)*size)
-		for i := n - 1; i >= 1; i-- {
-			all = append(all, tr.D(i)...)
-		}
-		shape := []int{n - 1, d.C, d.H, d.W}
-		if err := npy.WriteFileFloat32(*denoised, shape, all); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote     %s %v (D_%d .. D_1)\n", *denoised, shape, n-1)
-	}
-	if *pngPath != "" {
-		img, err := imageOf(tr.Final(), d.C, d.H, d.W, *scale)
-		if err != nil {
-			return err
-		}
-		if err := render.WritePNG(*pngPath, img); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote     %s (%dx%d)\n", *pngPath, d.W**scale, d.H**scale)
+	fmt.Fprintf(summary, "time      %.2fs\n", elapsed.Seconds())
+	for _, l := range lines {
+		fmt.Fprintln(summary, l)
 	}
 	return nil
 }

@@ -91,6 +91,13 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *top < 1 {
 		return usagef("--top must be at least 1, e.g. --top 10")
 	}
+	if m, c, h, w, load, ok := df.peek(); ok {
+		r := machineRun(spec, m, c, h, w, load)
+		r.Patch, r.Evaluations = k, 1
+		if err := checkBudget(r, stderr, false); err != nil {
+			return err
+		}
+	}
 	ds, err := df.load(set)
 	if err != nil {
 		return err
@@ -111,6 +118,13 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	at, err := m.Attribute(x, t, k, r, c, *top)
 	if err != nil {
+		return err
+	}
+	vals := append([]float64{at.Effective}, at.Value...)
+	for _, s := range at.Top {
+		vals = append(vals, s.Weight)
+	}
+	if err := finite("the weights", vals); err != nil {
 		return err
 	}
 	out := weightsJSON{

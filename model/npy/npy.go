@@ -271,7 +271,17 @@ func checkShape(shape []int, n int) error {
 // float32 .npy array in C order (format 1.0, or 2.0 for very long headers).
 // The product of shape must equal len(data).
 func WriteFloat32(w io.Writer, shape []int, data []float64) error {
-	if err := checkShape(shape, len(data)); err != nil {
+	return WriteFloat32Parts(w, shape, data)
+}
+
+// WriteFloat32Parts is WriteFloat32 of the concatenation of parts (e.g. the
+// frames of a trajectory), without building it.
+func WriteFloat32Parts(w io.Writer, shape []int, parts ...[]float64) error {
+	total := 0
+	for _, p := range parts {
+		total += len(p)
+	}
+	if err := checkShape(shape, total); err != nil {
 		return err
 	}
 	var sb strings.Builder
@@ -304,9 +314,11 @@ func WriteFloat32(w io.Writer, shape []int, data []float64) error {
 	bw.Write(pre)
 	bw.WriteString(dict)
 	var b [4]byte
-	for _, v := range data {
-		binary.LittleEndian.PutUint32(b[:], math.Float32bits(float32(v)))
-		bw.Write(b[:])
+	for _, data := range parts {
+		for _, v := range data {
+			binary.LittleEndian.PutUint32(b[:], math.Float32bits(float32(v)))
+			bw.Write(b[:])
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("npy: write: %w", err)
