@@ -8,9 +8,9 @@ import (
 	"sync"
 )
 
-// The fast engine's inner loops are ten vector kernels over one chunk of
-// training images (the lanes). Each exists in pure Go (every CPU) and, on
-// amd64, in assembly: 8 lanes per vector with AVX2 and FMA
+// The fast engine's inner loops are the vector kernels of this struct, over
+// one chunk of training images (the lanes). Each exists in pure Go (every
+// CPU) and, on amd64, in assembly: 8 lanes per vector with AVX2 and FMA
 // (kernel_amd64.s), 16 with AVX-512 (kernel_avx512_amd64.s). The choice is
 // made once at start-up from the CPU features (the widest available) and
 // can be forced with the environment variable MOSAIC_KERNEL=go|avx2|avx512
@@ -39,16 +39,16 @@ type kernels struct {
 	// small, so that float32 resolves them finely.
 	hstep func(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32) float32
 	// expacc: e[i] = exp(l[i] - mx), with e[i] = 0 wherever l[i] - mx < -skip
-	// (whole blocks of 8 may be skipped); returns sum e and sum e*(l-mx).
+	// (whole vectors may be skipped); returns sum e and sum e*(l-mx).
 	expacc func(l []float32, mx, skip float32, e []float32) (s0, s1 float32)
 	// dot returns sum e[i]*v[i].
 	dot func(e, v []float32) float32
 	// expdot is expacc fused with dot for one channel, without storing e:
-	// it returns sum e, sum e*(l-mx) and sum e*v. The assembly version
-	// skips lanes below the threshold 16 at a time and lets the others in
-	// a computed block add their true weight (< e^-skip relative; see
-	// kernel_amd64.s), which changes the sums by far less than float32
-	// resolution.
+	// it returns sum e, sum e*(l-mx) and sum e*v. The assembly versions
+	// skip lanes below the threshold 16 at a time and let the others in a
+	// computed block add their true weight (< e^-skip relative; see
+	// kernel_amd64.s and kernel_avx512_amd64.s), which changes the sums by
+	// far less than float32 resolution.
 	expdot func(l []float32, mx, skip float32, v []float32) (s0, s1, n float32)
 	// vupdRow is vupd over len(xn) consecutive column sums of L lanes:
 	// column j uses v[j*L:(j+1)*L], pn[j*L:...], po[j*L:...], xn[j], xo[j].

@@ -13,8 +13,7 @@
 // 4e-7 for d in [-5, 0] and 2e-6 at d = -36, where a weight is e^-36 of
 // the maximum's. They work on two vectors at a time with two sets of
 // accumulators, so that the latency of the accumulating FMAs does not
-// bound the loop (measured: 202 -> 139 ns for 256 lanes, all computed),
-// and skip a pair of vectors when all 16 lanes are more than skip below
+// bound the loop (docs/engine.md has the timings), and skip a pair of vectors when all 16 lanes are more than skip below
 // the maximum. In a pair that is computed, lanes below the threshold add
 // their true (tiny, at most e^-36 relative) weight instead of 0, and lanes
 // below -80 (padding lanes: -Inf) add e^-80; both are far below float32

@@ -208,8 +208,9 @@ func (m *Machine) checkPixel(x []float64, t float64, k, r, c int) error {
 }
 
 // Pairs returns the number of (pixel, candidate) pairs one evaluation of
-// the denoiser with patch size k weighs: the sum over pixels of |S(p)|. It
-// is the unit of work of the engines (the benchmarks report time per pair).
+// the denoiser with patch size k weighs, a candidate being one training
+// image at one centre: M times the sum over pixels of |S(p)|. It is the
+// unit of work of the engines (the benchmarks report time per pair).
 func (m *Machine) Pairs(k int) int64 {
 	d := m.data
 	switch m.spec.Kind {

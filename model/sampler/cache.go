@@ -12,10 +12,10 @@ import (
 )
 
 // StepCache remembers machine evaluations, so that an evaluation that was
-// computed once (by an earlier run, or ahead of time by Prefetch) is never
-// computed again. An entry is found by the machine, the time t, the patch
-// size k and the content of the noisy image x, compared in full: a hit is
-// always the exact evaluation of (m, x, t, k). Machines are deterministic,
+// computed once (by an earlier run, or ahead of time while the app is
+// idle) is never computed again. An entry is found by the machine, the
+// time t, the patch size k and the content of the noisy image x, compared
+// in full: a hit is always the exact evaluation of (m, x, t, k). Machines are deterministic,
 // so a cached step is bit-identical to a fresh one.
 //
 // The cache holds at most its capacity of entries and forgets the least

@@ -100,10 +100,10 @@ func TestCacheKeys(t *testing.T) {
 	}
 }
 
-// TestBranchUsesPrefetchedStep checks the use the app makes of the cache: a
+// TestBranchUsesStepComputedAhead checks the use the app makes of the cache: a
 // step evaluated ahead with another patch size is taken when a branch asks
 // for it, and the branch equals a plain run with the new schedule.
-func TestBranchUsesPrefetchedStep(t *testing.T) {
+func TestBranchUsesStepComputedAhead(t *testing.T) {
 	d := smallData()
 	m, _ := machine.New(d, machine.Spec{Kind: machine.ELS, Boundary: machine.Zeros})
 	k := schedule.Patch{3, 3, 3, 3, 3, 3}
@@ -115,7 +115,7 @@ func TestBranchUsesPrefetchedStep(t *testing.T) {
 	}
 	const at = 3
 	if _, cached, err := c.Step(context.Background(), m, tr.X[at], tr.Time(at), 5); err != nil || cached {
-		t.Fatalf("prefetch: cached %v, err %v", cached, err)
+		t.Fatalf("ahead: cached %v, err %v", cached, err)
 	}
 	k2 := slices.Clone(k)
 	k2[at] = 5
