@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,32 +69,12 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 			return err
 		}
 	}
-	if o.Seed == 0 {
-		o.Seed = 1
-	}
-	sizes := o.Sizes
-	if len(sizes) == 0 {
-		sizes = []int{500, 5000, 60000}
-		if o.Quick {
-			sizes = []int{500}
-		}
-	}
+	o = o.withDefaults()
 	preset, err := schedule.Lookup("mnist-resnet-zeros")
 	if err != nil {
 		return err
 	}
-	maxM := 0
-	for _, m := range sizes {
-		maxM = max(maxM, m)
-	}
-	attrM := 5000
-	if o.Quick {
-		attrM = 500
-	}
-	if o.AttributionSize > 0 {
-		attrM = o.AttributionSize
-	}
-	full, err := trainingSet(max(maxM, attrM), o.Random)
+	full, err := trainingSet(max(slices.Max(o.Sizes), o.AttributionSize), o.Random)
 	if err != nil {
 		return err
 	}
@@ -104,66 +85,119 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 	if exe == "-" || o.Random || full.Name == "random" {
 		exe = ""
 	}
-	fmt.Fprintf(w, "mosaic bench: %s, %d CPUs (GOMAXPROCS %d), kernel %s, data %s, 32x32, schedule %s = %v\n",
-		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), machine.Kernel(), full.Name, preset.Name, preset.K)
-	fmt.Fprintln(w, "seconds: wall clock; cpu s: user+system time of the process; ns/pair: wall time per (pixel, centre, image) pair; peak MB: process peak RSS (VmHWM)")
-	fmt.Fprintln(w, "trajectory rows: the trajectory alone, in this process; whole-process rows: a separate mosaic-cli sample run of the same trajectory (start-up, data, frames), its own CPU time and peak RSS")
-	const format = "%-58s %6v %9v %8v %8v %8v %8v %4v\n"
-	fmt.Fprintf(w, format, "configuration", "M", "seconds", "cpu s", "ns/pair", "peak MB", "target s", "met")
-	rowPeak := func(name string, m int, wall, cpu float64, pairs int64, target, peak float64) {
-		ns := "-"
-		if pairs > 0 {
-			ns = fmt.Sprintf("%.3f", wall*1e9/float64(pairs))
-		}
-		met := "-"
-		if target > 0 {
-			met = map[bool]string{true: "yes", false: "NO"}[wall <= target]
-		}
-		fmt.Fprintf(w, format, name, m, fmt.Sprintf("%.3f", wall), fmt.Sprintf("%.2f", cpu), ns, fmt.Sprintf("%.0f", peak), fmtTarget(target), met)
-	}
-	row := func(name string, m int, wall, cpu float64, pairs int64, target float64) {
-		rowPeak(name, m, wall, cpu, pairs, target, peakRSS())
-	}
-	for _, m := range sizes {
-		d := subset(full, m)
-		for _, b := range []machine.Boundary{machine.Zeros, machine.Circular} {
-			mc, err := machine.New(d, machine.Spec{Kind: machine.ELS, Boundary: b})
-			if err != nil {
-				return err
-			}
-			var pairs int64
-			for i := 1; i < len(preset.K); i++ {
-				pairs += mc.Pairs(preset.K[i])
-			}
-			noise := sampler.Noise(o.Seed, 1, d.H, d.W)
-			c0, t0 := cpuTime(), time.Now()
-			if _, err := sampler.Run(ctx, mc, noise, preset.K, nil); err != nil {
-				return err
-			}
-			wall, cpu := time.Since(t0).Seconds(), cpuTime()-c0
-			row(fmt.Sprintf("trajectory ELS %v", b), m, wall, cpu, pairs, targets[m])
-			if b != machine.Zeros || exe == "" {
-				continue
-			}
-			// The same trajectory as a whole process: start-up, loading
-			// the built-in data, the trajectory and writing the frames.
-			wall, cpu, peak, err := runProcess(ctx, exe, m, o.Seed, machine.Kernel())
-			if err != nil {
-				fmt.Fprintf(w, "whole process, M = %d: not measured: %v\n", m, err)
-				exe = ""
-				continue
-			}
-			rowPeak("whole process: mosaic-cli sample, ELS zeros", m, wall, cpu, pairs, processTargets[m], peak)
+	tab := newTable(w)
+	tab.header(full.Name, preset)
+	for _, m := range o.Sizes {
+		if exe, err = tab.trajectories(ctx, subset(full, m), preset, o.Seed, exe); err != nil {
+			return err
 		}
 	}
-	// Attribution and the mosaic map: ELS zeros at the last step (t = 0.05,
-	// k = 3, the largest candidate set: ~900 centres for an interior pixel).
-	d := subset(full, attrM)
+	return tab.attribution(ctx, subset(full, o.AttributionSize), preset, o.Seed)
+}
+
+// withDefaults returns o with the seed, the sizes and the attribution size
+// filled in.
+func (o Options) withDefaults() Options {
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if len(o.Sizes) == 0 {
+		o.Sizes = []int{500, 5000, 60000}
+		if o.Quick {
+			o.Sizes = []int{500}
+		}
+	}
+	if o.AttributionSize <= 0 {
+		o.AttributionSize = 5000
+		if o.Quick {
+			o.AttributionSize = 500
+		}
+	}
+	return o
+}
+
+// table writes the rows of Run's table.
+type table struct{ w io.Writer }
+
+const tableFormat = "%-58s %6v %9v %8v %8v %8v %8v %4v\n"
+
+func newTable(w io.Writer) *table { return &table{w: w} }
+
+// header writes the machine, the data, the column legend and the column
+// titles.
+func (t *table) header(data string, preset schedule.Preset) {
+	fmt.Fprintf(t.w, "mosaic bench: %s, %d CPUs (GOMAXPROCS %d), kernel %s, data %s, 32x32, schedule %s = %v\n",
+		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), machine.Kernel(), data, preset.Name, preset.K)
+	fmt.Fprintln(t.w, "seconds: wall clock; cpu s: user+system time of the process; ns/pair: wall time per (pixel, centre, image) pair; peak MB: process peak RSS (VmHWM)")
+	fmt.Fprintln(t.w, "trajectory rows: the trajectory alone, in this process; whole-process rows: a separate mosaic-cli sample run of the same trajectory (start-up, data, frames), its own CPU time and peak RSS")
+	fmt.Fprintf(t.w, tableFormat, "configuration", "M", "seconds", "cpu s", "ns/pair", "peak MB", "target s", "met")
+}
+
+// rowPeak writes one row with the peak RSS given (a child process's).
+func (t *table) rowPeak(name string, m int, wall, cpu float64, pairs int64, target, peak float64) {
+	ns := "-"
+	if pairs > 0 {
+		ns = fmt.Sprintf("%.3f", wall*1e9/float64(pairs))
+	}
+	met := "-"
+	if target > 0 {
+		met = map[bool]string{true: "yes", false: "NO"}[wall <= target]
+	}
+	fmt.Fprintf(t.w, tableFormat, name, m, fmt.Sprintf("%.3f", wall), fmt.Sprintf("%.2f", cpu), ns, fmt.Sprintf("%.0f", peak), fmtTarget(target), met)
+}
+
+// row writes one row measured in this process.
+func (t *table) row(name string, m int, wall, cpu float64, pairs int64, target float64) {
+	t.rowPeak(name, m, wall, cpu, pairs, target, peakRSS())
+}
+
+// trajectories writes the rows of one training-set size: the ELS zeros and
+// circular trajectories in this process and, unless exe is "", the zeros
+// one as a whole mosaic-cli process. It returns exe, or "" once a whole
+// process failed (the later sizes leave it out).
+func (t *table) trajectories(ctx context.Context, d *dataset.Dataset, preset schedule.Preset, seed uint64, exe string) (string, error) {
+	m := d.M
+	for _, b := range []machine.Boundary{machine.Zeros, machine.Circular} {
+		mc, err := machine.New(d, machine.Spec{Kind: machine.ELS, Boundary: b})
+		if err != nil {
+			return exe, err
+		}
+		var pairs int64
+		for i := 1; i < len(preset.K); i++ {
+			pairs += mc.Pairs(preset.K[i])
+		}
+		noise := sampler.Noise(seed, 1, d.H, d.W)
+		c0, t0 := cpuTime(), time.Now()
+		if _, err := sampler.Run(ctx, mc, noise, preset.K, nil); err != nil {
+			return exe, err
+		}
+		wall, cpu := time.Since(t0).Seconds(), cpuTime()-c0
+		t.row(fmt.Sprintf("trajectory ELS %v", b), m, wall, cpu, pairs, targets[m])
+		if b != machine.Zeros || exe == "" {
+			continue
+		}
+		// The same trajectory as a whole process: start-up, loading the
+		// built-in data, the trajectory and writing the frames.
+		wall, cpu, peak, err := runProcess(ctx, exe, m, seed, machine.Kernel())
+		if err != nil {
+			fmt.Fprintf(t.w, "whole process, M = %d: not measured: %v\n", m, err)
+			exe = ""
+			continue
+		}
+		t.rowPeak("whole process: mosaic-cli sample, ELS zeros", m, wall, cpu, pairs, processTargets[m], peak)
+	}
+	return exe, nil
+}
+
+// attribution writes the rows of the attribution and the mosaic map: ELS
+// zeros at the last step (t = 0.05, k = 3, the largest candidate set: ~900
+// centres for an interior pixel) on d.
+func (t *table) attribution(ctx context.Context, d *dataset.Dataset, preset schedule.Preset, seed uint64) error {
 	mc, err := machine.New(d, machine.Spec{Kind: machine.ELS, Boundary: machine.Zeros})
 	if err != nil {
 		return err
 	}
-	tr, err := sampler.New(sampler.Noise(o.Seed, 1, d.H, d.W), 1, d.H, d.W, preset.K)
+	tr, err := sampler.New(sampler.Noise(seed, 1, d.H, d.W), 1, d.H, d.W, preset.K)
 	if err != nil {
 		return err
 	}
@@ -182,10 +216,10 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 	}
 	sort.Float64s(times)
 	target := 0.0
-	if attrM == 5000 {
+	if d.M == 5000 {
 		target = attributionTarget
 	}
-	row(fmt.Sprintf("attribution top-10, pixel (16,16), k=%d, t=%.2f, median of 5", k, tt), attrM, times[len(times)/2], (cpuTime()-c0)/5, mc.Pairs(k)/int64(d.H*d.W), target)
+	t.row(fmt.Sprintf("attribution top-10, pixel (16,16), k=%d, t=%.2f, median of 5", k, tt), d.M, times[len(times)/2], (cpuTime()-c0)/5, mc.Pairs(k)/int64(d.H*d.W), target)
 	// The mosaic map is a by-product of the step: time the step and the
 	// extraction of the map from it.
 	c0, t0 := cpuTime(), time.Now()
@@ -200,7 +234,7 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 		mosaic[i] = s.Image
 	}
 	mapWall := time.Since(t1).Seconds()
-	row(fmt.Sprintf("one step + mosaic map, k=%d, t=%.2f (map: +%.0f us)", k, tt, mapWall*1e6), attrM, stepWall, cpuTime()-c0, mc.Pairs(k), 0)
+	t.row(fmt.Sprintf("one step + mosaic map, k=%d, t=%.2f (map: +%.0f us)", k, tt, mapWall*1e6), d.M, stepWall, cpuTime()-c0, mc.Pairs(k), 0)
 	return nil
 }
 
