@@ -7,8 +7,12 @@
 // registers). Every slice length (and L) is a multiple of 16: the engine
 // pads its chunks to 16 lanes (see fastEngine.prepare).
 //
-// Exponentials (expdot512, hexp512): w = 2^t with t = l*log2e - mx*log2e
-// (one FMA), clamped at t >= -115 (padding lanes are -Inf). t is rounded
+// Exponentials (expdot512, hexp512): w = 2^t with t = (l - mx)*log2e, the
+// difference first: one FMA l*log2e - round(mx*log2e) would lose the
+// maximum's own t = 0 when |mx| is large (far from the offset, at tiny
+// noise levels: |mx| ~ 1e11 gave t ~ +-16,000, an infinite weight and
+// NaN), while l - mx is exact near the maximum. t is clamped at >= -115
+// (padding lanes are -Inf). t is rounded
 // to k/32 (adding and subtracting 1.5*2^18), r = t - k/32 is in
 // [-1/64, 1/64], and 2^t = 2^floor(k/32) * 2^((k mod 32)/32) * 2^r: the
 // middle factor from a 32-entry table (VPERMI2PS on the low 5 bits of the
@@ -65,11 +69,10 @@ DATA e512t<>+120(SB)/4, $0x3ff5257d
 DATA e512t<>+124(SB)/4, $0x3ffa83b3
 GLOBL e512t<>(SB), RODATA|NOPTR, $128
 
-// EXP512SETUP: from X4 = the maximum and X3 = skip, sets Z0 = mx*log2e,
+// EXP512SETUP: from X4 = the maximum and X3 = skip, sets Z0 = mx,
 // Z1 = -skip*log2e, the constants Z20 (log2e), Z21 (clamp), Z26, Z27 (c1,
 // c2), Z28 (1.5*2^18), Z29, Z30 (the table), and clears the accumulators.
 #define EXP512SETUP \
-	VMULSS e512c<>+0(SB), X4, X4; \
 	VBROADCASTSS X4, Z0; \
 	VMULSS e512c<>+0(SB), X3, X3; \
 	VXORPS X5, X5, X5; \
@@ -123,8 +126,10 @@ GLOBL e512t<>(SB), RODATA|NOPTR, $128
 e512_pair: \
 	VMOVUPS (SI), Z4; \
 	VMOVUPS 64(SI), Z8; \
-	VFMSUB213PS Z0, Z20, Z4; \
-	VFMSUB213PS Z0, Z20, Z8; \
+	VSUBPS Z0, Z4, Z4; \
+	VMULPS Z20, Z4, Z4; \
+	VSUBPS Z0, Z8, Z8; \
+	VMULPS Z20, Z8, Z8; \
 	VCMPPS $0x11, Z1, Z4, K1; \
 	VCMPPS $0x11, Z1, Z8, K2; \
 	KORTESTW K1, K1; \
@@ -143,7 +148,8 @@ e512_tail: \
 	TESTQ CX, CX; \
 	JZ e512_sum; \
 	VMOVUPS (SI), Z4; \
-	VFMSUB213PS Z0, Z20, Z4; \
+	VSUBPS Z0, Z4, Z4; \
+	VMULPS Z20, Z4, Z4; \
 	VCMPPS $0x11, Z1, Z4, K1; \
 	KORTESTW K1, K1; \
 	JCS e512_sum; \
@@ -176,7 +182,8 @@ e512b_loop: \
 	SUBQ AX, DX; \
 	SHLQ $6, DX; \
 	VMOVUPS -64(SI)(DX*1), Z4; \
-	VFMSUB213PS Z0, Z20, Z4; \
+	VSUBPS Z0, Z4, Z4; \
+	VMULPS Z20, Z4, Z4; \
 	VCMPPS $0x11, Z1, Z4, K1; \
 	KORTESTW K1, K1; \
 	JCS e512b_next; \
@@ -188,19 +195,18 @@ e512b_done:
 
 // SKIPMASK512(vz, tz) shifts into R13 (through the carry) whether all
 // lanes of the logits vz are below the threshold Z1 relative to the
-// maximum Z24 (both times log2e, as in EXP512SUMS); Z20 = log2e.
+// maximum Z24 ((l - mx)*log2e, as in EXP512SUMS); Z20 = log2e.
 #define SKIPMASK512(vz, tz) \
-	VMOVAPS vz, tz; \
-	VFMSUB213PS Z24, Z20, tz; \
+	VSUBPS Z24, vz, tz; \
+	VMULPS Z20, tz, tz; \
 	VCMPPS $0x11, Z1, tz, K1; \
 	KORTESTW K1, K1; \
 	ADCQ R13, R13
 
 // MASKSETUP512: from X4 = the maximum and X3 = skip (both clobbered), sets
-// Z24 = mx*log2e, Z1 = -skip*log2e and Z20 = log2e as EXP512SETUP does,
-// and clears R13.
+// Z24 = mx, Z1 = -skip*log2e and Z20 = log2e as EXP512SETUP does, and
+// clears R13.
 #define MASKSETUP512 \
-	VMULSS e512c<>+0(SB), X4, X4; \
 	VBROADCASTSS X4, Z24; \
 	VMULSS e512c<>+0(SB), X3, X3; \
 	VXORPS X5, X5, X5; \
