@@ -2,6 +2,7 @@ package machine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -369,10 +370,10 @@ func TestBadInputIsAnErrorNotAPanic(t *testing.T) {
 	d := randomData(rng, 2, 1, 4, 4, 1)
 	els := mustMachine(t, d, Spec{Kind: ELS, Boundary: Circular})
 	x := randomImage(rng, d.Size())
-	if _, err := els.Step(context.Background(), x, 0.5, 4); err == nil || !strings.Contains(err.Error(), "odd") {
+	if _, err := els.Step(context.Background(), x, 0.5, 4); !errors.Is(err, ErrPatchSize) || !strings.Contains(err.Error(), "odd") {
 		t.Errorf("even k: %v", err)
 	}
-	if _, err := els.Step(context.Background(), x, 0.5, 5); err == nil || !strings.Contains(err.Error(), "k <= 4") {
+	if _, err := els.Step(context.Background(), x, 0.5, 5); !errors.Is(err, ErrPatchSize) || !strings.Contains(err.Error(), "patch size 5 is larger than the 4x4 image") || !strings.Contains(err.Error(), "k <= 4") {
 		t.Errorf("k > H for circular ELS: %v", err)
 	}
 	if _, err := els.Step(context.Background(), x[:3], 0.5, 3); err == nil {

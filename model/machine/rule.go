@@ -1,6 +1,9 @@
 package machine
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Pad is how a patch is completed outside the image.
 type Pad int
@@ -128,14 +131,19 @@ func AxisCandidates(i, n, m int, c Candidates) []int {
 	}
 }
 
+// ErrPatchSize is wrapped by the error of a patch size a machine cannot
+// use: even or below 1, or, for circular ELS, larger than the image. Its
+// text begins the message, which says which and what to use instead.
+var ErrPatchSize = errors.New("patch size")
+
 // checkPatch reports whether patch size k is usable for this rule on an
 // H x W image.
 func checkPatch(k, h, w int, r Rule) error {
 	if k < 1 || k%2 == 0 {
-		return fmt.Errorf("patch size %d is invalid: it must be odd and >= 1", k)
+		return fmt.Errorf("%w %d is invalid: it must be odd and >= 1", ErrPatchSize, k)
 	}
 	if r.Candidates == AllInterior && (k > h || k > w) {
-		return fmt.Errorf("patch size %d is larger than the %dx%d image: circular ELS needs a whole training window inside the image, so use k <= %d", k, h, w, min(h, w))
+		return fmt.Errorf("%w %d is larger than the %dx%d image: circular ELS needs a whole training window inside the image, so use k <= %d", ErrPatchSize, k, h, w, min(h, w))
 	}
 	return nil
 }
