@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -84,7 +85,7 @@ func (d *dataFlags) load(set map[string]bool) (*dataset.Dataset, error) {
 		// Only the kept images are decoded and resized.
 		ds, err := builtin.LoadSubset(name, d.size, d.class, d.limit)
 		if err != nil {
-			if d.class >= 0 && strings.Contains(err.Error(), "no images of class") {
+			if d.class >= 0 && errors.Is(err, dataset.ErrNoClass) {
 				return nil, usagef("--class %d: %v", d.class, err)
 			}
 			return nil, err

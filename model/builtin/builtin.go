@@ -322,7 +322,7 @@ func (s *idxSource) subset(size, class, limit int) (*dataset.Dataset, error) {
 			}
 		}
 		slices.Sort(classes)
-		return nil, fmt.Errorf("dataset %q has no images of class %d (classes present: %v)", s.name, class, classes)
+		return nil, fmt.Errorf("dataset %q has %w %d (classes present: %v)", s.name, dataset.ErrNoClass, class, classes)
 	}
 	// A subset of every image is not kept resized: the caller owns it, and
 	// a second copy would cost 61 MB for MNIST at 32x32.

@@ -7,9 +7,15 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 )
+
+// ErrNoClass is wrapped by the error of a class that has no images in a
+// data set (Subset, and the built-in sets' subsets). Its text is part of the
+// message, which lists the classes present.
+var ErrNoClass = errors.New("no images of class")
 
 // Dataset is M images of one shape [C, H, W], stored contiguously in image-major
 // order ([M][C][H][W]), with an optional integer label per image.
@@ -117,7 +123,7 @@ func (d *Dataset) Subset(class, limit int) (*Dataset, error) {
 	}
 	if out.M == 0 {
 		if class >= 0 {
-			return nil, fmt.Errorf("dataset %q has no images of class %d (classes present: %v)", d.Name, class, d.Classes())
+			return nil, fmt.Errorf("dataset %q has %w %d (classes present: %v)", d.Name, ErrNoClass, class, d.Classes())
 		}
 		return nil, fmt.Errorf("dataset %q has no images", d.Name)
 	}
