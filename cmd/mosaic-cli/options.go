@@ -110,9 +110,9 @@ type machineFlags struct {
 }
 
 func (m *machineFlags) add(fs *flag.FlagSet) {
-	fs.StringVar(&m.kind, "machine", "els", "ideal, ls, els, wiener, pca-locality or network")
+	fs.StringVar(&m.kind, "machine", "els", machine.KindList())
 	fs.StringVar(&m.net, "net", "", "network: a checkpoint (.pt, .safetensors) for --machine network")
-	fs.StringVar(&m.boundary, "boundary", "zeros", "zeros, circular or reflect")
+	fs.StringVar(&m.boundary, "boundary", "zeros", machine.BoundaryList())
 	fs.Float64Var(&m.tau, "tau", machine.DefaultTau, "pca-locality: neighbourhood threshold in (0, 1]")
 	fs.Float64Var(&m.temp, "temperature", machine.DefaultTemperature, "pca-locality: softmax temperature > 0")
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -59,8 +60,15 @@ const (
 	Reflect
 )
 
-var kindNames = []string{"ideal", "ls", "els", "wiener", "pca-locality", "network"}
-var boundaryNames = []string{"zeros", "circular", "reflect"}
+// The command-line names of the kinds and boundaries, and the boundaries'
+// display titles: the one mapping between names, titles and values that
+// the command lines and the app use (String, Title, ParseKind,
+// ParseBoundary, KindList, BoundaryList).
+var (
+	kindNames      = []string{"ideal", "ls", "els", "wiener", "pca-locality", "network"}
+	boundaryNames  = []string{"zeros", "circular", "reflect"}
+	boundaryTitles = []string{"zeros", "circular", "reflect (extension)"}
+)
 
 // String returns the command-line name of the kind ("ideal", "ls", "els",
 // "wiener", "pca-locality").
@@ -106,6 +114,19 @@ func (k Kind) HasPatch() bool { return k == LS || k == ELS }
 // (every kind but Wiener, a linear filter of x, and a network).
 func (k Kind) Weighted() bool { return k != Wiener && k != Network }
 
+// KindTitles lists the display titles of Kinds, in that order.
+func KindTitles() []string {
+	var out []string
+	for _, k := range Kinds() {
+		out = append(out, k.Title())
+	}
+	return out
+}
+
+// KindList is the command-line names of every kind, for help texts and
+// messages: "ideal, ls, els, wiener, pca-locality or network".
+func KindList() string { return orList(kindNames) }
+
 // String returns the command-line name of the boundary.
 func (b Boundary) String() string {
 	if b >= 0 && int(b) < len(boundaryNames) {
@@ -114,8 +135,36 @@ func (b Boundary) String() string {
 	return fmt.Sprintf("Boundary(%d)", int(b))
 }
 
-// ParseKind reads "ideal" (or "is"), "ls", "els", "wiener" or
-// "pca-locality", case-insensitively.
+// Title returns the display title of the boundary: its name, with
+// "(extension)" for Reflect, which SPEC.md does not define.
+func (b Boundary) Title() string {
+	if b >= 0 && int(b) < len(boundaryTitles) {
+		return boundaryTitles[b]
+	}
+	return b.String()
+}
+
+// Boundaries lists every boundary in display order.
+func Boundaries() []Boundary { return []Boundary{Zeros, Circular, Reflect} }
+
+// BoundaryTitles lists the display titles of Boundaries, in that order.
+func BoundaryTitles() []string { return slices.Clone(boundaryTitles) }
+
+// BoundaryList is the command-line names of every boundary, for help texts
+// and messages: "zeros, circular or reflect".
+func BoundaryList() string { return orList(boundaryNames) }
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// ParseKind reads a kind's command-line name ("ideal" or "is", "ls", "els",
+// "wiener", "pca-locality", "network") or its display title (Title),
+// case-insensitively.
 func ParseKind(s string) (Kind, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "ideal", "is":
@@ -131,20 +180,25 @@ func ParseKind(s string) (Kind, error) {
 	case "network", "net":
 		return Network, nil
 	}
-	return 0, fmt.Errorf("unknown machine %q: use ideal, ls, els, wiener, pca-locality or network", s)
+	return 0, fmt.Errorf("unknown machine %q: use %s", s, KindList())
 }
 
-// ParseBoundary reads "zeros", "circular" or "reflect", case-insensitively.
+// ParseBoundary reads a boundary's command-line name ("zeros", "circular",
+// "reflect") or its display title (Title), case-insensitively.
 func ParseBoundary(s string) (Boundary, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "zeros", "zero":
-		return Zeros, nil
-	case "circular", "wrap":
-		return Circular, nil
-	case "reflect":
-		return Reflect, nil
+	name := strings.ToLower(strings.TrimSpace(s))
+	for _, b := range Boundaries() {
+		if name == b.String() || name == b.Title() {
+			return b, nil
+		}
 	}
-	return 0, fmt.Errorf("unknown boundary %q: use zeros, circular or reflect", s)
+	switch name {
+	case "zero":
+		return Zeros, nil
+	case "wrap":
+		return Circular, nil
+	}
+	return 0, fmt.Errorf("unknown boundary %q: use %s", s, BoundaryList())
 }
 
 // Default parameters of the PCA-locality machine (SPEC.md).
