@@ -165,6 +165,28 @@ func SpectrumPlot(lambda []float64, t float64) *plot.Plot {
 	return p
 }
 
+// stepTicks labels every multiple of step on a linear axis ("-0.25", "0",
+// "0.5"), with unlabelled minor ticks halfway.
+type stepTicks struct{ step float64 }
+
+// Ticks implements plot.Ticker.
+func (s stepTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	half := s.step / 2
+	for j := math.Ceil(lo / half); j*half <= hi+1e-9; j++ {
+		v := j * half
+		if math.Abs(v) < 1e-12 {
+			v = 0
+		}
+		lbl := ""
+		if int(j)%2 == 0 {
+			lbl = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		out = append(out, plot.Tick{Value: v, Label: lbl})
+	}
+	return out
+}
+
 // decadeTicks labels every power of ten of a log axis in its shortest form
 // ("1e-05", "0.001", "1"); plot.LogTicks prints 9.999999999999999e-05.
 type decadeTicks struct{}
@@ -182,4 +204,82 @@ func (decadeTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return out
+}
+
+// r2Colors are the lines of the r^2 chart, one per machine in
+// chartMachines order (IS, LS, ELS, Wiener, PCA-locality).
+var r2Colors = []color.Color{
+	color.RGBA{127, 127, 127, 255}, // IS: grey, the memorising baseline
+	chartOrange,
+	chartBlue,
+	color.RGBA{44, 160, 44, 255},
+	color.RGBA{148, 103, 189, 255},
+}
+
+// r2Floor is the lowest r^2 the chart shows; lower values are drawn on it
+// (r^2 has no lower bound: a machine can be far worse than the mean).
+const r2Floor = -1.0
+
+// R2Plot draws r^2 over t of every machine of ch evaluated along the
+// network's trajectory, with the current step marked. A nil chart draws
+// the empty axes with a note.
+func R2Plot(ch *R2Chart, current int) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text = "t"
+	p.Y.Label.Text = "r²"
+	p.X.Min, p.X.Max = 0, 1
+	if ch == nil || len(ch.R2) == 0 {
+		p.Title.Text = "r² vs the network (Compare → Network vs machine)"
+		p.Y.Min, p.Y.Max = 0, 1
+		markStep(p, current, 0, 0, 1)
+		p.Add(plotter.NewGrid())
+		return p
+	}
+	n := len(ch.R2[0])
+	lo, clipped := 0.0, false
+	for _, row := range ch.R2 {
+		for _, v := range row {
+			if !math.IsNaN(v) {
+				lo = min(lo, v)
+			}
+		}
+	}
+	if lo < r2Floor {
+		lo, clipped = r2Floor, true
+	}
+	lo = math.Floor(lo*10) / 10
+	p.Title.Text = fmt.Sprintf("r² vs the network, seed %d", ch.Seed)
+	if clipped {
+		p.Title.Text += " (below −1 drawn at −1)"
+	}
+	if !ch.Complete {
+		p.Title.Text += fmt.Sprintf(": %d of %d", ch.Done, ch.Total)
+	}
+	for j, row := range ch.R2 {
+		var pts plotter.XYs
+		for i := 1; i < len(row); i++ {
+			if !math.IsNaN(row[i]) {
+				pts = append(pts, plotter.XY{X: schedule.Time(i, n), Y: max(row[i], lo)})
+			}
+		}
+		col := r2Colors[j%len(r2Colors)]
+		if len(pts) == 0 {
+			continue
+		}
+		l, s, err := plotter.NewLinePoints(pts)
+		if err != nil {
+			continue
+		}
+		l.Color, l.Width, s.Color = col, vg.Points(2), col
+		s.Shape = draw.CircleGlyph{}
+		s.Radius = vg.Points(2)
+		p.Add(l, s)
+		p.Legend.Add(ch.Names[j], l, s)
+	}
+	p.Legend.Top, p.Legend.Left = true, false // r^2 falls as t grows: the top right is free
+	p.Y.Min, p.Y.Max = lo, 1.02
+	p.Y.Tick.Marker = stepTicks{step: 0.25}
+	markStep(p, current, n, lo, 1.02)
+	p.Add(plotter.NewGrid())
+	return p
 }

@@ -21,6 +21,7 @@ type chartInput struct {
 	sel    Pixel     // the selected pixel
 	eff    []float64 // its effective number per step (nil: none selected)
 	lambda []float64 // the training covariance's eigenvalues (nil: not computed)
+	r2     *R2Chart  // r^2 of every machine along the network (nil: none)
 }
 
 // chartInputOf gathers the charts' input from a result (nil before the
@@ -32,7 +33,11 @@ func chartInputOf(res *Result, st *State) chartInput {
 	if res == nil {
 		return in
 	}
-	in.k = res.Traj.K
+	if res.Machine == nil || res.Machine.Spec().Kind.HasPatch() || in.k == nil {
+		// A machine without patches ignores the schedule (in Network vs
+		// machine the settings' schedule is side B's): show the settings'.
+		in.k = res.Traj.K
+	}
 	if in.sel.Ok() {
 		in.eff = EffectiveSeries(res, in.sel.Row, in.sel.Col)
 	}
@@ -50,13 +55,15 @@ const (
 	chartSignalNoise
 	chartPixel
 	chartSpectrum
+	chartR2
 	numCharts
 )
 
-// chartsPanel holds the four gonum/plot charts of the tabs under the
+// chartsPanel holds the five gonum/plot charts of the tabs under the
 // inspector: the schedule, a(t) and b(t), the selected pixel's effective
-// number, and the eigen-spectrum of the Wiener and PCA-locality machines
-// (shown once it is computed). A chart is redrawn only when what it shows
+// number, the eigen-spectrum of the Wiener and PCA-locality machines
+// (shown once it is computed), and r^2 over t of every machine against a
+// trained network (Network vs machine). A chart is redrawn only when what it shows
 // changes.
 type chartsPanel struct {
 	in    chartInput
@@ -66,7 +73,7 @@ type chartsPanel struct {
 
 func newChartsPanel() *chartsPanel {
 	p := &chartsPanel{}
-	makers := [numCharts]func() *plot.Plot{p.schedulePlot, p.signalNoisePlot, p.pixelPlot, p.spectrumPlot}
+	makers := [numCharts]func() *plot.Plot{p.schedulePlot, p.signalNoisePlot, p.pixelPlot, p.spectrumPlot, p.r2Plot}
 	for i, mk := range makers {
 		p.views[i] = widgets.NewPlotView(func() *plot.Plot {
 			pl := mk()
@@ -77,6 +84,8 @@ func newChartsPanel() *chartsPanel {
 	}
 	return p
 }
+
+func (p *chartsPanel) r2Plot() *plot.Plot { return R2Plot(p.in.r2, p.in.step) }
 
 func (p *chartsPanel) schedulePlot() *plot.Plot { return SchedulePlot(p.in.k, p.in.step) }
 
@@ -102,6 +111,7 @@ func (p *chartsPanel) show(in chartInput) {
 		chartSignalNoise: old.steps != in.steps || old.step != in.step,
 		chartPixel:       old.step != in.step || old.sel != in.sel || !sameSeries(old.eff, in.eff),
 		chartSpectrum:    old.steps != in.steps || StepOf(old.step) != StepOf(in.step) || !sameSlice(old.lambda, in.lambda),
+		chartR2:          old.r2 != in.r2 || old.step != in.step,
 	}
 	for i, ch := range changed {
 		p.stale[i] = p.stale[i] || ch

@@ -39,6 +39,16 @@ type Result struct {
 	Done, Total, From int
 	// Complete reports that the whole request has finished.
 	Complete bool
+
+	// Reference is the trained network's result whose x_t this machine
+	// was evaluated along (Network vs machine: Traj.X[i] are the network's
+	// for i >= 1, x_0 is the machine's D_1); nil for a machine's own
+	// trajectory. R2[i] is then r^2 of the machine's D_i against the
+	// network's (NaN where not computed), and FirstR2, on the first
+	// snapshot, the time from the request to it.
+	Reference *Result
+	R2        []float64
+	FirstR2   time.Duration
 }
 
 // Ready reports whether step i of the result holds fresh data for x_i.
@@ -240,6 +250,12 @@ func (c *Controller) Request(s Settings) (Change, error) {
 	kind, from := ChangeAll, s.Steps-1
 	if c.base != nil {
 		kind, from = Compare(c.base.set, s)
+		if kind == ChangeSchedule && c.base.m != nil && !c.base.m.Spec().Kind.HasPatch() && c.base.traj.Complete() {
+			// The machine ignores the patch sizes (a network, say, whose
+			// schedule is side B's in Network vs machine): the trajectory
+			// is the same.
+			return ChangeNone, nil
+		}
 	}
 	if kind == ChangeNone && c.base != nil && c.base.traj.Complete() {
 		return ChangeNone, nil

@@ -17,6 +17,7 @@ import (
 	"mosaic/model/dataset"
 	"mosaic/model/hands"
 	"mosaic/model/machine"
+	"mosaic/model/network"
 	"mosaic/model/schedule"
 	"mosaic/widgets"
 )
@@ -61,10 +62,18 @@ type controls struct {
 	pcaBox *fyne.Container
 	tau    *widgets.CommitSelectEntry
 	temp   *widgets.CommitSelectEntry
-	// netBox names the network of the "Network" machine, with a button to
-	// open another checkpoint (shown for that machine only).
+	// netBox picks the network of the "Network" machine: the built-in
+	// networks and the checkpoint opened last in netSel (netPaths are
+	// their names or paths), a button to open another checkpoint, and the
+	// network's architecture in netInfo (shown for that machine only).
 	netBox   *fyne.Container
-	netLabel *widget.Label
+	netSel   *widget.Select
+	netPaths []string
+	netInfo  *widget.Label
+	// scheduleFor, when set, names the machine that uses the patch-size
+	// schedule although A's machine has none (side B of Network vs
+	// machine): the schedule controls stay on for it.
+	scheduleFor string
 	// patchNote says why the patch-size controls are off for a machine
 	// without patches.
 	patchNote  *widget.Label
@@ -100,9 +109,12 @@ func newControls(host controlsHost) *controls {
 	c.pcaBox = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("tau"), nil, c.tau),
 		container.NewBorder(nil, nil, widget.NewLabel("Temperature"), nil, c.temp))
-	c.netLabel = widget.NewLabel("")
-	c.netLabel.Truncation = fyne.TextTruncateEllipsis
-	c.netBox = container.NewBorder(nil, nil, nil, widget.NewButton("Open network…", c.openNetwork), c.netLabel)
+	c.netSel = widget.NewSelect(nil, c.pickNetwork)
+	c.netSel.PlaceHolder = "(no network)"
+	c.netInfo = widget.NewLabel("")
+	c.netInfo.Wrapping = fyne.TextWrapWord
+	c.netInfo.SizeName = theme.SizeNameCaptionText
+	c.netBox = container.NewVBox(container.NewBorder(nil, nil, nil, widget.NewButton("Open network…", c.openNetwork), c.netSel), c.netInfo)
 	c.patchNote = widget.NewLabel("")
 	c.patchNote.Wrapping = fyne.TextWrapWord
 	c.patchNote.Importance = widget.MediumImportance
@@ -289,16 +301,21 @@ func (c *controls) showMachine(s Settings, spec machine.Spec) {
 	showSelected(c.boundary, boundaryOptions[spec.Boundary])
 	patch := spec.Kind.HasPatch()
 	setEnabled(c.boundary, patch)
+	sched := patch || c.scheduleFor != ""
 	for _, d := range c.patchItems {
-		setEnabled(d, patch)
+		setEnabled(d, sched)
 	}
 	if !patch {
-		c.patchNote.SetText(noPatchReason(spec.Kind))
+		note := noPatchReason(spec.Kind)
+		if c.scheduleFor != "" {
+			note = "The patch sizes below are side B's: " + c.scheduleFor + " at the network's x_t."
+		}
+		c.patchNote.SetText(note)
 	}
 	setShown(c.patchNote, !patch)
-	setShown(c.modeBox, patch) // the schedule editor: nothing to edit without patches
+	setShown(c.modeBox, sched) // the schedule editor: nothing to edit without patches
 	if spec.Kind == machine.Network {
-		c.netLabel.SetText(filepath.Base(s.Network))
+		c.showNetworkChoice(s.Network)
 	}
 	setShown(c.netBox, spec.Kind == machine.Network)
 	if spec.Kind == machine.PCALocality {
@@ -437,9 +454,94 @@ func noPatchReason(k machine.Kind) string {
 	return k.Title() + " has no patch size: it compares whole images."
 }
 
+// showNetworkChoice offers the built-in networks and the checkpoint in use
+// (when it is a file) in the network picker, with current selected.
+func (c *controls) showNetworkChoice(current string) {
+	c.netPaths = c.netPaths[:0]
+	var opts []string
+	for _, n := range network.BuiltinNames() {
+		c.netPaths = append(c.netPaths, n)
+		opts = append(opts, n+" (built in)")
+	}
+	if current != "" && !network.IsBuiltin(current) {
+		c.netPaths = append(c.netPaths, current)
+		opts = append(opts, "file: "+filepath.Base(current))
+	}
+	if !slices.Equal(opts, c.netSel.Options) {
+		c.netSel.Options = opts
+		c.netSel.Refresh()
+	}
+	if i := slices.Index(c.netPaths, current); i >= 0 {
+		showSelected(c.netSel, opts[i])
+	} else {
+		showSelected(c.netSel, "")
+	}
+}
+
+// pickNetwork switches to the network picked in the network picker.
+func (c *controls) pickNetwork(title string) {
+	if i := slices.Index(c.netSel.Options, title); i >= 0 && i < len(c.netPaths) && c.netPaths[i] != c.host.settings().Network {
+		c.useNetwork(c.netPaths[i])
+	}
+}
+
+// showNetwork describes the network of a Network machine under the
+// picker: architecture, width, layers, padding and image size.
+func (c *controls) showNetwork(m *machine.Machine) {
+	net, ok := m.Network().(*network.Net)
+	if !ok {
+		c.netInfo.SetText("")
+		return
+	}
+	c.netInfo.SetText(NetworkSummary(net.Info()))
+}
+
+// NetworkSummary describes a network in one line ("ResNet · width 32 · 6
+// layers · zeros padding · 32x32 images · 59,905 parameters").
+func NetworkSummary(in network.Info) string {
+	arch := map[string]string{"resnet": "ResNet", "unet": "UNet"}[in.Arch]
+	if arch == "" {
+		arch = in.Arch
+	}
+	layers := fmt.Sprintf("%d layers", in.Layers)
+	if in.Arch == "unet" {
+		layers = fmt.Sprintf("%d levels", in.Layers)
+	}
+	size := "any image size"
+	if in.ImageSize > 0 {
+		size = fmt.Sprintf("%dx%d images", in.ImageSize, in.ImageSize)
+	}
+	parts := []string{arch, fmt.Sprintf("width %d", in.EmbDim), layers, in.Padding + " padding", size}
+	if in.Channels > 1 {
+		parts = append(parts, fmt.Sprintf("%d channels", in.Channels))
+	}
+	if in.Normalization {
+		parts = append(parts, "GroupNorm")
+	}
+	if in.Conditional {
+		parts = append(parts, fmt.Sprintf("conditional on %d classes", in.NumClasses))
+	}
+	parts = append(parts, thousands(in.Params)+" parameters")
+	return strings.Join(parts, " · ")
+}
+
+// setScheduleFor keeps the schedule controls on for machine (side B of
+// Network vs machine) while A's machine has no patches; "" undoes it.
+func (c *controls) setScheduleFor(machine string) {
+	if c.scheduleFor == machine {
+		return
+	}
+	c.scheduleFor = machine
+	c.show(c.host.settings())
+}
+
 // changed reacts to a user edit of any control.
 func (c *controls) changed() {
 	if MachineName(c.machine.Selected) == machine.Network.String() && c.host.settings().Network == "" {
+		if names := network.BuiltinNames(); len(names) > 0 {
+			c.useNetwork(names[0]) // the first built-in network
+			return
+		}
 		c.openNetwork() // a network machine needs a checkpoint first
 		return
 	}

@@ -46,7 +46,11 @@ type Library struct {
 	machines map[machineKey]*machineEntry
 	files    map[[2]string]*fileEntry
 	nets     map[string]*netEntry
-	clock    uint64
+	// subsets are the training sets of the last settings (class and limit
+	// applied), newest last, so that the machines of one data set share
+	// one copy and do not decode a built-in set again each.
+	subsets []*subsetEntry
+	clock   uint64
 	// Keep is how many machines stay cached (least recently used go).
 	Keep int
 	// load reads a data set file or folder; dataset.Load by default.
@@ -59,6 +63,23 @@ type netEntry struct {
 	net  *network.Net
 	err  error
 }
+
+// subsetKey identifies a training set: the data set, class and limit.
+type subsetKey struct {
+	dataset, labels    string
+	size, class, limit int
+}
+
+// subsetEntry is one training set, loaded once.
+type subsetEntry struct {
+	key       subsetKey
+	once      sync.Once
+	full, sub *dataset.Dataset
+	err       error
+}
+
+// keepSubsets is how many training sets the library keeps loaded.
+const keepSubsets = 2
 
 type fileEntry struct {
 	once sync.Once
@@ -103,8 +124,39 @@ func (l *Library) Dataset(s Settings) (*dataset.Dataset, error) {
 // applied) and a description of the whole data set for its labels and class
 // names. For a built-in set only the kept images are decoded, so the default
 // of 500 MNIST digits does not pay for resizing all 60,000; the description
-// then carries labels but no pixels.
+// then carries labels but no pixels. The last keepSubsets training sets are
+// kept: every machine over the same data shares them (the machines of
+// Network vs machine's r^2 chart are built one after the other).
 func (l *Library) training(s Settings) (full, sub *dataset.Dataset, err error) {
+	k := subsetKey{s.Dataset, s.Labels, s.Size, s.Class, s.Limit}
+	l.mu.Lock()
+	var e *subsetEntry
+	for i, x := range l.subsets {
+		if x.key == k {
+			e = x
+			l.subsets = append(append(l.subsets[:i:i], l.subsets[i+1:]...), e) // newest last
+			break
+		}
+	}
+	if e == nil {
+		e = &subsetEntry{key: k}
+		l.subsets = append(l.subsets, e)
+		if len(l.subsets) > keepSubsets {
+			l.subsets = l.subsets[len(l.subsets)-keepSubsets:]
+		}
+	}
+	l.mu.Unlock()
+	e.once.Do(func() { e.full, e.sub, e.err = l.loadTraining(s) })
+	if e.err != nil {
+		l.mu.Lock()
+		l.subsets = slices.DeleteFunc(l.subsets, func(x *subsetEntry) bool { return x == e }) // retry later
+		l.mu.Unlock()
+	}
+	return e.full, e.sub, e.err
+}
+
+// loadTraining loads the training set of s (see training).
+func (l *Library) loadTraining(s Settings) (full, sub *dataset.Dataset, err error) {
 	if IsBuiltin(s.Dataset) {
 		if sub, err = builtin.LoadSubset(s.Dataset, s.Size, s.Class, s.Limit); err != nil {
 			return nil, nil, err

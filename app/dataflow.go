@@ -92,7 +92,9 @@ func (w *Window) redraw() {
 	f := w.frame()
 	w.image.show(f)
 	w.cmp.show(f)
-	w.charts.show(chartInputOf(w.res, w.state))
+	in := chartInputOf(w.res, w.state)
+	in.r2 = w.cmp.r2Chart()
+	w.charts.show(in)
 }
 
 // frame is what the image panels show.
@@ -170,6 +172,10 @@ func (w *Window) onResult(res *Result) {
 	}
 	if res.Complete {
 		w.ctl.ComputeAhead(step) // idle: compute what a one-notch change needs
+		w.cmp.follow()           // Network vs machine follows the network's new trajectory
+	}
+	if isNetworkResult(res) {
+		w.controls.showNetwork(res.Machine)
 	}
 	if w.measure != nil {
 		w.measure.result(res)
@@ -196,17 +202,55 @@ func (w *Window) onTiming(t Timing) {
 }
 
 // refreshInspector asks for the attribution of the selected pixel at the
-// current step.
+// current step: of A's machine, or in Network vs machine of B's machine at
+// the network's x_t (which training patches explain the network's pixel).
 func (w *Window) refreshInspector() {
 	sel := w.state.Selected()
-	if !sel.Ok() || w.res == nil || w.res.Machine == nil {
+	res := w.res
+	if a := w.cmp.alongResult(); a != nil {
+		res = a
+	}
+	if !sel.Ok() || res == nil || res.Machine == nil {
 		return
 	}
 	step := w.state.Step()
-	if w.res.Traj.X[StepOf(step)] == nil {
+	if res.Traj.X[StepOf(step)] == nil {
 		return
 	}
-	w.insp.Request(Query{Res: w.res, Step: step, Row: sel.Row, Col: sel.Col, TopK: w.state.Settings().TopK})
+	w.insp.Request(Query{Res: res, Step: step, Row: sel.Row, Col: sel.Col, TopK: w.state.Settings().TopK})
+}
+
+// netResult returns the result on screen when it is a trained network's
+// complete trajectory (compareHost).
+func (w *Window) netResult() *Result {
+	if isNetworkResult(w.res) {
+		return w.res
+	}
+	return nil
+}
+
+// step returns the frame on screen (compareHost).
+func (w *Window) step() int { return w.state.Step() }
+
+// sayStatus puts a message on the status line (compareHost).
+func (w *Window) sayStatus(text string) { w.status.say(text) }
+
+// scheduleFor keeps the schedule controls on for side B's machine
+// (compareHost).
+func (w *Window) scheduleFor(machine string) {
+	if w.controls != nil {
+		w.controls.setScheduleFor(machine)
+	}
+}
+
+// alongChanged shows a new result of compare's side B along the network:
+// the inspector answers for it, the charts show its r^2 (compareHost).
+func (w *Window) alongChanged() {
+	w.refreshInspector()
+	w.redraw()
+	if w.measure != nil {
+		w.measure.along()
+	}
 }
 
 func (w *Window) onInspection(ins *Inspection) {

@@ -13,7 +13,10 @@
 // Panels: the settings panel (controls.go), the image with its view
 // selector, legend and readout (imagepanel.go), the timeline and filmstrip
 // (steps.go), the pixel inspector (inspectorpanel.go), the charts
-// (chartspanel.go, built by charts.go), compare mode (compare.go), the
+// (chartspanel.go, built by charts.go), compare mode (compare.go, with
+// Network vs machine: a machine evaluated along a trained network's own
+// trajectory, r^2 per step, the residual view, the r^2 chart of every
+// machine and the Calibrate action, computed by the runner in nvm.go), the
 // status line (statusbar.go), the menus (menu.go), file dialogs and child
 // windows (dialogs.go), and the Hands tools, gallery and region trace
 // (hands.go). Rendered views are cached in renders.go.
@@ -28,7 +31,7 @@
 // Threading: everything that touches a widget runs on the Fyne UI
 // goroutine. Work runs on the goroutines of internal/worker (the
 // Controller's requests and work ahead, the Inspector, the gallery, the
-// trace panel), which hand results back through an injected dispatch
+// trace panel, and Network vs machine's side B, r^2 chart and calibration), which hand results back through an injected dispatch
 // function (fyne.Do in the app, a queue in tests). Trajectories handed to
 // the UI are snapshots that the workers never modify again.
 //

@@ -147,23 +147,29 @@ func (p *imagePanel) show(f imageFrame) {
 // scales, the mosaic's sources beside it.
 func (p *imagePanel) setLegend(r Rendered, v View) {
 	lg := r.Legend
-	if lg.Colors != nil {
-		if v == ViewEffective {
-			// The map is coloured on a log scale: label the bar in log10
-			// so that its middle value is honest.
-			p.colorBar.Set(func(v float64) color.Color { return lg.Colors(math.Pow(10, v)) },
-				math.Log10(lg.Min), math.Log10(lg.Max), "log10 of the effective number of patches")
-		} else {
-			p.colorBar.Set(lg.Colors, lg.Min, lg.Max, lg.Title)
-		}
-	}
-	setShown(p.colorBar, lg.Colors != nil)
+	showScale(p.colorBar, lg, v)
 	var entries []widgets.LegendEntry
 	for _, e := range lg.Entries {
 		entries = append(entries, widgets.LegendEntry{Color: e.Color, Label: e.Label})
 	}
 	p.legend.SetEntries(entries)
 	setShown(p.legendBox, len(entries) > 0)
+}
+
+// showScale shows a view's colour scale on bar, or hides the bar when the
+// view has none.
+func showScale(bar *widgets.ColorBar, lg Legend, v View) {
+	if lg.Colors != nil {
+		if v == ViewEffective {
+			// The map is coloured on a log scale: label the bar in log10
+			// so that its middle value is honest.
+			bar.Set(func(v float64) color.Color { return lg.Colors(math.Pow(10, v)) },
+				math.Log10(lg.Min), math.Log10(lg.Max), "log10 of the effective number of patches")
+		} else {
+			bar.Set(lg.Colors, lg.Min, lg.Max, lg.Title)
+		}
+	}
+	setShown(bar, lg.Colors != nil)
 }
 
 // onHover shows the readout of the pixel under the pointer.

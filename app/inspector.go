@@ -59,6 +59,10 @@ type Inspection struct {
 	HoodSize int
 	// Note explains an answer without weights (a trained network).
 	Note string
+	// NetValue is the network's D at the pixel (one value per channel)
+	// when the machine was evaluated along a network's trajectory
+	// (Network vs machine), else nil.
+	NetValue []float64
 
 	hoodOutline image.Image // Hood drawn as an overlay, made once (UI goroutine)
 }
@@ -98,8 +102,25 @@ func (in *Inspector) Request(q Query) {
 // Clear drops any pending request and any answer still running.
 func (in *Inspector) Clear() { in.work.Cancel() }
 
-// Inspect computes an attribution synchronously.
+// Inspect computes an attribution synchronously. For a machine evaluated
+// along a network's trajectory it is the attribution at the network's x_t:
+// which training patches explain the network's pixel, with the network's
+// value beside the machine's.
 func Inspect(q Query) (*Inspection, error) {
+	ins, err := inspect(q)
+	if err != nil || q.Res.Reference == nil {
+		return ins, err
+	}
+	if ref := q.Res.Reference.Traj.Steps[ins.MachineStep]; ref != nil {
+		tr := q.Res.Traj
+		for ch := range tr.C {
+			ins.NetValue = append(ins.NetValue, ref.D[(ch*tr.H+q.Row)*tr.W+q.Col])
+		}
+	}
+	return ins, nil
+}
+
+func inspect(q Query) (*Inspection, error) {
 	res := q.Res
 	if res == nil || res.Machine == nil {
 		return nil, errors.New("no trajectory to inspect yet")

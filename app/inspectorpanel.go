@@ -80,6 +80,15 @@ func (p *inspectorPanel) show(ins *Inspection) {
 	if len(a.Value) == 1 {
 		val = fmt.Sprintf("D = %+.3f", a.Value[0])
 	}
+	along := ""
+	if len(ins.NetValue) == 1 && len(a.Value) == 1 {
+		// Network vs machine: the machine at the network's x_t.
+		val = fmt.Sprintf("machine D = %+.3f · network D = %+.3f (D_net − D_machine = %+.3f)", a.Value[0], ins.NetValue[0], ins.NetValue[0]-a.Value[0])
+		along = " · " + res.Machine.Spec().String() + " at the network's x_t"
+	} else if ins.NetValue != nil {
+		val = fmt.Sprintf("machine D = %s · network D = %s", vector(a.Value), vector(ins.NetValue))
+		along = " · " + res.Machine.Spec().String() + " at the network's x_t"
+	}
 	stale := ""
 	if res.Stale[ins.Query.Step] {
 		stale = " (previous settings, being recomputed)"
@@ -107,12 +116,12 @@ func (p *inspectorPanel) show(ins *Inspection) {
 	p.queryLbl.Show()
 	p.query.Show()
 	if ins.Hood != nil {
-		p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f", a.Row, a.Col, a.T))
+		p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f%s", a.Row, a.Col, a.T, along))
 		p.queryLbl.SetText("x in the box")
 		p.summary.SetText(fmt.Sprintf("effective number of images: %s of %s\nneighbourhood: %s values (yellow outline)\n%s%s%s",
 			effective(a.Effective), thousands(a.Candidates), thousands(ins.HoodSize), val, stale, note))
 	} else {
-		p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f, k = %d", a.Row, a.Col, a.T, a.K))
+		p.title.SetText(fmt.Sprintf("Pixel (%d, %d) at t = %.2f, k = %d%s", a.Row, a.Col, a.T, a.K, along))
 		p.queryLbl.SetText("query patch")
 		p.summary.SetText(fmt.Sprintf("effective number of patches: %s of %s candidates\n%s%s%s", effective(a.Effective), thousands(a.Candidates), val, stale, note))
 	}
@@ -155,6 +164,15 @@ func (p *inspectorPanel) showFilter(ins *Inspection, extra string) {
 	p.patches.Hide()
 	p.filterBox.Show()
 	p.perImg.SetBars(nil)
+}
+
+// vector formats a pixel's channel values ("(+0.12, -0.30, +0.55)").
+func vector(v []float64) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = fmt.Sprintf("%+.2f", x)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // thousands formats n with a comma between groups of three digits

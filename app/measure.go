@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -14,7 +15,8 @@ import (
 // each: at once (nothing computed ahead: the cold case), after the
 // controller has computed that step's neighbours ahead (a one-notch
 // change, as dragging the step's bar makes), and back to the original
-// (every step is in the cache). Then it quits. Times are taken when the
+// (every step is in the cache). Then it quits. With --vs it times Network
+// vs machine instead (see along). Times are taken when the
 // result is handed to the UI goroutine (the frame is painted on the next
 // vsync, within ~16 ms).
 type measurer struct {
@@ -22,6 +24,9 @@ type measurer struct {
 	start time.Time
 	phase int   // 0: launching; -1: the constant-size slider; 1, 2, 3: the three changes
 	orig  []int // the schedule of the first trajectory
+
+	versusAt time.Time     // when the --vs scenario chose Network vs machine
+	versusB  time.Duration // to side B's last step
 }
 
 func (m *measurer) logf(format string, args ...any) {
@@ -40,6 +45,13 @@ func (m *measurer) result(res *Result) {
 	}
 	m.logf("launch to first complete trajectory on screen: %v (%d steps, %s)", time.Since(m.start).Round(time.Millisecond), res.Total, describe(res.Settings))
 	w := m.w
+	if w.opts.Versus != "" {
+		// --vs: time Network vs machine instead, from the moment it is
+		// chosen on the complete network trajectory.
+		m.phase, m.versusAt = versusFirst, time.Now()
+		w.startVersus(w.opts.Versus, w.opts.VersusBoundary)
+		return
+	}
 	// Scrub through every frame, as a timeline drag would, and time the
 	// UI work of each move (rendering is cached, nothing is recomputed).
 	var worst, total time.Duration
@@ -71,6 +83,45 @@ func (m *measurer) result(res *Result) {
 		return
 	}
 	m.startChanges(res)
+}
+
+// The phases of the --vs scenario.
+const (
+	versusFirst = 10 + iota // waiting for the first r^2
+	versusAll               // waiting for side B and the r^2 chart to complete
+	versusDone
+)
+
+// along follows Network vs machine in the --vs scenario: it reports the
+// time from choosing it to the first r^2 on screen (the step shown), and
+// to side B's last step and the complete r^2 chart; then it quits.
+func (m *measurer) along() {
+	w := m.w
+	a := w.cmp.alongResult()
+	if a == nil || (m.phase != versusFirst && m.phase != versusAll) {
+		return
+	}
+	if m.phase == versusFirst {
+		if math.IsNaN(a.R2[StepOf(w.state.Step())]) {
+			return
+		}
+		m.logf("Network vs machine (%v, %d training images): choosing it to the first r² on screen %v (r² = %.3f at step %d)",
+			a.Machine.Spec(), a.Machine.Data().M, time.Since(m.versusAt).Round(time.Millisecond), a.R2[StepOf(w.state.Step())], StepOf(w.state.Step()))
+		m.phase = versusAll
+	}
+	if a.Complete && m.versusB == 0 {
+		m.versusB = time.Since(m.versusAt)
+		m.logf("side B along the network, all %d steps: %v", a.Total, m.versusB.Round(time.Millisecond))
+	}
+	if ch := w.cmp.r2Chart(); ch != nil && ch.Complete && m.versusB > 0 {
+		m.logf("r² chart of %d machines (%d evaluations, those of side B from the cache): %v", len(ch.Names), ch.Total, time.Since(m.versusAt).Round(time.Millisecond))
+		m.logf("%s", chartSummary(ch))
+		m.phase = versusDone
+		go func() {
+			time.Sleep(500 * time.Millisecond)
+			w.opts.dispatch(w.app.Quit)
+		}()
+	}
 }
 
 // startChanges begins the three changes of step measureAt's patch size.

@@ -8,7 +8,8 @@ type renderKey struct {
 	x    *float64
 	prev *float64
 	st   *machine.Step
-	tol  float64 // the commitment view's tolerance (0 for other views)
+	ref  *machine.Step // the network's step of the residual view
+	tol  float64       // the commitment view's tolerance (0 for other views)
 }
 
 // renders caches the rendered views of steps by the immutable data they
@@ -39,6 +40,9 @@ func (rc *renders) get(res *Result, i int, v View, tol float64) Rendered {
 	key := renderKey{v: v, x: &tr.X[i][0], st: tr.Steps[StepOf(i)]}
 	if v == ViewCommitment {
 		key.tol = tol
+	}
+	if v == ViewResidual && res.Reference != nil {
+		key.ref = res.Reference.Traj.Steps[StepOf(i)]
 	}
 	if v == ViewChange && i+1 < tr.N && tr.X[i+1] != nil {
 		key.prev = &tr.X[i+1][0]

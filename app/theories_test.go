@@ -181,8 +181,8 @@ func TestWindowNetworkMachine(t *testing.T) {
 		return w.res != nil && w.res.Complete && w.res.Machine.Spec().Kind == machine.Network
 	})
 	c := w.controls
-	if c.machine.Selected != "Network" || !c.netBox.Visible() || c.netLabel.Text != "toy8.safetensors" || !c.mode.Disabled() {
-		t.Errorf("controls: machine %q, net box %v %q, mode disabled %v", c.machine.Selected, c.netBox.Visible(), c.netLabel.Text, c.mode.Disabled())
+	if c.machine.Selected != "Network" || !c.netBox.Visible() || c.netSel.Selected != "file: toy8.safetensors" || !c.mode.Disabled() {
+		t.Errorf("controls: machine %q, net box %v %q, mode disabled %v", c.machine.Selected, c.netBox.Visible(), c.netSel.Selected, c.mode.Disabled())
 	}
 	if got := StepLabel(w.res, 3); got != "t=0.38" {
 		t.Errorf("step label %q", got)

@@ -35,6 +35,9 @@ const (
 	// value (analysis.CommitmentMap). It is the same at every step and
 	// needs the complete trajectory.
 	ViewCommitment
+	// ViewResidual is D_net - D_machine of Network vs machine (compare
+	// mode): where the theory fails to explain the network.
+	ViewResidual
 )
 
 // DominantWeight is the weight the heaviest patch of a pixel must hold for
@@ -46,10 +49,10 @@ const (
 const DominantWeight = 0.02
 
 // Views lists the views in selector order.
-var Views = []View{ViewX, ViewD, ViewNoise, ViewChange, ViewMosaic, ViewEffective, ViewCommitment}
+var Views = []View{ViewX, ViewD, ViewNoise, ViewChange, ViewMosaic, ViewEffective, ViewCommitment, ViewResidual}
 
-var viewKeys = []string{"x", "d", "noise", "change", "mosaic", "effective", "commitment"}
-var viewTitles = []string{"x_t (noisy)", "D_t (denoised)", "predicted noise", "change since previous step", "mosaic map", "effective number", "commitment time"}
+var viewKeys = []string{"x", "d", "noise", "change", "mosaic", "effective", "commitment", "residual"}
+var viewTitles = []string{"x_t (noisy)", "D_t (denoised)", "predicted noise", "change since previous step", "mosaic map", "effective number", "commitment time", "residual D_net − D_machine"}
 
 // Key is the view's name in session files and flags.
 func (v View) Key() string { return viewKeys[v] }
@@ -157,6 +160,9 @@ func RenderView(res *Result, i int, v View) Rendered {
 	}
 	c, h, w := tr.C, tr.H, tr.W
 	st := tr.Steps[StepOf(i)]
+	if v == ViewResidual {
+		return renderResidual(res, i)
+	}
 	if (v == ViewMosaic || v == ViewEffective) && res.Machine != nil && !res.Machine.Spec().Kind.Weighted() {
 		if res.Machine.Spec().Kind == machine.Network {
 			return Rendered{Note: "a trained network copies no training image, so it has no " + v.Title() + ": compare it with a machine"}
@@ -213,6 +219,50 @@ func RenderView(res *Result, i int, v View) Rendered {
 			Colors: func(f float64) color.Color { return render.Viridis(s.At(f)) }}}
 	}
 	return Rendered{Note: "unknown view"}
+}
+
+// residualNote is shown by the residual view outside Network vs machine.
+const residualNote = "the residual D_net − D_machine needs a trained network on side A and Compare → Network vs machine"
+
+// Residual returns D_net - D_machine at frame i of a result evaluated along
+// a network (res.Reference), averaged over the channels (H*W values), or
+// nil when it is not there (no reference, or not computed yet).
+func Residual(res *Result, i int) []float64 {
+	if res == nil || res.Reference == nil {
+		return nil
+	}
+	j := StepOf(i)
+	st, ref := res.Traj.Steps[j], res.Reference.Traj.Steps[j]
+	if st == nil || ref == nil {
+		return nil
+	}
+	tr := res.Traj
+	return render.ChannelMean(render.Diff(ref.D, st.D), tr.C, tr.H, tr.W)
+}
+
+// renderResidual renders the residual view of frame i: D_net - D_machine
+// on a diverging scale symmetric about 0 for a machine evaluated along a
+// network; the network's own D_t on side A, which it is compared with.
+func renderResidual(res *Result, i int) Rendered {
+	tr := res.Traj
+	if res.Reference == nil {
+		if res.Machine != nil && res.Machine.Spec().Kind == machine.Network {
+			if st := tr.Steps[StepOf(i)]; st != nil {
+				return Rendered{Image: render.Image(st.D, tr.C, tr.H, tr.W), Note: "the network's D_t: the residual D_net − D_machine is beside it (Network vs machine)"}
+			}
+			return Rendered{Note: "not computed yet"}
+		}
+		return Rendered{Note: residualNote}
+	}
+	m := Residual(res, i)
+	if m == nil {
+		return Rendered{Note: "not computed yet"}
+	}
+	r := diverging(m, tr.H, tr.W, "residual D_net − D_machine (red: the network is brighter)")
+	if i == 0 {
+		r.Note = "x_0: the residual of step 1"
+	}
+	return r
 }
 
 // renderMosaic colours every pixel by the training image of its heaviest
@@ -305,6 +355,18 @@ func Readout(res *Result, i int, v View, r, c int) string {
 			return head
 		}
 		return fmt.Sprintf("%s   effective number = %.1f", head, st.Effective[p])
+	case ViewResidual:
+		if res.Reference == nil {
+			if st != nil && res.Machine != nil && res.Machine.Spec().Kind == machine.Network {
+				return fmt.Sprintf("%s   network D = %s", head, px(st.D))
+			}
+			return head
+		}
+		ref := res.Reference.Traj.Steps[StepOf(i)]
+		if st == nil || ref == nil {
+			return head
+		}
+		return fmt.Sprintf("%s   D_net − D_machine = %s   (network %s, machine %s)", head, px(render.Diff(ref.D, st.D)), px(ref.D), px(st.D))
 	}
 	return head
 }

@@ -1,8 +1,11 @@
 package app
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +33,13 @@ type Options struct {
 	Log io.Writer
 	// Started is when the process started, for --measure (now if zero).
 	Started time.Time
+	// Versus, if set, starts compare mode in Network vs machine with this
+	// machine ("els", "ls", "ideal", "wiener", "pca-locality") on side B,
+	// and Boundary as its boundary ("" = A's); View is the view to start
+	// in and Tab the chart tab ("r2" for the r² chart).
+	Versus, VersusBoundary string
+	View                   View
+	Tab                    string
 
 	library  *Library     // tests inject a library with a toy data set
 	dispatch func(func()) // tests inject their own UI queue; fyne.Do if nil
@@ -60,8 +70,11 @@ type Window struct {
 	controls *controls
 	inspect  *inspectorPanel
 	charts   *chartsPanel
-	cmp      *compare
-	tools    handTools
+	// chartTabs hold the charts under the inspector (built once, so that
+	// the tab chosen survives a new layout).
+	chartTabs *container.AppTabs
+	cmp       *compare
+	tools     handTools
 
 	presenting bool
 	measure    *measurer
@@ -89,6 +102,9 @@ func New(a fyne.App, opts Options) *Window {
 	if lib == nil {
 		lib = NewLibrary()
 	}
+	// Network vs machine's r² chart uses five machines beside the network
+	// and side B: keep them all built.
+	lib.Keep = max(lib.Keep, 8)
 	w := &Window{app: a, opts: opts, lib: lib, state: NewState(opts.Settings, trace.DefaultTolerance), renders: newRenders()}
 	w.win = a.NewWindow("Mosaic")
 	w.dialogs = dialogs{app: a, win: w.win}
@@ -118,6 +134,10 @@ func New(a fyne.App, opts Options) *Window {
 		}
 	}
 	w.apply(w.state.Settings())
+	w.state.SetView(opts.View)
+	if opts.Versus != "" && !opts.Measure { // --measure chooses it on the complete trajectory
+		w.startVersus(opts.Versus, opts.VersusBoundary)
+	}
 	if opts.Present {
 		w.setPresenting(true)
 	}
@@ -139,6 +159,19 @@ func (w *Window) build() {
 	w.image = newImagePanel(w, w.renders)
 	w.steps = newStepsPanel(w.setStep, func() { w.win.Canvas().Unfocus() }) // give the keys back to the timeline
 	w.charts = newChartsPanel()
+	v := w.charts.views
+	w.chartTabs = container.NewAppTabs(
+		container.NewTabItem("Per image", w.inspect.perImage()),
+		container.NewTabItem("Schedule", v[chartSchedule]),
+		container.NewTabItem("r² over t", container.NewBorder(w.cmp.chartBar(), nil, nil, nil, v[chartR2])),
+		container.NewTabItem("a(t), b(t)", v[chartSignalNoise]),
+		container.NewTabItem("Pixel", v[chartPixel]),
+		container.NewTabItem("Spectrum", v[chartSpectrum]),
+	)
+	w.chartTabs.OnSelected = func(*container.TabItem) { w.charts.redrawShown() }
+	if w.opts.Tab == "r2" {
+		w.chartTabs.SelectIndex(2)
+	}
 	w.win.SetMainMenu(w.menu())
 	w.win.Canvas().SetOnTypedKey(w.key)
 	w.layout()
@@ -160,20 +193,30 @@ func (w *Window) layout() {
 	center := container.NewBorder(nil, w.steps.object(), nil, nil, imageArea)
 	left := container.NewVScroll(w.controls.panel())
 	left.SetMinSize(fyne.NewSize(250, 100))
-	v := w.charts.views
-	chartTabs := container.NewAppTabs(
-		container.NewTabItem("Per image", w.inspect.perImage()),
-		container.NewTabItem("Schedule", v[chartSchedule]),
-		container.NewTabItem("a(t), b(t)", v[chartSignalNoise]),
-		container.NewTabItem("Pixel", v[chartPixel]),
-		container.NewTabItem("Spectrum", v[chartSpectrum]),
-	)
-	chartTabs.OnSelected = func(*container.TabItem) { w.charts.redrawShown() }
-	right := container.NewVSplit(w.inspect.panel(), chartTabs)
+	right := container.NewVSplit(w.inspect.panel(), w.chartTabs)
 	right.SetOffset(0.6)
 	split := container.NewHSplit(center, container.New(&minWidth{w: 330}, container.NewStack(right)))
 	split.SetOffset(0.64)
 	w.win.SetContent(container.NewBorder(nil, status, container.New(&minWidth{w: 250}, left), nil, split))
+}
+
+// startVersus turns on Network vs machine with machine name (and
+// boundary, if set) on side B.
+func (w *Window) startVersus(name, boundary string) {
+	if t := MachineTitle(name); slices.Contains(w.cmp.machine.Options, t) {
+		showSelected(w.cmp.machine, t)
+	} else {
+		w.warn(fmt.Sprintf("--vs %s: side B takes one of %s", name, strings.Join(w.cmp.machine.Options, ", ")))
+	}
+	if boundary == "" {
+		boundary = w.state.Settings().Boundary
+	}
+	for _, b := range boundaryOptions {
+		if strings.Fields(b)[0] == boundary {
+			showSelected(w.cmp.bound, b)
+		}
+	}
+	w.cmp.setNetworkVsMachine(true)
 }
 
 // setPresenting switches presentation mode: full screen, the larger

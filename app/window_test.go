@@ -28,7 +28,16 @@ func newTestWindow(t *testing.T) *Window {
 	a := test.NewTempApp(t)
 	w := New(a, Options{Settings: toySettings(), Size: fyne.NewSize(1280, 800), library: toyLibrary(nil), dispatch: ui.Do})
 	w.win.Show()
-	t.Cleanup(func() { w.ctl.Cancel(); w.cmp.ctl.Cancel(); w.ctl.Wait(); w.cmp.ctl.Wait(); ui.Drain() })
+	t.Cleanup(func() {
+		w.ctl.Cancel()
+		w.cmp.ctl.Cancel()
+		w.cmp.nvm.Cancel()
+		w.insp.Clear()
+		w.ctl.Wait()
+		w.cmp.ctl.Wait()
+		w.cmp.nvm.Wait()
+		ui.Drain()
+	})
 	waitFor(t, "the first trajectory", func() bool { return w.res != nil && w.res.Complete })
 	return w
 }

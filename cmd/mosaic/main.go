@@ -47,6 +47,10 @@ func main() {
 	present := flag.Bool("present", false, "start in presentation mode (full screen, large type)")
 	size := flag.String("size", "1280x800", "initial window size WxH")
 	measure := flag.Bool("measure", false, "print start-up and recompute timings to stderr, then quit")
+	vs := flag.String("vs", "", "with --machine network: start in Network vs machine with this machine on side B (els, ls, ideal, wiener, pca-locality)")
+	vsBoundary := flag.String("vs-boundary", "", "side B's boundary for --vs (default: --boundary)")
+	viewName := flag.String("view", "x", "view to start in: x, d, noise, change, mosaic, effective, commitment, residual")
+	tab := flag.String("tab", "", "chart tab to start on: r2 for the r² chart")
 	flag.Parse()
 
 	if *k > 0 {
@@ -56,6 +60,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mosaic:", err)
 		os.Exit(2)
 	}
+	view, ok := app.ParseView(*viewName)
+	if !ok {
+		fmt.Fprintf(os.Stderr, "mosaic: --view %q: use x, d, noise, change, mosaic, effective, commitment or residual\n", *viewName)
+		os.Exit(2)
+	}
 	var w, h float32
 	if _, err := fmt.Sscanf(*size, "%fx%f", &w, &h); err != nil || w < 200 || h < 200 {
 		fmt.Fprintf(os.Stderr, "mosaic: --size %q: use WxH, e.g. 1280x800\n", *size)
@@ -63,6 +72,7 @@ func main() {
 	}
 	a := fyneapp.NewWithID("io.github.mosaic.app")
 	a.SetIcon(fyne.NewStaticResource("mosaic.png", icons.Mosaic))
-	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started})
+	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started,
+		Versus: *vs, VersusBoundary: *vsBoundary, View: view, Tab: *tab})
 	win.ShowAndRun()
 }
