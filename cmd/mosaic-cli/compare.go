@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"image/color"
 	"io"
 	"math"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"mosaic/internal/palette"
 	"mosaic/model/budget"
 	"mosaic/model/compare"
 	"mosaic/model/dataset"
@@ -387,8 +387,7 @@ func writeCompareCSV(outs *outfile.Set, path string, cmp *comparison, all []*com
 }
 
 // r2Colors are the line colours of the r^2 chart, one per machine.
-var r2Colors = []color.RGBA{{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255},
-	{148, 103, 189, 255}, {140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}}
+var r2Colors = palette.Series
 
 // writeR2Plot charts the median r^2 over t, one line per machine.
 func writeR2Plot(outs *outfile.Set, path string, cmp *comparison, all []*compare.Scores) error {

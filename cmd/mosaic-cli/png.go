@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"mosaic/internal/palette"
 	"mosaic/model/render"
 
 	"golang.org/x/image/font"
@@ -34,12 +35,13 @@ type sheetBlock struct {
 	tiles []tile
 }
 
+// The badge colours of a finger count, the sheet's background and text.
 var (
-	colorFive   = color.RGBA{0, 150, 0, 255}
-	colorWrong  = color.RGBA{210, 0, 0, 255}
-	colorUnsure = color.RGBA{110, 110, 110, 255}
-	colorBack   = color.RGBA{40, 40, 40, 255}
-	colorText   = color.RGBA{255, 255, 255, 255}
+	colorFive   = palette.Right
+	colorWrong  = palette.Wrong
+	colorUnsure = palette.Neutral
+	colorBack   = palette.Background
+	colorText   = palette.Text
 )
 
 // contactSheet lays out blocks of tiles (images [C,H,W]) one block below the

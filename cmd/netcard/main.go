@@ -19,7 +19,6 @@ import (
 	"flag"
 	"fmt"
 	"image"
-	"image/color"
 	"io"
 	"log"
 	"os"
@@ -30,6 +29,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"mosaic/internal/palette"
 	"mosaic/model/builtin"
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
@@ -225,7 +225,7 @@ func lossCurve(logPath, out, name string) error {
 	if err != nil {
 		return err
 	}
-	l.Color = color.RGBA{31, 119, 180, 255}
+	l.Color = palette.Blue
 	p.Add(l, plotter.NewGrid())
 	return render.WriteAtomic(out, func(w io.Writer) error {
 		wt, err := p.WriterTo(7*vg.Inch, 4*vg.Inch, "png")

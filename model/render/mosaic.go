@@ -5,21 +5,17 @@ import (
 	"image/color"
 	"math"
 	"sort"
+
+	"mosaic/internal/palette"
 )
 
 // Palette holds distinct, saturated colours for the most frequent sources
-// of the mosaic map (after Kelly's and Tableau's categorical palettes).
-var Palette = []color.RGBA{
-	{230, 25, 75, 255}, {60, 180, 75, 255}, {255, 225, 25, 255}, {0, 130, 200, 255},
-	{245, 130, 48, 255}, {145, 30, 180, 255}, {70, 240, 240, 255}, {240, 50, 230, 255},
-	{210, 245, 60, 255}, {250, 190, 212, 255}, {0, 128, 128, 255}, {220, 190, 255, 255},
-	{170, 110, 40, 255}, {255, 250, 200, 255}, {128, 0, 0, 255}, {170, 255, 195, 255},
-	{128, 128, 0, 255}, {255, 215, 180, 255}, {0, 0, 128, 255}, {255, 255, 255, 255},
-}
+// of the mosaic map (palette.Mosaic).
+var Palette = palette.Mosaic
 
 // Other is the legend swatch of the sources outside the most frequent
 // ones (their pixels get MinorColor).
-var Other = color.RGBA{110, 110, 110, 255}
+var Other = palette.Neutral
 
 // MinorColor is the colour of a source training image outside the most
 // frequent ones: a hue that advances by the golden ratio with the image
@@ -63,7 +59,7 @@ func hsv(h, s, v float64) color.RGBA {
 // 0 in Mosaic): their weight is spread over so many equally good patches
 // (for example the all-background patches behind an empty background
 // pixel) that naming one of them would be arbitrary.
-var NoSource = color.RGBA{38, 38, 38, 255}
+var NoSource = palette.NoSource
 
 // MosaicEntry is one legend entry of a mosaic map: a training image, its
 // colour and how many pixels it supplies. Image is -1 for "other", the
@@ -139,7 +135,7 @@ func Mosaic(src []int, h, w, top int) (*image.RGBA, []MosaicEntry) {
 }
 
 // Edge is the colour of the boundary lines of MosaicEdges.
-var Edge = color.RGBA{0, 0, 0, 235}
+var Edge = palette.Edge
 
 // MosaicEdges returns a transparent (W*scale) x (H*scale) image with a dark
 // line along every boundary between neighbouring pixels whose sources
@@ -152,8 +148,8 @@ func MosaicEdges(src []int, h, w, scale int) *image.RGBA {
 }
 
 // Outline is the colour of MaskOutline's line: a warm yellow that stands
-// out on the gray images and on the colour maps alike.
-var Outline = color.RGBA{255, 200, 40, 255}
+// out on the gray images and on the colour maps alike (palette.Highlight).
+var Outline = palette.Highlight
 
 // MaskOutline returns a transparent (W*scale) x (H*scale) image with a line
 // of colour Outline around the pixels where mask (H*W, row-major) is true:
