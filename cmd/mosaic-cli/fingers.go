@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"flag"
 	"fmt"
 	"image/png"
 	"io"
@@ -121,70 +122,125 @@ func grayOf(x []float64, c, hw int) []float64 {
 	return g
 }
 
+// fingersFlags are the fingers command's own flags.
+type fingersFlags struct {
+	samples                    int
+	seed0                      uint64
+	csvPath, pngPath, plotPath string
+	scale                      int
+	latePatch                  string
+	lateSteps                  int
+	quiet                      bool
+}
+
+func (f *fingersFlags) add(fs *flag.FlagSet) {
+	fs.IntVar(&f.samples, "samples", 20, "number of samples")
+	fs.Uint64Var(&f.seed0, "seed", 1, "seed of the first sample")
+	fs.StringVar(&f.csvPath, "csv", "", "per-sample CSV")
+	fs.StringVar(&f.pngPath, "png", "", "contact sheet PNG")
+	fs.IntVar(&f.scale, "scale", 4, "contact sheet upscaling")
+	fs.StringVar(&f.latePatch, "late-patch", "", "late patch sizes, e.g. 3,5,7,9")
+	fs.IntVar(&f.lateSteps, "late-steps", 0, "number of late steps to override")
+	fs.StringVar(&f.plotPath, "plot", "", "chart PNG of the sweep")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
+}
+
+// check validates the flags that need no data and returns the late patch
+// sizes of the sweep (nil: no sweep); set holds the flags given.
+func (f *fingersFlags) check(set map[string]bool) ([]int, error) {
+	if f.samples < 1 {
+		return nil, usagef("--samples must be at least 1, e.g. --samples 20")
+	}
+	if f.scale < 1 || f.scale > 64 {
+		return nil, usagef("--scale must be an integer from 1 to 64, e.g. --scale 4")
+	}
+	if f.latePatch != "" {
+		return parseSizes("--late-patch", f.latePatch)
+	}
+	if set["late-steps"] {
+		return nil, usagef("--late-steps needs --late-patch, e.g. --late-patch 3,5,7,9 --late-steps 5")
+	}
+	if f.plotPath != "" {
+		return nil, usagef("--plot charts the --late-patch sweep: add --late-patch 3,5,7,9")
+	}
+	return nil, nil
+}
+
 func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fingers", fingersUsage, stderr)
 	var df dataFlags
 	var mf machineFlags
 	var sf scheduleFlags
+	var ff fingersFlags
 	df.add(fs, hands.Name)
 	mf.add(fs)
 	sf.add(fs)
-	samples := fs.Int("samples", 20, "number of samples")
-	seed0 := fs.Uint64("seed", 1, "seed of the first sample")
-	csvPath := fs.String("csv", "", "per-sample CSV")
-	pngPath := fs.String("png", "", "contact sheet PNG")
-	scale := fs.Int("scale", 4, "contact sheet upscaling")
-	latePatch := fs.String("late-patch", "", "late patch sizes, e.g. 3,5,7,9")
-	lateSteps := fs.Int("late-steps", 0, "number of late steps to override")
-	plotPath := fs.String("plot", "", "chart PNG of the sweep")
-	quiet := fs.Bool("quiet", false, "no progress lines")
+	ff.add(fs)
 	set, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if *samples < 1 {
-		return usagef("--samples must be at least 1, e.g. --samples 20")
+	late, err := ff.check(set)
+	if err != nil {
+		return err
 	}
-	if *scale < 1 || *scale > 64 {
-		return usagef("--scale must be an integer from 1 to 64, e.g. --scale 4")
-	}
-	var late []int
-	if *latePatch != "" {
-		if late, err = parseSizes("--late-patch", *latePatch); err != nil {
-			return err
-		}
-	} else {
-		if set["late-steps"] {
-			return usagef("--late-steps needs --late-patch, e.g. --late-patch 3,5,7,9 --late-steps 5")
-		}
-		if *plotPath != "" {
-			return usagef("--plot charts the --late-patch sweep: add --late-patch 3,5,7,9")
-		}
-	}
-	outs, err := planOutputs(stdout, "--csv", *csvPath, "--png", *pngPath, "--plot", *plotPath)
+	outs, err := planOutputs(stdout, "--csv", ff.csvPath, "--png", ff.pngPath, "--plot", ff.plotPath)
 	if err != nil {
 		return err
 	}
 	summary := summaryTo(outs, stdout, stderr)
 	stdout = summary
-	st, err := newSetup(&df, &mf, &sf, set, "", *samples*(1+len(late)), stderr, *quiet)
+	st, err := newSetup(&df, &mf, &sf, set, "", ff.samples*(1+len(late)), stderr, ff.quiet)
 	if err != nil {
 		return err
 	}
-	d, m, n := st.data, st.m, len(st.k)
-	if !st.m.Spec().Kind.HasPatch() && late != nil {
-		return usagef("--late-patch changes patch sizes, which the %s machine does not have: use --machine ls or els", st.m.Spec().Kind)
+	configs, nLate, err := fingerConfigs(st, late, ff.lateSteps, set["late-steps"])
+	if err != nil {
+		return err
 	}
-	nLate := *lateSteps
-	if !set["late-steps"] {
+	d := st.data
+	if d.C != 1 && d.C != 3 {
+		return fmt.Errorf("the finger counter needs gray or RGB images, not %d channels", d.C)
+	}
+	fmt.Fprintf(stdout, "machine   %v\n", st.m.Spec())
+	fmt.Fprintf(stdout, "data      %s\n", describe(d))
+	fmt.Fprintf(stdout, "schedule  %s (N=%d)\n", fmtSchedule(st.k), len(st.k))
+	if late != nil {
+		fmt.Fprintf(stdout, "sweep     late steps %d..1 (t <= %.2f) with patch sizes %v\n", nLate, schedule.Time(nLate, len(st.k)), late)
+	}
+	fmt.Fprintf(stdout, "samples   %d, seeds %d..%d\n\n", ff.samples, ff.seed0, ff.seed0+uint64(ff.samples)-1)
+	results, err := sampleFingers(ctx, st, configs, nLate, &ff, stderr)
+	if err != nil {
+		return err
+	}
+	stats := make([]fingerStats, len(configs))
+	for ci, cfg := range configs {
+		stats[ci] = summarize(cfg, results[ci])
+	}
+	if err := writeDistribution(stdout, stats, nLate, late != nil); err != nil {
+		return err
+	}
+	return writeFingersOutputs(ctx, outs, stdout, &ff, st, configs, results, stats, nLate)
+}
+
+// fingerConfigs returns the base schedule's configuration and one per late
+// patch size, and the number of late steps they override (lateSteps when
+// given, else defaultLateSteps).
+func fingerConfigs(st *setup, late []int, lateSteps int, given bool) ([]fingerConfig, int, error) {
+	n := len(st.k)
+	if !st.m.Spec().Kind.HasPatch() && late != nil {
+		return nil, 0, usagef("--late-patch changes patch sizes, which the %s machine does not have: use --machine ls or els", st.m.Spec().Kind)
+	}
+	nLate := lateSteps
+	if !given {
 		nLate = defaultLateSteps(n)
 	} else if nLate < 1 || nLate > n-1 {
-		return usagef("--late-steps must be from 1 to %d (the number of steps minus one), e.g. --late-steps %d", n-1, defaultLateSteps(n))
+		return nil, 0, usagef("--late-steps must be from 1 to %d (the number of steps minus one), e.g. --late-steps %d", n-1, defaultLateSteps(n))
 	}
 	configs := []fingerConfig{{name: "schedule", k: st.k}}
 	for _, v := range late {
-		if err := m.CheckPatch(v); err != nil {
-			return usagef("--late-patch: %v", err)
+		if err := st.m.CheckPatch(v); err != nil {
+			return nil, 0, usagef("--late-patch: %v", err)
 		}
 		k := append(schedule.Patch(nil), st.k...)
 		for i := 1; i <= nLate; i++ {
@@ -192,18 +248,15 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		configs = append(configs, fingerConfig{name: fmt.Sprintf("k=%d", v), lateK: v, k: k})
 	}
-	if d.C != 1 && d.C != 3 {
-		return fmt.Errorf("the finger counter needs gray or RGB images, not %d channels", d.C)
-	}
-	local := m.Spec().Kind.HasPatch()
-	fmt.Fprintf(stdout, "machine   %v\n", m.Spec())
-	fmt.Fprintf(stdout, "data      %s\n", describe(d))
-	fmt.Fprintf(stdout, "schedule  %s (N=%d)\n", fmtSchedule(st.k), n)
-	if late != nil {
-		fmt.Fprintf(stdout, "sweep     late steps %d..1 (t <= %.2f) with patch sizes %v\n", nLate, schedule.Time(nLate, n), late)
-	}
-	fmt.Fprintf(stdout, "samples   %d, seeds %d..%d\n\n", *samples, *seed0, *seed0+uint64(*samples)-1)
+	return configs, nLate, nil
+}
 
+// sampleFingers draws the samples of every configuration: each seed's
+// trajectory under the base schedule, branched at step nLate for the
+// others. It returns the samples of each configuration, counted.
+func sampleFingers(ctx context.Context, st *setup, configs []fingerConfig, nLate int, ff *fingersFlags, stderr io.Writer) ([][]fingerSample, error) {
+	d, m := st.data, st.m
+	local := m.Spec().Kind.HasPatch()
 	results := make([][]fingerSample, len(configs))
 	record := func(ci int, seed uint64, final []float64) fingerSample {
 		cnt := hands.Count(grayOf(final, d.C, d.H*d.W), d.H, d.W)
@@ -212,105 +265,112 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		results[ci] = append(results[ci], s)
 		return s
 	}
-	describeCount := func(r hands.Result) string {
-		if !r.OK {
-			return "cannot tell (" + r.Reason + ")"
-		}
-		return strconv.Itoa(r.Fingers)
-	}
 	start := time.Now()
-	for s := 0; s < *samples; s++ {
-		seed := *seed0 + uint64(s)
-		prefix := fmt.Sprintf("sample %d/%d seed %d: ", s+1, *samples, seed)
+	for s := 0; s < ff.samples; s++ {
+		seed := ff.seed0 + uint64(s)
+		prefix := fmt.Sprintf("sample %d/%d seed %d: ", s+1, ff.samples, seed)
 		noise := sampler.Noise(seed, d.C, d.H, d.W)
 		tStart := time.Now()
-		tr, err := sampler.Run(ctx, m, noise, st.k, stepPrinter(stderr, prefix, *quiet, local))
+		tr, err := sampler.Run(ctx, m, noise, st.k, stepPrinter(stderr, prefix, ff.quiet, local))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := finite(fmt.Sprintf("the sample of seed %d", seed), tr.Final()); err != nil {
-			return err
+			return nil, err
 		}
 		r := record(0, seed, tr.Final())
-		if !*quiet {
+		if !ff.quiet {
 			fmt.Fprintf(stderr, "%sfingers %s, nearest distance %.3g, %.2fs\n", prefix, describeCount(r.count), r.dist, time.Since(tStart).Seconds())
 		}
 		for ci := 1; ci < len(configs); ci++ {
 			cfg := configs[ci]
 			br, err := tr.Branch(nLate, cfg.k)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			p := prefix + cfg.name + " "
-			if err := br.Resume(ctx, m, nLate, stepPrinter(stderr, p, *quiet, local)); err != nil {
-				return err
+			if err := br.Resume(ctx, m, nLate, stepPrinter(stderr, p, ff.quiet, local)); err != nil {
+				return nil, err
 			}
 			r := record(ci, seed, br.Final())
-			if !*quiet {
+			if !ff.quiet {
 				fmt.Fprintf(stderr, "%sfingers %s\n", p, describeCount(r.count))
 			}
 		}
 	}
-	if !*quiet {
-		fmt.Fprintf(stderr, "%d samples in %.1fs\n", *samples*len(configs), time.Since(start).Seconds())
+	if !ff.quiet {
+		fmt.Fprintf(stderr, "%d samples in %.1fs\n", ff.samples*len(configs), time.Since(start).Seconds())
 	}
+	return results, nil
+}
 
-	stats := make([]fingerStats, len(configs))
-	for ci, cfg := range configs {
-		stats[ci] = summarize(cfg, results[ci])
+// describeCount says what the counter found: a number of fingers, or why
+// it cannot tell.
+func describeCount(r hands.Result) string {
+	if !r.OK {
+		return "cannot tell (" + r.Reason + ")"
 	}
-	if err := writeDistribution(stdout, stats, nLate, late != nil); err != nil {
-		return err
-	}
-	if *csvPath != "" {
-		if err := writeFingersCSV(outs, *csvPath, configs, results, d.Labels, d.ClassName); err != nil {
+	return strconv.Itoa(r.Fingers)
+}
+
+// writeFingersOutputs writes the CSV, the contact sheet and the sweep chart
+// that were asked for, together, and says so on stdout.
+func writeFingersOutputs(ctx context.Context, outs *outfile.Set, stdout io.Writer, ff *fingersFlags, st *setup, configs []fingerConfig, results [][]fingerSample, stats []fingerStats, nLate int) error {
+	d := st.data
+	if ff.csvPath != "" {
+		if err := writeFingersCSV(outs, ff.csvPath, configs, results, d.Labels, d.ClassName); err != nil {
 			return err
 		}
 	}
-	if *pngPath != "" {
-		cols := min(*samples, 10)
-		var blocks []sheetBlock
-		for ci, cfg := range configs {
-			b := sheetBlock{}
-			if len(configs) > 1 {
-				b.title = "base schedule"
-				if ci > 0 {
-					b.title = fmt.Sprintf("late steps %d..1 with k=%d", nLate, cfg.lateK)
-				}
-				b.title += fmt.Sprintf(": %d of %d not five", stats[ci].samples-stats[ci].five, stats[ci].samples)
-			}
-			for _, r := range results[ci] {
-				t := tile{x: r.final, badge: "?", color: colorUnsure}
-				if r.count.OK {
-					t.badge, t.color = strconv.Itoa(r.count.Fingers), colorWrong
-					if r.count.Fingers == 5 {
-						t.color = colorFive
-					}
-				}
-				b.tiles = append(b.tiles, t)
-			}
-			blocks = append(blocks, b)
-		}
-		sheet, err := contactSheet(blocks, d.C, d.H, d.W, *scale, cols)
+	if ff.pngPath != "" {
+		sheet, err := contactSheet(fingerBlocks(configs, results, stats, nLate), d.C, d.H, d.W, ff.scale, min(ff.samples, 10))
 		if err != nil {
 			return err
 		}
-		outs.Put(*pngPath, func(w io.Writer) error { return png.Encode(w, sheet) })
+		outs.Put(ff.pngPath, func(w io.Writer) error { return png.Encode(w, sheet) })
 	}
-	if *plotPath != "" {
-		if err := writeSweepPlot(outs, *plotPath, stats, nLate, n); err != nil {
+	if ff.plotPath != "" {
+		if err := writeSweepPlot(outs, ff.plotPath, stats, nLate, len(st.k)); err != nil {
 			return err
 		}
 	}
 	if err := outs.Commit(ctx); err != nil {
 		return err
 	}
-	for _, p := range []string{*csvPath, *pngPath, *plotPath} {
+	for _, p := range []string{ff.csvPath, ff.pngPath, ff.plotPath} {
 		if p != "" {
 			fmt.Fprintf(stdout, "wrote %s\n", p)
 		}
 	}
 	return nil
+}
+
+// fingerBlocks lays out the contact sheet: one block of badged tiles per
+// configuration, titled when there is a sweep.
+func fingerBlocks(configs []fingerConfig, results [][]fingerSample, stats []fingerStats, nLate int) []sheetBlock {
+	var blocks []sheetBlock
+	for ci, cfg := range configs {
+		b := sheetBlock{}
+		if len(configs) > 1 {
+			b.title = "base schedule"
+			if ci > 0 {
+				b.title = fmt.Sprintf("late steps %d..1 with k=%d", nLate, cfg.lateK)
+			}
+			b.title += fmt.Sprintf(": %d of %d not five", stats[ci].samples-stats[ci].five, stats[ci].samples)
+		}
+		for _, r := range results[ci] {
+			t := tile{x: r.final, badge: "?", color: colorUnsure}
+			if r.count.OK {
+				t.badge, t.color = strconv.Itoa(r.count.Fingers), colorWrong
+				if r.count.Fingers == 5 {
+					t.color = colorFive
+				}
+			}
+			b.tiles = append(b.tiles, t)
+		}
+		blocks = append(blocks, b)
+	}
+	return blocks
 }
 
 // writeDistribution prints the table of finger counts per configuration and
