@@ -60,9 +60,19 @@ var (
 	// patch): a warm yellow that stands out on the gray images and on the
 	// colour maps alike.
 	Highlight = color.RGBA{255, 200, 40, 255}
-	// Cursor marks what the user is pointing at or dragging: a cyan that
-	// differs from Highlight.
+	// Cursor marks what the user is pointing at or dragging, or the region
+	// being traced: a cyan that differs from Highlight.
 	Cursor = color.RGBA{0, 220, 255, 255}
+	// Patch outlines the heaviest patches in a training image (the trace
+	// panel): an orange, next to the Cursor region it explains.
+	Patch = color.RGBA{255, 170, 0, 255}
+)
+
+// Histograms that compare generated samples with the training set
+// (ColorBrewer Dark2's orange and teal).
+var (
+	Sample   = color.RGBA{0xd9, 0x5f, 0x02, 0xff}
+	Training = color.RGBA{0x1b, 0x9e, 0x77, 0xff}
 )
 
 // The dark background of image sheets and the text drawn on it.
