@@ -1,8 +1,10 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,7 +87,9 @@ type compare struct {
 	calCancel *widget.Button
 	calBox    *fyne.Container
 	calNote   *widget.Label
-	calWith   string // the settings key the running calibration was started for
+	calStart  time.Time // when the running calibration started
+	calDoneN  int       // evaluations done of calTotal
+	calTotal  int
 	// The r^2 chart tab's progress line and cancel button.
 	chartNote   *widget.Label
 	chartCancel *widget.Button
@@ -137,7 +141,10 @@ func newCompare(host compareHost, lib *Library, dispatch func(func()), rc *rende
 		c.chartCancel.Hide()
 	}
 	c.nvm.OnCalibrated = c.onCalibrated
-	c.nvm.OnCalProgress = func(done, total int) { c.calBar.SetValue(float64(done) / float64(max(total, 1))) }
+	c.nvm.OnCalProgress = func(done, total int) {
+		c.calDoneN, c.calTotal = done, total
+		c.calBar.SetValue(float64(done) / float64(max(total, 1)))
+	}
 	c.nvm.OnCalError = func(err error) {
 		c.calDone()
 		c.calNote.SetText("calibration failed: " + err.Error())
@@ -147,8 +154,18 @@ func newCompare(host compareHost, lib *Library, dispatch func(func()), rc *rende
 	c.r2.Truncation = fyne.TextTruncateEllipsis
 	c.calButton = widget.NewButtonWithIcon("Calibrate", theme.MediaReplayIcon(), c.calibrate)
 	c.calBar = widget.NewProgressBar()
+	c.calBar.TextFormatter = func() string {
+		if c.calTotal == 0 || c.calDoneN == 0 {
+			return "starting…"
+		}
+		left := time.Since(c.calStart).Seconds() / float64(c.calDoneN) * float64(c.calTotal-c.calDoneN)
+		if left >= 90 {
+			return fmt.Sprintf("%.0f%% · %.0f min left", 100*float64(c.calDoneN)/float64(c.calTotal), math.Round(left/60))
+		}
+		return fmt.Sprintf("%.0f%% · %.0f s left", 100*float64(c.calDoneN)/float64(c.calTotal), left)
+	}
 	c.calCancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), c.cancelCalibration)
-	c.calBox = container.NewHBox(c.calButton, container.NewGridWrap(fyne.NewSize(140, c.calBar.MinSize().Height), c.calBar), c.calCancel)
+	c.calBox = container.NewHBox(c.calButton, container.NewGridWrap(fyne.NewSize(190, c.calBar.MinSize().Height), c.calBar), c.calCancel)
 	c.calBar.Hide()
 	c.calCancel.Hide()
 	c.calNote = widget.NewLabel("")
@@ -323,7 +340,7 @@ func (c *compare) followNetwork(s Settings, spec machine.Spec, err error) {
 		seeds, kmax := calibrationPlan(s.Seed, h, w)
 		c.calButton.SetText("Calibrate " + spec.Kind.Title())
 		if !c.nvm.cal.Busy() && (c.calNote.Text == "" || strings.HasPrefix(c.calNote.Text, "Calibrate ")) {
-			c.calNote.SetText(fmt.Sprintf("Calibrate fits %v's patch size per step to the network on seeds %s (k = 1 to %d) and puts it in the schedule editor", spec, seedRange(seeds), kmax))
+			c.calNote.SetText(fmt.Sprintf("Calibrate fits the patch size of %v at every step to the network on seeds %s (k = 1 to %d) and puts it in the schedule editor", spec, seedRange(seeds), kmax))
 		}
 	} else {
 		c.calButton.SetText("Calibrate")
@@ -396,6 +413,7 @@ func (c *compare) onChart(ch *R2Chart) {
 	if ch.Complete {
 		c.chartNote.SetText(chartSummary(ch))
 		c.chartCancel.Hide()
+		c.host.sayStatus(fmt.Sprintf("r² of %d machines along the network's trajectory (seed %d): complete", len(ch.Names), ch.Seed))
 	} else {
 		c.chartNote.SetText(fmt.Sprintf("computing r² of %d machines: %d of %d evaluations", len(ch.Names), ch.Done, ch.Total))
 		c.chartCancel.Show()
@@ -404,13 +422,19 @@ func (c *compare) onChart(ch *R2Chart) {
 }
 
 // chartSummary is the line over a complete chart: each machine's median
-// r^2 over the steps.
+// r^2 over the steps, best first (the line may be cut on the right).
 func chartSummary(ch *R2Chart) string {
-	var parts []string
-	for j, name := range ch.Names {
-		parts = append(parts, fmt.Sprintf("%s %s", name, fmtR2(mcompare.Quantile(ch.R2[j], 0.5))))
+	med := make([]float64, len(ch.Names))
+	idx := make([]int, len(ch.Names))
+	for j := range ch.Names {
+		med[j], idx[j] = mcompare.Quantile(ch.R2[j], 0.5), j
 	}
-	return "median r² over the steps: " + strings.Join(parts, " · ")
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(med[b], med[a]) })
+	var parts []string
+	for _, j := range idx {
+		parts = append(parts, fmt.Sprintf("%s %s", ch.Names[j], fmtR2(med[j])))
+	}
+	return "median r²: " + strings.Join(parts, " · ")
 }
 
 // fmtR2 formats an r^2 value ("0.934", "–" for NaN).
@@ -432,6 +456,7 @@ func (c *compare) calibrate() {
 	seeds, kmax := calibrationPlan(net.Settings.Seed, net.Traj.H, net.Traj.W)
 	spec, _ := s.Spec()
 	c.calNote.SetText(fmt.Sprintf("calibrating %v on seeds %s (k = 1 to %d, every step)…", spec, seedRange(seeds), kmax))
+	c.calStart, c.calDoneN, c.calTotal = time.Now(), 0, 0
 	c.calBar.SetValue(0)
 	c.calBar.Show()
 	c.calCancel.Show()

@@ -91,6 +91,7 @@ type controls struct {
 	topKLabel  *widget.Label
 	modeBox    *fyne.Container
 	hands      *widget.Button // opens the hands gallery; shown for the hands data set
+	step       int            // the frame on screen (showStep), for stepK
 }
 
 var boundaryOptions = []string{"zeros", "circular", "reflect (extension)"}
@@ -229,6 +230,7 @@ func (c *controls) showMode(m ScheduleMode) {
 
 // showStep marks frame i on the schedule editor and names its patch size.
 func (c *controls) showStep(i int) {
+	c.step = i
 	c.editor.SetCurrent(i)
 	k, err := c.host.settings().Schedule()
 	if err == nil && i >= 1 && i < len(k) {
@@ -258,6 +260,9 @@ func (c *controls) show(s Settings) {
 	if k, err := s.Schedule(); err == nil {
 		c.editor.SetMaxK(max(15, k.Max()+4) | 1)
 		c.editor.SetSchedule(k)
+		if c.step >= 1 && c.step < len(k) {
+			c.stepK.SetText(fmt.Sprintf("step %d (t = %.2f): k = %d", c.step, schedule.Time(c.step, len(k)), k[c.step]))
+		}
 	}
 }
 

@@ -242,7 +242,8 @@ func TestNetworkVsMachineCalibrate(t *testing.T) {
 	if !sameSettings(w.settings(), old) || !strings.Contains(w.cmp.calNote.Text, "cancelled") || w.cmp.calButton.Disabled() {
 		t.Fatalf("a cancelled calibration: settings changed %v, note %q", !sameSettings(w.settings(), old), w.cmp.calNote.Text)
 	}
-	// Run it.
+	// Run it (on step 3, whose k the controls name).
+	w.setStep(3)
 	test.Tap(w.cmp.calButton)
 	waitFor(t, "the calibration", func() bool { return strings.HasPrefix(w.cmp.calNote.Text, "calibrated") })
 	// The same calibration by hand.
@@ -269,6 +270,9 @@ func TestNetworkVsMachineCalibrate(t *testing.T) {
 	}
 	if !slices.Equal(w.controls.editor.Schedule(), []int(cal.K)) {
 		t.Errorf("the editor shows %v, want %v", w.controls.editor.Schedule(), cal.K)
+	}
+	if want := fmt.Sprintf("k = %d", cal.K[3]); !strings.HasSuffix(w.controls.stepK.Text, want) {
+		t.Errorf("step label %q, want %q", w.controls.stepK.Text, want)
 	}
 	oldK, _ := old.Schedule()
 	before, err := mcompare.Evaluate(t.Context(), trs, m, oldK, nil)
