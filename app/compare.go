@@ -257,8 +257,8 @@ func (c *compare) setOn(on bool) {
 		c.nvm.run.Cancel()
 		c.nvm.chart.Cancel()
 	}
+	c.follow() // start the work before the new layout is built and drawn
 	c.host.toggled(on)
-	c.follow()
 }
 
 // setNetworkVsMachine switches Network vs machine on or off (turning
@@ -290,9 +290,20 @@ func (c *compare) setNetworkVsMachine(on bool) {
 		c.setOn(true) // lays out and follows
 		return
 	}
-	c.host.toggled(c.on)
 	c.follow()
+	c.host.toggled(c.on)
 	c.host.alongChanged()
+}
+
+// stepChanged puts the step now on screen first when side B along the
+// network has not reached it yet (the steps already computed come from the
+// cache).
+func (c *compare) stepChanged(step int) {
+	a, net := c.alongResult(), c.host.netResult()
+	if a == nil || a.Complete || !math.IsNaN(a.R2[StepOf(step)]) {
+		return
+	}
+	c.nvm.Along(net, a.Settings, step)
 }
 
 // follow recomputes side B after a change of A's settings or of B's

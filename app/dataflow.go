@@ -77,6 +77,7 @@ func (w *Window) onState(a Aspect) {
 		w.steps.showStep(st.Step())
 		w.controls.showStep(st.Step())
 		w.ctl.ComputeAhead(st.Step())
+		w.cmp.stepChanged(st.Step())
 	}
 	if a&AspectTolerance != 0 && w.tools.tracer != nil {
 		w.tools.tracer.SetTolerance(st.Tolerance())
