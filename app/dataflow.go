@@ -26,6 +26,10 @@ func (w *Window) settings() Settings { return w.state.Settings() }
 // becomes the State's settings, otherwise the status line says why and
 // the controls show the settings in use again.
 func (w *Window) apply(s Settings) {
+	if change, _ := Compare(w.state.Settings(), s); change == ChangeAll && !w.admit(s, func() { w.apply(s) }) {
+		w.controls.show(w.state.Settings())
+		return // refused, or waiting for the user to confirm a slow run
+	}
 	kind, err := w.ctl.Request(s)
 	if err != nil {
 		w.status.warn(err.Error())

@@ -131,6 +131,10 @@ func MachineTitles() []string {
 	return out
 }
 
+// key returns a string that is equal for equal settings (Settings holds a
+// slice, so it is not comparable with ==).
+func (s Settings) key() string { return fmt.Sprintf("%+v", s) }
+
 // Schedule returns the patch-size schedule, one entry per step.
 func (s Settings) Schedule() (schedule.Patch, error) {
 	switch s.Mode {

@@ -78,6 +78,9 @@ type Window struct {
 
 	presenting bool
 	measure    *measurer
+	// confirmed is the key of the slow settings the user agreed to start
+	// (admit asks once per settings).
+	confirmed string
 }
 
 // New builds the main window of a (not yet running) Fyne app and starts
