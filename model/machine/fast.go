@@ -253,78 +253,131 @@ type worker struct {
 	colX   []int   // per column sum: query column, or -1
 	colP   []int   // per column sum: training column, or -1
 	off    []int32 // per pixel distance offset (nil: 0)
+	all    []int   // 0, 1, ..., cols-1: every column sum
 	runs   []int   // runs of in-image columns, [j0, j1) pairs
 	odd    []int   // columns with padding
 }
 
 func (e *fastEngine) newWorker(cols int) *worker {
 	L := e.lanes
-	return &worker{v: make([]int32, cols*L), dsum: make([]int32, L),
+	wk := &worker{v: make([]int32, cols*L), dsum: make([]int32, L),
 		lg: make([]float32, L), ex: make([]float32, L), z32: make([]float32, L), zi: make([]int32, L),
-		colX: make([]int, cols), colP: make([]int, cols)}
+		colX: make([]int, cols), colP: make([]int, cols), all: make([]int, cols)}
+	for j := range wk.all {
+		wk.all[j] = j
+	}
+	return wk
 }
 
 func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int, out *Step) error {
 	e.prepare()
-	kn := activeKernels()
 	d := e.d
-	h, w, ch := d.H, d.W, d.C
 	m := k / 2
-	sq, S := e.scale(x, a, k)
-	xs := make([]float32, len(x))
-	for i, v := range x {
-		xs[i] = float32(v * sq)
-	}
-	rows := axisDeltas(h, m, e.rule.Candidates)
-	cols := axisDeltas(w, m, e.rule.Candidates)
-	maxCols := 0
-	for _, dc := range cols {
-		maxCols = max(maxCols, dc.hi-dc.lo+2*m)
-	}
-	s := float32(-1 / (2 * b * b * S))
-	af := float32(a * sq)
+	rows := axisDeltas(d.H, m, e.rule.Candidates)
+	cols := axisDeltas(d.W, m, e.rule.Candidates)
+	sc := e.stepConsts(x, a, b, k)
 	// Work items are (chunk, group of row displacements), each with its own
 	// softmax state, merged in item order at the end: the result does not
 	// depend on the number of workers or on scheduling.
 	groups := min(len(rows), max(1, (16+e.nb-1)/e.nb))
 	items := e.nb * groups
+	wp := e.newPool(ctx, min(runtime.GOMAXPROCS(0), items), cols, m)
+	off, init := e.seed(wp, sc, rows, cols)
 	states := make([]*pixState, items)
-	nw := min(runtime.GOMAXPROCS(0), items)
-	wks := make([]*worker, nw)
-	for i := range wks {
-		wks[i] = e.newWorker(maxCols)
-	}
-	// run calls f(worker, i) for i in [0, n) on the workers.
-	run := func(n int, f func(wk *worker, i int)) {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for _, wk := range wks {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					i := int(next.Add(1)) - 1
-					if i >= n || ctx.Err() != nil {
-						return
-					}
-					f(wk, i)
-				}
-			}()
+	wp.run(items, func(wk *worker, it int) {
+		st := newPixState(d.H*d.W, d.C)
+		copy(st.mx, init)
+		wk.off = off
+		bi, g := it/groups, it%groups
+		for ir := g; ir < len(rows); ir += groups {
+			e.stepItem(sc, wk, st, bi, rows[ir], cols)
 		}
-		wg.Wait()
+		states[it] = st
+	})
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	// Seed: the best logit of every pixel at displacement 0 (q = p), over
-	// all images, is a lower bound of its maximum. Every item starts its
-	// running maximum there, so that it can skip hopeless candidates from
-	// its first vector on. (The maximum is order-independent, so the result
-	// stays deterministic.)
-	seed := newPixState(h*w, ch)
+	st := states[0]
+	for _, o := range states[1:] {
+		st.merge(o, d.C)
+	}
+	st.result(out, d.C)
+	return nil
+}
+
+// stepConsts returns the integer scaling of the step at x with a(t) = a,
+// b(t) = b and patch size k, and the kernels to use.
+func (e *fastEngine) stepConsts(x []float64, a, b float64, k int) *stepConsts {
+	sq, S := e.scale(x, a, k)
+	xs := make([]float32, len(x))
+	for i, v := range x {
+		xs[i] = float32(v * sq)
+	}
+	return &stepConsts{kn: activeKernels(), xs: xs, a: float32(a * sq), s: float32(-1 / (2 * b * b * S)), k: k}
+}
+
+// pool is the workers of one step.
+type pool struct {
+	ctx context.Context
+	wks []*worker
+}
+
+// newPool returns n workers with room for the column sums of every column
+// displacement of cols at half-width m.
+func (e *fastEngine) newPool(ctx context.Context, n int, cols []axisDelta, m int) *pool {
+	maxCols := 0
+	for _, dc := range cols {
+		maxCols = max(maxCols, dc.hi-dc.lo+2*m)
+	}
+	wp := &pool{ctx: ctx, wks: make([]*worker, n)}
+	for i := range wp.wks {
+		wp.wks[i] = e.newWorker(maxCols)
+	}
+	return wp
+}
+
+// run calls f(worker, i) for i in [0, n) on the workers, until done or
+// cancelled.
+func (wp *pool) run(n int, f func(wk *worker, i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for _, wk := range wp.wks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || wp.ctx.Err() != nil {
+					return
+				}
+				f(wk, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// seed returns every pixel's integer distance offset and the running
+// maximum its items start from.
+//
+// The best logit of every pixel at displacement 0 (q = p), over all
+// images, is a lower bound of its maximum. Every item starts its running
+// maximum there, so that it can skip hopeless candidates from its first
+// vector on. (The maximum is order-independent, so the result stays
+// deterministic.) The seed also gives the offset: logits are computed
+// relative to it (exactly, in integers), so the ones that matter are small
+// numbers that float32 resolves to ~1e-7. The seed's own logit, relative
+// to the offset, is 0 up to the float32 rounding of the seed pass; items
+// start a hair below it.
+func (e *fastEngine) seed(wp *pool, sc *stepConsts, rows, cols []axisDelta) (off []int32, init []float64) {
+	hw, ch := e.d.H*e.d.W, e.d.C
+	seed := newPixState(hw, ch)
 	if rows[0].d == 0 && cols[0].d == 0 {
 		seeds := make([]*pixState, e.nb)
-		run(e.nb, func(wk *worker, bi int) {
-			seeds[bi] = newPixState(h*w, ch)
+		wp.run(e.nb, func(wk *worker, bi int) {
+			seeds[bi] = newPixState(hw, ch)
 			wk.off = nil
-			e.stepItem(kn, wk, seeds[bi], xs, af, s, k, bi, rows[0], cols[:1])
+			e.stepItem(sc, wk, seeds[bi], bi, rows[0], cols[:1])
 		})
 		for _, o := range seeds {
 			if o == nil {
@@ -335,223 +388,286 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 			}
 		}
 	}
-	// The seed also gives every pixel its integer distance offset: logits
-	// are computed relative to it (exactly, in integers), so the ones that
-	// matter are small numbers that float32 resolves to ~1e-7. The seed's
-	// own logit, relative to the offset, is 0 up to the float32 rounding
-	// of the seed pass; start a hair below it.
-	off := make([]int32, h*w)
-	init := make([]float64, h*w)
+	off = make([]int32, hw)
+	init = make([]float64, hw)
 	for p, v := range seed.mx {
 		init[p] = v
 		if !math.IsInf(v, 0) {
-			off[p] = int32(math.Round(v / float64(s)))
+			off[p] = int32(math.Round(v / float64(sc.s)))
 			init[p] = -1e-6 * (1 + math.Abs(v))
 		}
 	}
-	run(items, func(wk *worker, it int) {
-		st := newPixState(h*w, ch)
-		copy(st.mx, init)
-		wk.off = off
-		bi, g := it/groups, it%groups
-		for ir := g; ir < len(rows); ir += groups {
-			e.stepItem(kn, wk, st, xs, af, s, k, bi, rows[ir], cols)
-		}
-		states[it] = st
-	})
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	st := states[0]
-	for _, o := range states[1:] {
-		st.merge(o, ch)
-	}
-	hw := h * w
+	return off, init
+}
+
+// result writes the denoised image, the heaviest source and the effective
+// number of patches of every pixel of the merged state s to out.
+func (s *pixState) result(out *Step, ch int) {
+	hw := len(s.mx)
 	for p := range hw {
 		for c := range ch {
-			out.D[c*hw+p] = st.num[p*ch+c] / st.s0[p]
+			out.D[c*hw+p] = s.num[p*ch+c] / s.s0[p]
 		}
-		best := st.best[p]
-		best.Weight = math.Exp(st.bestL[p]-st.mx[p]) / st.s0[p]
+		best := s.best[p]
+		best.Weight = math.Exp(s.bestL[p]-s.mx[p]) / s.s0[p]
 		out.Heaviest[p] = best
-		hh := math.Log(st.s0[p]) - st.s1[p]/st.s0[p]
+		hh := math.Log(s.s0[p]) - s.s1[p]/s.s0[p]
 		if hh < 0 {
 			hh = 0
 		}
 		out.Effective[p] = math.Exp(hh)
 	}
-	return nil
+}
+
+// stepConsts are the values of one step that every item shares.
+type stepConsts struct {
+	kn kernels
+	xs []float32 // the query image x, scaled by sqrt(S)
+	a  float32   // a(t), scaled by sqrt(S)
+	s  float32   // the logit of an integer distance: -1/(2 b(t)^2 S)
+	k  int       // the patch size
+}
+
+// padRow is one row of E's two factors after padding: the row of the query
+// image (PadX) and of the training images (PadPhi), -1 where zero-padded.
+type padRow struct{ x, phi int }
+
+// zeroRow is a row in the zero padding of both images: E is 0 there, so
+// folding it in or out changes nothing. The first rows of a window are
+// folded in with zeroRow as the row that leaves.
+var zeroRow = padRow{-1, -1}
+
+// zero reports whether E is 0 on the whole row.
+func (r padRow) zero() bool { return r.x < 0 && r.phi < 0 }
+
+// inside reports whether both factors of the row are inside their images.
+func (r padRow) inside() bool { return r.x >= 0 && r.phi >= 0 }
+
+// item is the work of stepItem: the candidates of one chunk at one row
+// displacement, folded by one worker into one softmax state.
+type item struct {
+	e  *fastEngine
+	c  *stepConsts
+	wk *worker
+	st *pixState
+	bi int       // the chunk
+	dr axisDelta // the row displacement
 }
 
 // stepItem folds in the candidates of chunk bi at row displacement dr and
-// every column displacement.
-func (e *fastEngine) stepItem(kn kernels, wk *worker, st *pixState, xs []float32, a, s float32, k, bi int, dr axisDelta, cols []axisDelta) {
-	d := e.d
-	w, ch, L := d.W, d.C, e.lanes
-	m := k / 2
-	hw := d.H * w
-	// Column tables of the current dc: the query column (PadX) and the
-	// training column (PadPhi) of every column sum, -1 where zero-padded.
-	colX, colP := wk.colX, wk.colP
-	// Columns where both the query and the training column are inside the
-	// image come in runs of consecutive columns (wk.runs, [j0, j1) pairs);
-	// for them a whole row is one kernel call. The other columns (padding)
-	// go one by one (wk.odd).
-	// addRows folds row un of E in and row uo out of every column sum
-	// (uo < -1000 means none).
-	addRows := func(ncols, un, uo int) {
-		rxn, rpn := PadIndex(un, d.H, e.rule.PadX), PadIndex(un+dr.d, d.H, e.rule.PadPhi)
-		rxo, rpo := -1, -1
-		if uo > -1000 {
-			rxo, rpo = PadIndex(uo, d.H, e.rule.PadX), PadIndex(uo+dr.d, d.H, e.rule.PadPhi)
-		}
-		if rxn < 0 && rpn < 0 && rxo < 0 && rpo < 0 {
-			return // all zero padding: E = 0 in and out
-		}
-		fullNew := rxn >= 0 && rpn >= 0
-		useRuns := fullNew && (uo <= -1000 || (rxo >= 0 && rpo >= 0))
-		for c := range ch {
-			base := (bi*ch + c) * hw * L
-			xc := xs[c*hw : (c+1)*hw]
-			col := func(j int) {
-				cx, cp := colX[j], colP[j]
-				var xn, xo float32
-				pn, po := wk.z32, wk.z32
-				zn, zo := true, true
-				if rxn >= 0 && cx >= 0 {
-					xn = xc[rxn*w+cx]
-					zn = xn == 0
-				}
-				if rpn >= 0 && cp >= 0 {
-					off := base + (rpn*w+cp)*L
-					pn, zn = e.data[off:off+L:off+L], false
-				}
-				if rxo >= 0 && cx >= 0 {
-					xo = xc[rxo*w+cx]
-					zo = xo == 0
-				}
-				if rpo >= 0 && cp >= 0 {
-					off := base + (rpo*w+cp)*L
-					po, zo = e.data[off:off+L:off+L], false
-				}
-				vj := wk.v[j*L : (j+1)*L : (j+1)*L]
-				switch {
-				case zn && zo:
-				case zo:
-					kn.vadd(vj, pn, xn, a)
-				default:
-					kn.vupd(vj, pn, po, xn, xo, a)
-				}
-			}
-			if !useRuns {
-				for j := range ncols {
-					col(j)
-				}
-				continue
-			}
-			for _, j := range wk.odd {
-				col(j)
-			}
-			for i := 0; i < len(wk.runs); i += 2 {
-				j0, j1 := wk.runs[i], wk.runs[i+1]
-				n := j1 - j0
-				cx, cp := colX[j0], colP[j0]
-				vj := wk.v[j0*L : j1*L]
-				on := base + (rpn*w+cp)*L
-				xn := xc[rxn*w+cx : rxn*w+cx+n]
-				if uo <= -1000 {
-					kn.vaddRow(vj, e.data[on:on+n*L], xn, a, L)
-					continue
-				}
-				oo := base + (rpo*w+cp)*L
-				kn.vupdRow(vj, e.data[on:on+n*L], e.data[oo:oo+n*L], xn, xc[rxo*w+cx:rxo*w+cx+n], a, L)
-			}
-		}
-	}
-	bias := e.biasOf(bi)
+// every column displacement of cols.
+func (e *fastEngine) stepItem(c *stepConsts, wk *worker, st *pixState, bi int, dr axisDelta, cols []axisDelta) {
+	it := item{e: e, c: c, wk: wk, st: st, bi: bi, dr: dr}
+	m := c.k / 2
 	for _, dc := range cols {
 		ncols := dc.hi - dc.lo + 2*m
-		wk.runs, wk.odd = wk.runs[:0], wk.odd[:0]
-		for j := range ncols {
-			v := dc.lo - m + j
-			colX[j], colP[j] = PadIndex(v, w, e.rule.PadX), PadIndex(v+dc.d, w, e.rule.PadPhi)
-			switch {
-			case colX[j] < 0 || colP[j] < 0:
-				wk.odd = append(wk.odd, j)
-			case len(wk.runs) > 0 && wk.runs[len(wk.runs)-1] == j && colX[j] == colX[j-1]+1 && colP[j] == colP[j-1]+1:
-				wk.runs[len(wk.runs)-1] = j + 1
-			default:
-				wk.runs = append(wk.runs, j, j+1)
-			}
-		}
-		vv := wk.v[:ncols*L]
+		it.columnTables(dc, ncols)
+		vv := wk.v[:ncols*e.lanes]
 		clear(vv)
+		// The vertical window of the first row: rows dr.lo-m to dr.lo+m.
 		for u := dr.lo - m; u <= dr.lo+m; u++ {
-			addRows(ncols, u, -10000)
+			it.foldRows(ncols, it.padRow(u), zeroRow)
 		}
 		for r := dr.lo; r < dr.hi; r++ {
 			if r > dr.lo {
-				addRows(ncols, r+m, r-m-1)
+				it.foldRows(ncols, it.padRow(r+m), it.padRow(r-m-1))
 			}
-			kn.vsum(wk.dsum, vv, 2*m)
-			qr := r + dr.d
-			for c := dc.lo; c < dc.hi; c++ {
-				jn := c - dc.lo + 2*m
-				vout := wk.zi
-				if c > dc.lo {
-					vout = vv[(jn-k)*L : (jn-k+1)*L]
-				}
-				p := r*w + c
-				var po int32
-				if wk.off != nil {
-					po = wk.off[p]
-				}
-				qc := c + dc.d
-				qp := qr*w + qc
-				var lmax float64
-				var s0, s1, n float32
-				if ch == 1 {
-					// hstep and expdot in one call (the exponentials are
-					// taken relative to max(mx, lmax), the maximum after
-					// the raise below).
-					mx32 := float32(st.mx[p])
-					var l32 float32
-					l32, s0, s1, n = kn.hexp(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, po, s, bias, mx32, skipLogit, e.row(bi, 0, qp))
-					if l32 < mx32-skipLogit {
-						continue
-					}
-					lmax = float64(l32)
-				} else {
-					lmax = float64(kn.hstep(wk.lg, wk.dsum, vv[jn*L:(jn+1)*L], vout, po, s, bias))
-					if lmax < st.mx[p]-skipLogit {
-						continue
-					}
-				}
-				if lmax > st.mx[p] {
-					st.raise(p, ch, lmax)
-				}
-				if lmax > st.bestL[p] {
-					// A new heaviest candidate (ties keep the first found:
-					// items run in a fixed order, so this is deterministic).
-					// lmax is a float32 logit, so the float32 search is
-					// exact (and a plain loop without conversions).
-					if i := slices.Index(wk.lg, float32(lmax)); i >= 0 {
-						st.bestL[p], st.best[p] = lmax, Source{Image: bi*L + i, Row: qr, Col: qc}
-					}
-				}
-				if ch == 1 {
-					st.s0[p] += float64(s0)
-					st.s1[p] += float64(s1)
-					st.num[p] += float64(n)
-					continue
-				}
-				s0, s1 = kn.expacc(wk.lg, float32(st.mx[p]), skipLogit, wk.ex)
-				st.s0[p] += float64(s0)
-				st.s1[p] += float64(s1)
-				for cc := range ch {
-					st.num[p*ch+cc] += float64(kn.dot(wk.ex, e.row(bi, cc, qp)))
-				}
-			}
+			it.scoreRow(vv, r, dc)
 		}
+	}
+}
+
+// padRow returns query row u and its training row u + dr after padding.
+func (it *item) padRow(u int) padRow {
+	h, r := it.e.d.H, it.e.rule
+	return padRow{PadIndex(u, h, r.PadX), PadIndex(u+it.dr.d, h, r.PadPhi)}
+}
+
+// columnTables fills the worker's column tables for column displacement
+// dc: the query column (PadX) and the training column (PadPhi) of every
+// column sum, -1 where zero-padded. Columns where both are inside the
+// image come in runs of consecutive columns (wk.runs, [j0, j1) pairs), for
+// which a whole row is one kernel call; the others (padding) go one by one
+// (wk.odd).
+func (it *item) columnTables(dc axisDelta, ncols int) {
+	wk, w, r := it.wk, it.e.d.W, it.e.rule
+	m := it.c.k / 2
+	colX, colP := wk.colX, wk.colP
+	wk.runs, wk.odd = wk.runs[:0], wk.odd[:0]
+	for j := range ncols {
+		v := dc.lo - m + j
+		colX[j], colP[j] = PadIndex(v, w, r.PadX), PadIndex(v+dc.d, w, r.PadPhi)
+		switch {
+		case colX[j] < 0 || colP[j] < 0:
+			wk.odd = append(wk.odd, j)
+		case len(wk.runs) > 0 && wk.runs[len(wk.runs)-1] == j && colX[j] == colX[j-1]+1 && colP[j] == colP[j-1]+1:
+			wk.runs[len(wk.runs)-1] = j + 1
+		default:
+			wk.runs = append(wk.runs, j, j+1)
+		}
+	}
+}
+
+// foldRows folds row in of E into every column sum and row out out of it
+// (zeroRow: none).
+func (it *item) foldRows(ncols int, in, out padRow) {
+	if in.zero() && out.zero() {
+		return // all zero padding: E = 0 in and out
+	}
+	d := it.e.d
+	hw := d.H * d.W
+	// Runs of columns inside both images are whole kernel rows when
+	// neither row is partly padded.
+	runs := in.inside() && (out.zero() || out.inside())
+	for c := range d.C {
+		base := (it.bi*d.C + c) * hw * it.e.lanes
+		xc := it.c.xs[c*hw : (c+1)*hw]
+		if !runs {
+			it.foldColumns(it.wk.all[:ncols], base, xc, in, out)
+			continue
+		}
+		it.foldColumns(it.wk.odd, base, xc, in, out)
+		it.foldRuns(base, xc, in, out)
+	}
+}
+
+// foldColumns folds row in of E into the column sums js and row out out of
+// them, one column at a time, for the channel whose training data starts at
+// base and whose query is xc.
+func (it *item) foldColumns(js []int, base int, xc []float32, in, out padRow) {
+	wk, w, L, data := it.wk, it.e.d.W, it.e.lanes, it.e.data
+	kn, a := &it.c.kn, it.c.a
+	for _, j := range js {
+		cx, cp := wk.colX[j], wk.colP[j]
+		var xn, xo float32
+		pn, po := wk.z32, wk.z32
+		zn, zo := true, true
+		if in.x >= 0 && cx >= 0 {
+			xn = xc[in.x*w+cx]
+			zn = xn == 0
+		}
+		if in.phi >= 0 && cp >= 0 {
+			off := base + (in.phi*w+cp)*L
+			pn, zn = data[off:off+L:off+L], false
+		}
+		if out.x >= 0 && cx >= 0 {
+			xo = xc[out.x*w+cx]
+			zo = xo == 0
+		}
+		if out.phi >= 0 && cp >= 0 {
+			off := base + (out.phi*w+cp)*L
+			po, zo = data[off:off+L:off+L], false
+		}
+		vj := wk.v[j*L : (j+1)*L : (j+1)*L]
+		switch {
+		case zn && zo:
+		case zo:
+			kn.vadd(vj, pn, xn, a)
+		default:
+			kn.vupd(vj, pn, po, xn, xo, a)
+		}
+	}
+}
+
+// foldRuns folds row in of E into the column sums of every run (one kernel
+// call a run) and row out, which is zeroRow or inside, out of them.
+func (it *item) foldRuns(base int, xc []float32, in, out padRow) {
+	wk, w, L, data := it.wk, it.e.d.W, it.e.lanes, it.e.data
+	kn, a := &it.c.kn, it.c.a
+	for i := 0; i < len(wk.runs); i += 2 {
+		j0, j1 := wk.runs[i], wk.runs[i+1]
+		n := j1 - j0
+		cx, cp := wk.colX[j0], wk.colP[j0]
+		vj := wk.v[j0*L : j1*L]
+		on := base + (in.phi*w+cp)*L
+		xn := xc[in.x*w+cx : in.x*w+cx+n]
+		if out.zero() {
+			kn.vaddRow(vj, data[on:on+n*L], xn, a, L)
+			continue
+		}
+		oo := base + (out.phi*w+cp)*L
+		kn.vupdRow(vj, data[on:on+n*L], data[oo:oo+n*L], xn, xc[out.x*w+cx:out.x*w+cx+n], a, L)
+	}
+}
+
+// scoreRow slides the horizontal window over the column sums vv of query
+// row r at column displacement dc: the logits of every pixel of the row
+// against its candidates, folded into the pixel's softmax state.
+func (it *item) scoreRow(vv []int32, r int, dc axisDelta) {
+	e, wk, st := it.e, it.wk, it.st
+	kn, s, k := &it.c.kn, it.c.s, it.c.k
+	w, ch, L := e.d.W, e.d.C, e.lanes
+	m := k / 2
+	bias := e.biasOf(it.bi)
+	kn.vsum(wk.dsum, vv, 2*m)
+	qr := r + it.dr.d
+	for c := dc.lo; c < dc.hi; c++ {
+		jn := c - dc.lo + 2*m
+		vin, vout := vv[jn*L:(jn+1)*L], wk.zi
+		if c > dc.lo {
+			vout = vv[(jn-k)*L : (jn-k+1)*L]
+		}
+		p := r*w + c
+		var po int32
+		if wk.off != nil {
+			po = wk.off[p]
+		}
+		qc := c + dc.d
+		qp := qr*w + qc
+		if ch > 1 {
+			lmax := float64(kn.hstep(wk.lg, wk.dsum, vin, vout, po, s, bias))
+			if lmax >= st.mx[p]-skipLogit {
+				it.foldChannels(p, qr, qc, lmax)
+			}
+			continue
+		}
+		// hstep and expdot in one call (the exponentials are taken
+		// relative to max(mx, lmax), the maximum after the raise below).
+		mx32 := float32(st.mx[p])
+		l32, s0, s1, n := kn.hexp(wk.lg, wk.dsum, vin, vout, po, s, bias, mx32, skipLogit, e.row(it.bi, 0, qp))
+		if l32 < mx32-skipLogit {
+			continue
+		}
+		lmax := float64(l32)
+		if lmax > st.mx[p] {
+			st.raise(p, ch, lmax)
+		}
+		if lmax > st.bestL[p] {
+			it.noteBest(p, qr, qc, lmax)
+		}
+		st.s0[p] += float64(s0)
+		st.s1[p] += float64(s1)
+		st.num[p] += float64(n)
+	}
+}
+
+// foldChannels folds the logits wk.lg of pixel p (maximum lmax) against
+// candidate centre (qr, qc) into its state, for an image of several
+// channels.
+func (it *item) foldChannels(p, qr, qc int, lmax float64) {
+	e, wk, st, kn := it.e, it.wk, it.st, &it.c.kn
+	ch := e.d.C
+	if lmax > st.mx[p] {
+		st.raise(p, ch, lmax)
+	}
+	if lmax > st.bestL[p] {
+		it.noteBest(p, qr, qc, lmax)
+	}
+	s0, s1 := kn.expacc(wk.lg, float32(st.mx[p]), skipLogit, wk.ex)
+	st.s0[p] += float64(s0)
+	st.s1[p] += float64(s1)
+	qp := qr*e.d.W + qc
+	for cc := range ch {
+		st.num[p*ch+cc] += float64(kn.dot(wk.ex, e.row(it.bi, cc, qp)))
+	}
+}
+
+// noteBest records a new heaviest candidate of pixel p, logit lmax, centre
+// (qr, qc). Ties keep the first found: items run in a fixed order, so this
+// is deterministic. lmax is a float32 logit, so the float32 search is exact
+// (and a plain loop without conversions).
+func (it *item) noteBest(p, qr, qc int, lmax float64) {
+	if i := slices.Index(it.wk.lg, float32(lmax)); i >= 0 {
+		it.st.bestL[p], it.st.best[p] = lmax, Source{Image: it.bi*it.e.lanes + i, Row: qr, Col: qc}
 	}
 }
