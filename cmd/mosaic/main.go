@@ -23,6 +23,7 @@ import (
 
 	"mosaic/app"
 	"mosaic/assets/icons"
+	"mosaic/model/machine"
 )
 
 func main() {
@@ -33,9 +34,9 @@ func main() {
 	flag.StringVar(&s.Labels, "labels", "", "labels file for --dataset PATH")
 	flag.IntVar(&s.Limit, "limit", def.Limit, "number of training images (0 = all)")
 	flag.IntVar(&s.Class, "class", def.Class, "class label to condition on (-1 = unconditional)")
-	flag.StringVar(&s.Machine, "machine", def.Machine, "machine: ideal, ls, els, wiener, pca-locality or network")
+	flag.StringVar(&s.Machine, "machine", def.Machine, "machine: "+machine.KindList())
 	flag.StringVar(&s.Network, "net", "", "network checkpoint for --machine network (.pt, or .safetensors with its .json)")
-	flag.StringVar(&s.Boundary, "boundary", def.Boundary, "boundary: zeros, circular or reflect")
+	flag.StringVar(&s.Boundary, "boundary", def.Boundary, "boundary: "+machine.BoundaryList())
 	flag.Float64Var(&s.Tau, "tau", 0, "pca-locality: neighbourhood threshold (0 = the default 0.02)")
 	flag.Float64Var(&s.Temperature, "temperature", 0, "pca-locality: softmax temperature (0 = the default 1)")
 	flag.StringVar(&s.Preset, "preset", def.Preset, "calibrated patch-size preset")
