@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"mosaic/model/dataset"
+	"mosaic/model/machine"
 	"mosaic/model/npy"
 	"mosaic/model/sampler"
 )
@@ -347,7 +348,7 @@ func TestControllerErrorKeepsPreviousResult(t *testing.T) {
 	big.Custom = []int{3, 3, 3, 3, 3, 3, 3, 9}
 	c.Request(big)
 	c.Wait()
-	if len(rec.errs) != 2 || !strings.Contains(rec.errs[1].Error(), "larger than") {
+	if len(rec.errs) != 2 || !errors.Is(rec.errs[1], machine.ErrPatchSize) || !strings.Contains(rec.errs[1].Error(), "larger than") {
 		t.Errorf("errors %v", rec.errs)
 	}
 	if _, err := c.Request(Settings{}); err == nil {
@@ -382,7 +383,7 @@ func TestLibraryReusesMachines(t *testing.T) {
 		t.Error("IS machines differing only in boundary should be shared")
 	}
 	s.Class = 7
-	if _, _, err := lib.Machine(s); err == nil || !strings.Contains(err.Error(), "class 7") {
+	if _, _, err := lib.Machine(s); !errors.Is(err, dataset.ErrNoClass) || !strings.Contains(err.Error(), "class 7") {
 		t.Errorf("missing class: %v", err)
 	}
 	lib.Keep = 1

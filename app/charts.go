@@ -12,13 +12,15 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"mosaic/model/schedule"
+
+	"mosaic/internal/palette"
 )
 
 // chartColors are the line colours of the charts.
 var (
-	chartBlue   = color.RGBA{31, 119, 180, 255}
-	chartOrange = color.RGBA{255, 127, 14, 255}
-	chartRed    = color.RGBA{214, 39, 40, 255}
+	chartBlue   = palette.Blue
+	chartOrange = palette.Orange
+	chartRed    = palette.Red
 )
 
 // SchedulePlot draws the patch-size schedule k over t (steps 1..N-1) with
@@ -212,8 +214,8 @@ var r2Colors = []color.Color{
 	color.RGBA{127, 127, 127, 255}, // IS: grey, the memorising baseline
 	chartOrange,
 	chartBlue,
-	color.RGBA{44, 160, 44, 255},
-	color.RGBA{148, 103, 189, 255},
+	palette.Green,
+	palette.Series[4],
 }
 
 // r2Floor is the lowest r^2 the chart shows; lower values are drawn on it

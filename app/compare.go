@@ -114,9 +114,10 @@ func newCompare(host compareHost, lib *Library, dispatch func(func()), rc *rende
 			host.say("B: " + Readout(res, c.frame.step, c.frame.view, r, col))
 		}
 	}
-	c.machine = widget.NewSelect(MachineTitles()[:len(MachineTitles())-1], func(string) { c.follow() }) // a network on B is not offered
+	titles := machine.KindTitles()
+	c.machine = widget.NewSelect(titles[:len(titles)-1], func(string) { c.follow() }) // a network on B is not offered
 	c.machine.Selected = "IS"
-	c.bound = widget.NewSelect(boundaryOptions, func(string) { c.follow() })
+	c.bound = widget.NewSelect(machine.BoundaryTitles(), func(string) { c.follow() })
 	c.bound.Selected = "zeros"
 	c.check = widget.NewCheck("Compare side by side", func(on bool) { c.setOn(on) })
 	c.vsCheck = widget.NewCheck("Network vs machine", func(on bool) { c.setNetworkVsMachine(on) })
@@ -231,13 +232,13 @@ func (c *compare) images(a fyne.CanvasObject) fyne.CanvasObject {
 // boundary.
 func (c *compare) settingsB(a Settings) Settings {
 	s := a
-	s.Machine = MachineName(c.machine.Selected)
+	s.Machine = machineName(c.machine.Selected)
 	if s.Machine == "" {
-		s.Machine = "els"
+		s.Machine = machine.ELS.String()
 	}
-	s.Boundary = map[string]string{"zeros": "zeros", "circular": "circular"}[c.bound.Selected]
+	s.Boundary = boundaryName(c.bound.Selected)
 	if s.Boundary == "" {
-		s.Boundary = "reflect"
+		s.Boundary = machine.Zeros.String()
 	}
 	return s
 }

@@ -94,15 +94,13 @@ type controls struct {
 	step       int            // the frame on screen (showStep), for stepK
 }
 
-var boundaryOptions = []string{"zeros", "circular", "reflect (extension)"}
-
 func newControls(host controlsHost) *controls {
 	c := &controls{host: host}
 	c.dataset = widget.NewSelect(nil, func(string) { c.changed() })
 	c.limit = widgets.NewCommitSelectEntry([]string{"100", "250", "500", "1000", "2000", "5000", "all"})
 	c.limit.OnCommit = func(string) { c.changed() }
 	c.class = widget.NewSelect([]string{"unconditional"}, func(string) { c.changed() })
-	c.machine = widget.NewSelect(MachineTitles(), func(string) { c.changed() })
+	c.machine = widget.NewSelect(machine.KindTitles(), func(string) { c.changed() })
 	c.tau = widgets.NewCommitSelectEntry([]string{"0.005", "0.01", "0.02", "0.05", "0.1", "0.2"})
 	c.tau.OnCommit = func(string) { c.changed() }
 	c.temp = widgets.NewCommitSelectEntry([]string{"0.25", "0.5", "1", "2", "4"})
@@ -119,7 +117,7 @@ func newControls(host controlsHost) *controls {
 	c.patchNote = widget.NewLabel("")
 	c.patchNote.Wrapping = fyne.TextWrapWord
 	c.patchNote.Importance = widget.MediumImportance
-	c.boundary = widget.NewSelect(boundaryOptions, func(string) { c.changed() })
+	c.boundary = widget.NewSelect(machine.BoundaryTitles(), func(string) { c.changed() })
 	c.extNote = widget.NewLabel("")
 	c.extNote.Wrapping = fyne.TextWrapWord
 	c.extNote.Importance = widget.WarningImportance
@@ -303,7 +301,7 @@ func (c *controls) showDataset(s Settings) {
 // showMachine shows the machine of s (spec) with the controls it uses.
 func (c *controls) showMachine(s Settings, spec machine.Spec) {
 	showSelected(c.machine, spec.Kind.Title())
-	showSelected(c.boundary, boundaryOptions[spec.Boundary])
+	showSelected(c.boundary, spec.Boundary.Title())
 	patch := spec.Kind.HasPatch()
 	setEnabled(c.boundary, patch)
 	sched := patch || c.scheduleFor != ""
@@ -390,7 +388,7 @@ func (c *controls) read() (Settings, error) {
 	} else if n, err := strconv.Atoi(strings.Fields(sel)[0]); err == nil {
 		s.Class = n
 	}
-	if name := MachineName(c.machine.Selected); name != "" {
+	if name := machineName(c.machine.Selected); name != "" {
 		s.Machine = name
 	}
 	if s.Machine == machine.PCALocality.String() {
@@ -399,7 +397,9 @@ func (c *controls) read() (Settings, error) {
 			return s, err
 		}
 	}
-	s.Boundary = strings.Fields(c.boundary.Selected + " zeros")[0]
+	if b := boundaryName(c.boundary.Selected); b != "" {
+		s.Boundary = b
+	}
 	s.Mode = ScheduleMode(c.mode.Selected)
 	s.Constant = int(c.constant.Value) | 1
 	if s.Mode == ScheduleCustom && len(s.Custom) != s.Steps {
@@ -542,7 +542,7 @@ func (c *controls) setScheduleFor(machine string) {
 
 // changed reacts to a user edit of any control.
 func (c *controls) changed() {
-	if MachineName(c.machine.Selected) == machine.Network.String() && c.host.settings().Network == "" {
+	if machineName(c.machine.Selected) == machine.Network.String() && c.host.settings().Network == "" {
 		if names := network.BuiltinNames(); len(names) > 0 {
 			c.useNetwork(names[0]) // the first built-in network
 			return

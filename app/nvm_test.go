@@ -50,7 +50,7 @@ func alongComplete(t *testing.T, w *Window) {
 	t.Helper()
 	waitFor(t, "side B along the network", func() bool {
 		a := w.cmp.alongResult()
-		return a != nil && a.Complete && a.Settings.Machine == MachineName(w.cmp.machine.Selected)
+		return a != nil && a.Complete && a.Settings.Machine == machineName(w.cmp.machine.Selected)
 	})
 }
 

@@ -100,35 +100,25 @@ func (s Settings) Spec() (machine.Spec, error) {
 	return spec.Normalized(), nil
 }
 
-// MachineTitle returns the display title of a machine's command-line name
-// ("els" -> "ELS"), or the name itself when it is unknown.
-func MachineTitle(name string) string {
-	k, err := machine.ParseKind(name)
+// machineName returns the command-line name of a machine's display title
+// or name ("PCA-locality" -> "pca-locality"; machine.ParseKind reads both),
+// or "" when it names no machine.
+func machineName(title string) string {
+	k, err := machine.ParseKind(title)
 	if err != nil {
-		return name
+		return ""
 	}
-	return k.Title()
+	return k.String()
 }
 
-// MachineName returns the command-line name of a machine's display title
-// ("PCA-locality" -> "pca-locality"); unknown titles give "".
-func MachineName(title string) string {
-	for _, k := range machine.Kinds() {
-		if k.Title() == title {
-			return k.String()
-		}
+// boundaryName returns the command-line name of a boundary's display title
+// ("reflect (extension)" -> "reflect"), or "" when it names none.
+func boundaryName(title string) string {
+	b, err := machine.ParseBoundary(title)
+	if err != nil {
+		return ""
 	}
-	return ""
-}
-
-// MachineTitles lists the display titles of every machine, in selector
-// order.
-func MachineTitles() []string {
-	var out []string
-	for _, k := range machine.Kinds() {
-		out = append(out, k.Title())
-	}
-	return out
+	return b.String()
 }
 
 // key returns a string that is equal for equal settings (Settings holds a

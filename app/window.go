@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 
 	"mosaic/app/trace"
+	"mosaic/model/machine"
 )
 
 // Options configure the window at start-up.
@@ -206,18 +207,16 @@ func (w *Window) layout() {
 // startVersus turns on Network vs machine with machine name (and
 // boundary, if set) on side B.
 func (w *Window) startVersus(name, boundary string) {
-	if t := MachineTitle(name); slices.Contains(w.cmp.machine.Options, t) {
-		showSelected(w.cmp.machine, t)
+	if k, err := machine.ParseKind(name); err == nil && slices.Contains(w.cmp.machine.Options, k.Title()) {
+		showSelected(w.cmp.machine, k.Title())
 	} else {
 		w.warn(fmt.Sprintf("--vs %s: side B takes one of %s", name, strings.Join(w.cmp.machine.Options, ", ")))
 	}
 	if boundary == "" {
 		boundary = w.state.Settings().Boundary
 	}
-	for _, b := range boundaryOptions {
-		if strings.Fields(b)[0] == boundary {
-			showSelected(w.cmp.bound, b)
-		}
+	if b, err := machine.ParseBoundary(boundary); err == nil {
+		showSelected(w.cmp.bound, b.Title())
 	}
 	w.cmp.setNetworkVsMachine(true)
 }

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
+
+	"mosaic/internal/palette"
 )
 
 // canvasScale returns the device pixels per Fyne unit of the canvas that
@@ -112,7 +114,7 @@ var (
 	markerDark   = color.NRGBA{0, 0, 0, 255}
 	markerBright = color.NRGBA{255, 255, 255, 255}
 	regionColor  = color.NRGBA{255, 200, 0, 255}
-	dragColor    = color.NRGBA{0, 220, 255, 255}
+	dragColor    = palette.Cursor
 )
 
 // refreshCanvas asks the canvas that shows obj to repaint it (a variable

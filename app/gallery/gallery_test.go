@@ -229,12 +229,12 @@ func TestTallyAndCategories(t *testing.T) {
 		t.Errorf("plot image %v", b)
 	}
 	// Both series are drawn: pixels of each bar colour.
-	for name, want := range map[string]color.NRGBA{"samples": SampleColor, "training": TrainingColor} {
+	for name, want := range map[string]color.RGBA{"samples": SampleColor, "training": TrainingColor} {
 		n := 0
 		b := img.Bounds()
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			for x := b.Min.X; x < b.Max.X; x++ {
-				if color.NRGBAModel.Convert(img.At(x, y)) == want {
+				if color.RGBAModel.Convert(img.At(x, y)) == want {
 					n++
 				}
 			}

@@ -8,14 +8,16 @@ import (
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"mosaic/internal/palette"
 )
 
 // Colours of the two histogram series and of the badges.
 var (
 	// SampleColor is the colour of the generated samples' bars.
-	SampleColor = color.NRGBA{0xd9, 0x5f, 0x02, 0xff}
+	SampleColor = palette.Sample
 	// TrainingColor is the colour of the training set's bars.
-	TrainingColor = color.NRGBA{0x1b, 0x9e, 0x77, 0xff}
+	TrainingColor = palette.Training
 )
 
 // Categories returns the histogram's categories: "?" (unreadable) first,

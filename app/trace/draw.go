@@ -5,14 +5,16 @@ import (
 	"image/color"
 
 	"mosaic/model/render"
+
+	"mosaic/internal/palette"
 )
 
 // Outline colours baked into thumbnails.
 var (
 	// RegionColor outlines the traced region.
-	RegionColor = color.RGBA{0, 220, 255, 255}
+	RegionColor = palette.Cursor
 	// PatchColor outlines the heaviest patches in a training image.
-	PatchColor = color.RGBA{255, 170, 0, 255}
+	PatchColor = palette.Patch
 )
 
 // thumbFactor is the upscale factor of a baked thumbnail of a w x h image
