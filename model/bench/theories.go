@@ -47,32 +47,46 @@ func Theories(ctx context.Context, w io.Writer, quick bool) error {
 		}
 		fmt.Fprintf(w, format, name, m, fmtSeconds(wall), fmt.Sprintf("%.2f", cpu), fmtTarget(target), met)
 	}
-	eigen := func(name string, d *dataset.Dataset, target float64) (*gaussian.Stats, error) {
-		c0, t0 := cpuTime(), time.Now()
-		st, err := gaussian.Compute(ctx, d.Pixels, d.M, d.Size(), nil)
-		if err != nil {
-			return nil, err
-		}
-		allWall, allCPU := time.Since(t0).Seconds(), cpuTime()-c0
-		// The eigendecomposition alone, timed again on Sigma rebuilt from
-		// the eigenpairs.
-		sigma := covariance(st)
-		c1, t1 := cpuTime(), time.Now()
-		if _, err := gaussian.EigenSym(ctx, st.N, sigma, nil); err != nil {
-			return nil, err
-		}
-		row(fmt.Sprintf("%s: eigendecomposition, n = %d", name, st.N), d.M, time.Since(t1).Seconds(), cpuTime()-c1, target)
-		row(fmt.Sprintf("%s: mean, covariance and eigendecomposition", name), d.M, allWall, allCPU, 0)
-		return st, nil
-	}
-	if _, err := eigen("32x32 gray (MNIST)", d, eigenGrayTarget); err != nil {
+	if err := eigenRows(ctx, row, "32x32 gray (MNIST)", d, eigenGrayTarget); err != nil {
 		return err
 	}
 	if !quick {
-		if _, err := eigen("32x32 RGB (random)", randomRGB(2000), eigenRGBTarget); err != nil {
+		if err := eigenRows(ctx, row, "32x32 RGB (random)", randomRGB(2000), eigenRGBTarget); err != nil {
 			return err
 		}
 	}
+	return stepRows(ctx, row, d)
+}
+
+// rowFunc writes one row of a table: a configuration, its M, wall and CPU
+// seconds and its target (0: none).
+type rowFunc func(name string, m int, wall, cpu, target float64)
+
+// eigenRows times the statistics of d: the eigendecomposition alone
+// (against target) and mean, covariance and eigendecomposition together.
+func eigenRows(ctx context.Context, row rowFunc, name string, d *dataset.Dataset, target float64) error {
+	c0, t0 := cpuTime(), time.Now()
+	st, err := gaussian.Compute(ctx, d.Pixels, d.M, d.Size(), nil)
+	if err != nil {
+		return err
+	}
+	allWall, allCPU := time.Since(t0).Seconds(), cpuTime()-c0
+	// The eigendecomposition alone, timed again on Sigma rebuilt from the
+	// eigenpairs.
+	sigma := covariance(st)
+	c1, t1 := cpuTime(), time.Now()
+	if _, err := gaussian.EigenSym(ctx, st.N, sigma, nil); err != nil {
+		return err
+	}
+	row(fmt.Sprintf("%s: eigendecomposition, n = %d", name, st.N), d.M, time.Since(t1).Seconds(), cpuTime()-c1, target)
+	row(fmt.Sprintf("%s: mean, covariance and eigendecomposition", name), d.M, allWall, allCPU, 0)
+	return nil
+}
+
+// stepRows times one Wiener and one PCA-locality step on d (the median of
+// five, the statistics and the neighbourhood of t cached), and a
+// PCA-locality step at a new t.
+func stepRows(ctx context.Context, row rowFunc, d *dataset.Dataset) error {
 	x := sampler.Noise(1, d.C, d.H, d.W)
 	tt := 0.5
 	for _, kind := range []machine.Kind{machine.Wiener, machine.PCALocality} {
@@ -104,7 +118,10 @@ func Theories(ctx context.Context, w io.Writer, quick bool) error {
 	}
 	// PCA-locality's first step at a new t also reads the neighbourhood
 	// off F_t (an n x n x rank product and the threshold).
-	mc, _ := machine.New(d, machine.Spec{Kind: machine.PCALocality})
+	mc, err := machine.New(d, machine.Spec{Kind: machine.PCALocality})
+	if err != nil {
+		return err
+	}
 	c0, t0 := cpuTime(), time.Now()
 	if _, err := mc.Step(ctx, x, schedule.Time(7, 20), 0); err != nil {
 		return err
