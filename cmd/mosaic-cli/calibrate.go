@@ -192,12 +192,8 @@ func cmdDenoise(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if spec.Kind == machine.Network {
 		st, err = networkSetup(&df, spec, schedule.Constant(2, 1), set, qf.x)
 	} else {
-		if m, c, h, w, load, ok := df.peek(); ok {
-			r := machineRun(spec, m, c, h, w, load)
-			r.Patch, r.Evaluations = k, 1
-			if err := checkBudget(r, stderr, false); err != nil {
-				return err
-			}
+		if err := checkOneEvaluation(&df, spec, k, stderr); err != nil {
+			return err
 		}
 		ds, lerr := df.load(set)
 		if lerr != nil {

@@ -79,6 +79,19 @@ func checkBudget(run budget.Run, stderr io.Writer, quiet bool) error {
 	return nil
 }
 
+// checkOneEvaluation checks the budget of one evaluation of machine spec
+// at patch size k on the data the flags name (weights, denoise), when the
+// data's shape can be told before loading it.
+func checkOneEvaluation(df *dataFlags, spec machine.Spec, k int, stderr io.Writer) error {
+	m, c, h, w, load, ok := df.peek()
+	if !ok {
+		return nil
+	}
+	r := machineRun(spec, m, c, h, w, load)
+	r.Patch, r.Evaluations = k, 1
+	return checkBudget(r, stderr, false)
+}
+
 // advice says which flags shrink the largest part of an estimate.
 func advice(e budget.Estimate) string {
 	switch e.Largest().Knob {

@@ -91,12 +91,8 @@ func cmdWeights(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *top < 1 {
 		return usagef("--top must be at least 1, e.g. --top 10")
 	}
-	if m, c, h, w, load, ok := df.peek(); ok {
-		r := machineRun(spec, m, c, h, w, load)
-		r.Patch, r.Evaluations = k, 1
-		if err := checkBudget(r, stderr, false); err != nil {
-			return err
-		}
+	if err := checkOneEvaluation(&df, spec, k, stderr); err != nil {
+		return err
 	}
 	ds, err := df.load(set)
 	if err != nil {

@@ -67,24 +67,32 @@ func sgemm(kr gemmKernel, m, n, k int, a []float32, lda int, b []float32, ldb in
 				copy(dst, src)
 				clear(dst[nc:])
 			}
-			for s := range mStrips {
-				i0 := s * mr
-				pa := w.pa[s*kc*mr : (s+1)*kc*mr]
-				if i0+mr <= m && nc == nr {
-					kr.fn(kc, pa, pb, c[i0*ldc+j0:], ldc)
-					continue
-				}
-				// A ragged tile: compute into the scratch tile, then add
-				// the valid part to C.
-				t := w.tile
-				clear(t)
-				kr.fn(kc, pa, pb, t, nr)
-				for r := range min(mr, m-i0) {
-					row := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+nc]
-					for j := range row {
-						row[j] += t[r*nr+j]
-					}
-				}
+			multiplyStrips(kr, w, kc, pb, c, ldc, m, j0, nc)
+		}
+	}
+}
+
+// multiplyStrips adds to C's columns j0..j0+nc-1 the product of every
+// packed strip of A (w.pa, kc deep) with the packed panel pb of B: the
+// micro-kernel writes whole tiles straight into C and ragged ones (at the
+// bottom or right edge) into the scratch tile, whose valid part is then
+// added to C. sgemm and sgemmT share it.
+func multiplyStrips(kr gemmKernel, w *gemmWork, kc int, pb, c []float32, ldc, m, j0, nc int) {
+	mr, nr := kr.mr, kr.nr
+	for s := range (m + mr - 1) / mr {
+		i0 := s * mr
+		pa := w.pa[s*kc*mr : (s+1)*kc*mr]
+		if i0+mr <= m && nc == nr {
+			kr.fn(kc, pa, pb, c[i0*ldc+j0:], ldc)
+			continue
+		}
+		t := w.tile
+		clear(t)
+		kr.fn(kc, pa, pb, t, nr)
+		for r := range min(mr, m-i0) {
+			row := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+nc]
+			for j := range row {
+				row[j] += t[r*nr+j]
 			}
 		}
 	}

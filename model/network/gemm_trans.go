@@ -33,23 +33,7 @@ func sgemmT(kr gemmKernel, ta, tb bool, m, n, k int, a []float32, lda int, b []f
 			nc := min(nr, n-j0)
 			pb := w.pb
 			packB(pb, tb, b, ldb, j0, nc, nr, p0, kc)
-			for s := range mStrips {
-				i0 := s * mr
-				pa := w.pa[s*kc*mr : (s+1)*kc*mr]
-				if i0+mr <= m && nc == nr {
-					kr.fn(kc, pa, pb, c[i0*ldc+j0:], ldc)
-					continue
-				}
-				t := w.tile
-				clear(t)
-				kr.fn(kc, pa, pb, t, nr)
-				for r := range min(mr, m-i0) {
-					row := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+nc]
-					for j := range row {
-						row[j] += t[r*nr+j]
-					}
-				}
-			}
+			multiplyStrips(kr, w, kc, pb, c, ldc, m, j0, nc)
 		}
 	}
 }
