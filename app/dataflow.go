@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"mosaic/model/machine"
 	"mosaic/model/render"
 )
 
@@ -319,10 +320,36 @@ func (w *Window) pickFile(exts []string, then func(path string), cancelled func(
 // pickFolder asks for a folder (controlsHost).
 func (w *Window) pickFolder(then func(path string)) { w.dialogs.pickFolder(then) }
 
-// restore applies a session: its settings are requested and the view is
-// put on its step, view and pixel.
+// restore applies a session: its settings are requested, the view is put
+// on its step, view and pixel, and the side-by-side view is restored.
 func (w *Window) restore(s Session) {
 	w.pinned = true
 	w.state.Restore(s)
 	w.apply(s.Settings)
+	c := s.Compare
+	switch {
+	case c == nil || !c.On:
+		w.cmp.setOn(false)
+	case c.Versus:
+		w.startVersus(c.Machine, c.Boundary)
+	default:
+		if k, err := machine.ParseKind(c.Machine); err == nil {
+			showSelected(w.cmp.machine, k.Title())
+		}
+		if b, err := machine.ParseBoundary(c.Boundary); err == nil {
+			showSelected(w.cmp.bound, b.Title())
+		}
+		w.cmp.setOn(true)
+	}
+}
+
+// session captures what a session file saves: the state and the
+// side-by-side view.
+func (w *Window) session() Session {
+	s := w.state.Session()
+	if w.cmp.on {
+		s.Compare = &CompareState{On: true, Versus: w.cmp.vsNet,
+			Machine: machineName(w.cmp.machine.Selected), Boundary: boundaryName(w.cmp.bound.Selected)}
+	}
+	return s
 }

@@ -17,7 +17,7 @@ func (w *Window) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open session…", w.openSession),
 		fyne.NewMenuItem("Save session…", func() {
-			w.saveAs("mosaic-session.json", ".json", func(p string) error { return SaveSession(p, w.state.Session()) })
+			w.saveAs("mosaic-session.json", ".json", func(p string) error { return SaveSession(p, w.session()) })
 		}),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Export view as PNG…", func() {

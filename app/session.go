@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"mosaic/model/machine"
 	"mosaic/model/render"
 )
 
@@ -26,6 +27,18 @@ type session struct {
 	Row  int    `json:"row"`
 	Col  int    `json:"col"`
 	View string `json:"view,omitempty"`
+	// Compare is the side-by-side view, when it was on.
+	Compare *CompareState `json:"compare,omitempty"`
+}
+
+// CompareState is the side-by-side view a session restores: on or off,
+// Network vs machine or not, and side B's machine and boundary (their
+// command-line names).
+type CompareState struct {
+	On       bool   `json:"on"`
+	Versus   bool   `json:"network_vs_machine,omitempty"`
+	Machine  string `json:"machine"`
+	Boundary string `json:"boundary,omitempty"`
 }
 
 // Session is what a session file restores: the settings (which determine
@@ -35,11 +48,13 @@ type Session struct {
 	Step     int
 	Row, Col int
 	View     View
+	// Compare is the side-by-side view (nil: off).
+	Compare *CompareState
 }
 
 // SaveSession writes s to path as JSON, atomically.
 func SaveSession(path string, s Session) error {
-	data, err := json.MarshalIndent(session{Mosaic: sessionVersion, Settings: s.Settings, Step: s.Step, Row: s.Row, Col: s.Col, View: s.View.Key()}, "", "  ")
+	data, err := json.MarshalIndent(session{Mosaic: sessionVersion, Settings: s.Settings, Step: s.Step, Row: s.Row, Col: s.Col, View: s.View.Key(), Compare: s.Compare}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -68,5 +83,13 @@ func LoadSession(path string) (Session, error) {
 		return Session{}, fmt.Errorf("session %s: %w", path, err)
 	}
 	v, _ := ParseView(f.View)
-	return Session{Settings: f.Settings, Step: f.Step, Row: f.Row, Col: f.Col, View: v}, nil
+	if c := f.Compare; c != nil {
+		if _, err := machine.ParseKind(c.Machine); err != nil {
+			return Session{}, fmt.Errorf("session %s: side B: %w", path, err)
+		}
+		if _, err := machine.ParseBoundary(c.Boundary); c.Boundary != "" && err != nil {
+			return Session{}, fmt.Errorf("session %s: side B: %w", path, err)
+		}
+	}
+	return Session{Settings: f.Settings, Step: f.Step, Row: f.Row, Col: f.Col, View: v, Compare: f.Compare}, nil
 }
