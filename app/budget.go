@@ -21,13 +21,13 @@ func estimate(s Settings) (budget.Estimate, bool) {
 	if err != nil {
 		return budget.Estimate{}, false
 	}
-	var m, c int
+	m, c, h, w := 0, 1, s.Size, s.Size
 	if IsBuiltin(s.Dataset) {
 		labels, _, err := builtin.Labels(s.Dataset)
 		if err != nil {
 			return budget.Estimate{}, false
 		}
-		m, c = len(labels), 1
+		m = len(labels)
 		if s.Class >= 0 {
 			m = 0
 			for _, l := range labels {
@@ -41,7 +41,7 @@ func estimate(s Settings) (budget.Estimate, bool) {
 		if err != nil || !ok {
 			return budget.Estimate{}, false
 		}
-		m, c = sh.M, sh.C
+		m, c, h, w = sh.M, sh.C, sh.H, sh.W // one read of the header
 	}
 	if s.Limit > 0 {
 		m = min(m, s.Limit)
@@ -50,12 +50,7 @@ func estimate(s Settings) (budget.Estimate, bool) {
 	if err != nil {
 		return budget.Estimate{}, false
 	}
-	run := budget.Run{Spec: spec, M: m, C: c, H: s.Size, W: s.Size, Steps: s.Steps, K: k, Trajectories: 1, Kept: 2}
-	if !IsBuiltin(s.Dataset) {
-		if sh, ok, _ := dataset.Peek(s.Dataset); ok {
-			run.H, run.W = sh.H, sh.W
-		}
-	}
+	run := budget.Run{Spec: spec, M: m, C: c, H: h, W: w, Steps: s.Steps, K: k, Trajectories: 1, Kept: 2}
 	if spec.Kind == machine.Network {
 		run.M = 0 // the network reads no training images
 	}
