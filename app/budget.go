@@ -13,9 +13,10 @@ import (
 )
 
 // estimate returns what a full computation of settings s needs (model/budget),
-// from the data's shape read without loading it: a built-in set's labels, a
-// file's header. ok is false when the shape cannot be told beforehand (a
-// folder of images); the loaders' own limits still apply then.
+// from the data's shape read without loading it: an embedded set's labels, a
+// file's header. ok is false when the shape cannot be told cheaply (a
+// folder of images, the procedural hands); the loaders' own limits still
+// apply then. It runs on the UI goroutine, so it reads no more than that.
 func estimate(s Settings) (budget.Estimate, bool) {
 	spec, err := s.Spec()
 	if err != nil {
@@ -23,8 +24,8 @@ func estimate(s Settings) (budget.Estimate, bool) {
 	}
 	m, c, h, w := 0, 1, s.Size, s.Size
 	if IsBuiltin(s.Dataset) {
-		labels, _, err := builtin.Labels(s.Dataset)
-		if err != nil {
+		labels, ok := builtin.EmbeddedLabels(s.Dataset) // never generates a set on the UI goroutine
+		if !ok {
 			return budget.Estimate{}, false
 		}
 		m = len(labels)

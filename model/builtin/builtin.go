@@ -438,6 +438,26 @@ func readEmbedded(path string) (*idx.Array, error) {
 	return a, nil
 }
 
+// EmbeddedLabels returns the labels of an embedded IDX data set (MNIST,
+// Fashion-MNIST), decoded once and cheap to ask for, and false for a set
+// that would have to be generated or loaded to tell (the procedural
+// hands): a caller on the UI goroutine, such as the app's memory estimate,
+// asks this instead of Labels.
+func EmbeddedLabels(name string) ([]int, bool) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	mu.Lock()
+	src := sources[n]
+	mu.Unlock()
+	if src == nil {
+		return nil, false
+	}
+	labs, err := src.labelsOnce()
+	if err != nil {
+		return nil, false
+	}
+	return labs, true
+}
+
 // Labels returns the label of every image of built-in set name and its class
 // names, without decoding or resizing the images of the embedded sets.
 func Labels(name string) ([]int, []string, error) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -253,5 +254,16 @@ func TestLazyPrefixEqualsFullDecode(t *testing.T) {
 		if src.f != nil || len(src.pix) != m*h*w {
 			t.Errorf("%s: stream not closed after the last image (%d of %d bytes)", name, len(src.pix), m*h*w)
 		}
+	}
+}
+
+func TestEmbeddedLabelsAreLabelsOfTheEmbeddedSets(t *testing.T) {
+	got, ok := EmbeddedLabels("MNIST")
+	want, _, err := Labels("mnist")
+	if !ok || err != nil || len(got) != 60000 || !slices.Equal(got, want) {
+		t.Fatalf("EmbeddedLabels(MNIST): %d labels, ok %v; Labels: %d, %v", len(got), ok, len(want), err)
+	}
+	if _, ok := EmbeddedLabels("hands"); ok {
+		t.Error("the procedural hands would have to be generated: EmbeddedLabels must say no")
 	}
 }
