@@ -48,6 +48,10 @@ Checkpoints:
                       hyper-parameters, with image_size) and NET.adam (Adam's moments
                       and the step count, a safetensors file) are written beside it.
                       An existing NET is not overwritten unless it is the --resume one.
+  --init NET          start a new run from NET's weights (fine-tuning): its network
+                      (width, layers, norm, conditional) is kept, --padding may change
+                      it (padding has no weights); Adam, the step count and the
+                      learning rate start afresh. NET itself is not changed.
   --resume NET        continue training NET: its weights, and with NET.adam beside it
                       its optimizer state, step count, batch, lr and seed, so that the
                       run continues exactly as if never stopped (same kernel path).
@@ -114,6 +118,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Uint64("seed", 1, "seed")
 	out := fs.String("out", "", "checkpoint to write")
 	resume := fs.String("resume", "", "checkpoint to continue")
+	initFrom := fs.String("init", "", "checkpoint whose weights start a new run")
 	every := fs.Float64("checkpoint-every", 5, "minutes between checkpoints")
 	logPath := fs.String("log", "", "CSV of the loss")
 	quiet := fs.Bool("quiet", false, "no progress lines")
@@ -129,6 +134,16 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("--arch unet: training the UNet is not supported yet; use --arch resnet")
 	default:
 		return usagef("--arch %q: use resnet (the UNet is not trainable yet)", *arch)
+	}
+	if *resume != "" && *initFrom != "" {
+		return usagef("--init and --resume together: --resume continues a run, --init starts a new one from a network's weights; give one")
+	}
+	if *initFrom != "" {
+		for _, f := range []string{"arch", "width", "layers", "norm", "conditional"} {
+			if set[f] {
+				return usagef("--%s with --init: the network of %s is kept (only --padding may change); leave --%s out", f, *initFrom, f)
+			}
+		}
 	}
 	if *resume == "" {
 		switch {
@@ -225,6 +240,28 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		} else {
 			fmt.Fprintf(stderr, "note: no optimizer state %s: Adam starts afresh at step 0 from the checkpoint's weights\n", adamPath(*resume))
+		}
+	} else if *initFrom != "" {
+		from, err := network.Load(*initFrom)
+		if err != nil {
+			return err
+		}
+		cfg := from.Config()
+		if cfg.Arch != "resnet" {
+			return usagef("--init %s is a %s: only MinimalResNet can be trained yet", *initFrom, from.Info().Arch)
+		}
+		if set["padding"] {
+			cfg.Mode = *padding
+		}
+		if n := cfg.ImageSize; n > 0 && (ds.H != n || ds.W != n) {
+			fmt.Fprintf(stderr, "note: %s was trained on %dx%d images; fine-tuning it on %dx%d ones\n", *initFrom, n, n, ds.H, ds.W)
+		}
+		cfg.ImageSize = 0
+		if ds.H == ds.W {
+			cfg.ImageSize = ds.H
+		}
+		if net, err = network.New(cfg, from.Params(), *initFrom); err != nil {
+			return fmt.Errorf("--init %s: %w", *initFrom, err)
 		}
 	} else {
 		cfg := network.Config{Arch: "resnet", Channels: ds.C, EmbDim: *width, NumLayers: *layers, Mode: *padding}

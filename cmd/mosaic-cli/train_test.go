@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -239,6 +240,8 @@ func TestTrainUsageErrors(t *testing.T) {
 		{[]string{"train", "--train", unlabelled, "--out", out, "--conditional"}, "needs labels"},
 		{[]string{"train", "--out", out}, "no training data"},
 		{append(base, "--resume", existing, "--width", "16"), "--width with --resume"},
+		{append(base, "--out", out, "--init", existing, "--width", "16"), "--width with --init"},
+		{append(base, "--out", out, "--init", existing, "--resume", existing), "--init and --resume"},
 		{append(base, "--out", out, "--size", "0"), "--size"},
 	} {
 		code, stdout, stderr := cli(t, c.args...)
@@ -249,6 +252,52 @@ func TestTrainUsageErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("a refused run wrote %s", out)
+	}
+}
+
+// TestTrainInit checks fine-tuning: --init starts a new run from a
+// network's weights with another padding, keeping its width and layers,
+// with Adam afresh at step 0; one step at a tiny learning rate barely
+// moves the weights, so the new network is the old one with circular
+// padding (its output on a noise differs from the old one's only at the
+// border's reach and by the step's change).
+func TestTrainInit(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.safetensors")
+	b := filepath.Join(dir, "b.safetensors")
+	code, stdout, stderr := cli(t, tinyTrain(a, "--steps", "3", "--width", "16", "--layers", "2")...)
+	expectCode(t, 0, code, stdout, stderr)
+	code, stdout, stderr = cli(t, "train", "--dataset", "mnist", "--size", "8", "--limit", "64", "--init", a, "--padding", "circular",
+		"--steps", "1", "--lr", "1e-9", "--out", b, "--quiet")
+	expectCode(t, 0, code, stdout, stderr)
+	if !strings.Contains(stdout, "steps 1 to 1") {
+		t.Errorf("fine-tuning summary %q: want a new run from step 1", stdout)
+	}
+	na, err := network.Load(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := network.Load(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ia, ib := na.Info(), nb.Info()
+	if ib.Padding != "circular" || ia.Padding != "zeros" || ib.EmbDim != 16 || ib.Layers != 2 || ib.ImageSize != 8 {
+		t.Errorf("fine-tuned network %+v from %+v: want width 16, 2 layers, circular, 8x8", ib, ia)
+	}
+	pa, pb := na.Params(), nb.Params()
+	if len(pa) != len(pb) {
+		t.Fatalf("%d parameters after --init, %d before", len(pb), len(pa))
+	}
+	for i := range pa {
+		if pa[i].Name != pb[i].Name {
+			t.Fatalf("parameter %d: %s, was %s", i, pb[i].Name, pa[i].Name)
+		}
+		for j := range pa[i].Data {
+			if d := math.Abs(float64(pa[i].Data[j] - pb[i].Data[j])); d > 1e-6 {
+				t.Fatalf("%s[%d] moved by %g in one step at lr 1e-9: the weights were not taken from --init", pa[i].Name, j, d)
+			}
+		}
 	}
 }
 
