@@ -6,20 +6,25 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image/png"
 	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"mosaic/model/bench"
+	"mosaic/model/compare"
 	"mosaic/model/dataset"
 	"mosaic/model/hands"
 	"mosaic/model/machine"
+	"mosaic/model/network"
 	"mosaic/model/npy"
 	"mosaic/model/render"
 	"mosaic/model/sampler"
@@ -589,5 +594,107 @@ func TestRun(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run([]string{"presets"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "celeba-unet-zeros") {
 		t.Errorf("run presets: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}
+
+// TestFingersVersus sets the ideal machine on one training hand beside a
+// random network: every ideal sample is that hand, so the 2x2 table puts
+// each seed in the "ideal five" column (when the counter reads five
+// fingers on it), the CSV holds one row per seed and machine, and the r^2
+// printed is the one compare.Evaluate gives along the network's own
+// trajectories.
+func TestFingersVersus(t *testing.T) {
+	dir := t.TempDir()
+	nw, err := network.NewRandom(network.Config{Arch: "resnet", Channels: 1, EmbDim: 8, Mode: "zeros", KernelSize: 3, LastKSize: 1, NumLayers: 1, ImageSize: 32}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := filepath.Join(dir, "net.safetensors")
+	if err := network.SaveSafetensors(net, nw); err != nil {
+		t.Fatal(err)
+	}
+	csvPath := filepath.Join(dir, "f.csv")
+	code, stdout, stderr := cli(t, "fingers", "--dataset", "hands", "--limit", "1", "--machine", "network", "--net", net,
+		"--versus", "ideal", "--steps", "3", "--samples", "3", "--seed", "5", "--csv", csvPath, "--quiet")
+	expectCode(t, 0, code, stdout, stderr)
+	ds, err := hands.Builtin(32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := hands.Count(ds.Image(0), 32, 32); !c.OK || c.Fingers != 5 {
+		t.Fatalf("the first built-in hand counts %+v; the test needs a five-fingered one", c)
+	}
+	rows := readCSV(t, csvPath)
+	if len(rows) != 1+2*3 || rows[0][8] != "machine" {
+		t.Fatalf("CSV:\n%v", rows)
+	}
+	for i, r := range rows[1:] {
+		want := []string{"network", "network", "network", "ideal", "ideal", "ideal"}[i]
+		if r[8] != want || r[0] != strconv.Itoa(5+i%3) {
+			t.Errorf("row %d: %v, want machine %s, seed %d", i+1, r, want, 5+i%3)
+		}
+		if want == "ideal" && (r[1] != "5" || r[2] != "0") {
+			t.Errorf("ideal row %v: want the training hand (5 fingers, distance 0)", r)
+		}
+	}
+	netNotFive := 0
+	for _, r := range rows[1:4] {
+		if r[1] != "5" {
+			netNotFive++
+		}
+	}
+	// The table's "ideal five" column holds every seed: 3-netNotFive with
+	// the network five too, netNotFive without.
+	re := regexp.MustCompile(`network five\s+(\d+)\s+(\d+)\s+network not five\s+(\d+)\s+(\d+)`)
+	m := re.FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("no 2x2 table:\n%s", stdout)
+	}
+	if got, want := strings.Join(m[1:], " "), fmt.Sprintf("%d 0 %d 0", 3-netNotFive, netNotFive); got != want {
+		t.Errorf("2x2 table %s, want %s:\n%s", got, want, stdout)
+	}
+	// The r^2 of the ideal machine along the network's trajectories.
+	loaded, err := network.Load(net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := &dataset.Dataset{Name: "hands", M: 1, C: 1, H: 32, W: 32, Pixels: ds.Pixels[:32*32]}
+	nm, err := machine.NewNetwork(loaded, one, machine.Spec{Net: net}, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var noises [][]float64
+	for s := uint64(5); s < 8; s++ {
+		noises = append(noises, sampler.Noise(s, 1, 32, 32))
+	}
+	trs, err := compare.Trajectories(context.Background(), nm, noises, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, err := machine.New(one, machine.Spec{Kind: machine.IS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := compare.Evaluate(context.Background(), trs, is, schedule.Constant(3, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("overall median  %s", fmtR2(sc.Overall())); !strings.Contains(strings.Join(strings.Fields(stdout), " "), strings.Join(strings.Fields(want), " ")) {
+		t.Errorf("stdout lacks %q:\n%s", want, stdout)
+	}
+	// --versus needs a network, and is not a sweep.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"fingers", "--dataset", "hands", "--limit", "1", "--machine", "ideal", "--versus", "els"}, "--machine network"},
+		{[]string{"fingers", "--dataset", "hands", "--limit", "1", "--machine", "network", "--net", net, "--versus", "els", "--late-patch", "3"}, "one at a time"},
+		{[]string{"fingers", "--dataset", "hands", "--limit", "1", "--machine", "network", "--net", net, "--versus", "els"}, "needs patch sizes"},
+		{[]string{"fingers", "--dataset", "hands", "--limit", "1", "--machine", "network", "--net", net, "--versus", "bogus"}, "--versus"},
+	} {
+		code, _, stderr := cli(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: status %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
 	}
 }

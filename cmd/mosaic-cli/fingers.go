@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"mosaic/model/hands"
+	"mosaic/model/machine"
 	"mosaic/model/outfile"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
@@ -26,6 +27,11 @@ type fingerConfig struct {
 	name  string // "schedule" or "k=5"
 	lateK int    // 0 for the base schedule
 	k     schedule.Patch
+	// label names the configuration in tables and on the contact sheet
+	// when it is another machine (fingers --versus); "" for the sweep's.
+	label string
+	// machine is the machine's name in the CSV (els, network, ...).
+	machine string
 }
 
 // fingerSample is the outcome of one sample under one configuration.
@@ -130,6 +136,7 @@ type fingersFlags struct {
 	scale                      int
 	latePatch                  string
 	lateSteps                  int
+	versus                     string
 	quiet                      bool
 }
 
@@ -142,6 +149,7 @@ func (f *fingersFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&f.latePatch, "late-patch", "", "late patch sizes, e.g. 3,5,7,9")
 	fs.IntVar(&f.lateSteps, "late-steps", 0, "number of late steps to override")
 	fs.StringVar(&f.plotPath, "plot", "", "chart PNG of the sweep")
+	fs.StringVar(&f.versus, "versus", "", "with --machine network: a theory sampled from the same seeds")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 }
 
@@ -153,6 +161,9 @@ func (f *fingersFlags) check(set map[string]bool) ([]int, error) {
 	}
 	if f.scale < 1 || f.scale > 64 {
 		return nil, usagef("--scale must be an integer from 1 to 64, e.g. --scale 4")
+	}
+	if f.versus != "" && f.latePatch != "" {
+		return nil, usagef("--versus and --late-patch together: compare a network with a theory, or sweep one machine's late patch sizes, one at a time")
 	}
 	if f.latePatch != "" {
 		return parseSizes("--late-patch", f.latePatch)
@@ -190,9 +201,24 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	summary := summaryTo(outs, stdout, stderr)
 	stdout = summary
-	st, err := newSetup(&df, &mf, &sf, set, "", ff.samples*(1+len(late)), stderr, ff.quiet)
+	setupSched := &sf
+	if ff.versus != "" {
+		if k, err := machine.ParseKind(mf.kind); err != nil || k != machine.Network {
+			return usagef("--versus sets a theory beside a network: give --machine network --net NET (and --versus els, with the theory's --boundary and --preset)")
+		}
+		// The schedule belongs to the theory; the network takes only
+		// its number of steps.
+		setupSched = &scheduleFlags{steps: sf.steps}
+	}
+	st, err := newSetup(&df, &mf, setupSched, set, "", ff.samples*(1+len(late)), stderr, ff.quiet)
 	if err != nil {
 		return err
+	}
+	var vs *versusRun
+	if ff.versus != "" {
+		if vs, err = newVersus(ctx, st, &ff, &mf, &sf, stderr); err != nil {
+			return err
+		}
 	}
 	configs, nLate, err := fingerConfigs(st, late, ff.lateSteps, set["late-steps"])
 	if err != nil {
@@ -204,7 +230,11 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "machine   %v\n", st.m.Spec())
 	fmt.Fprintf(stdout, "data      %s\n", describe(d))
-	fmt.Fprintf(stdout, "schedule  %s (N=%d)\n", fmtSchedule(st.k), len(st.k))
+	if st.m.Spec().Kind.HasPatch() {
+		fmt.Fprintf(stdout, "schedule  %s (N=%d)\n", fmtSchedule(st.k), len(st.k))
+	} else {
+		fmt.Fprintf(stdout, "steps     %d\n", len(st.k))
+	}
 	if late != nil {
 		fmt.Fprintf(stdout, "sweep     late steps %d..1 (t <= %.2f) with patch sizes %v\n", nLate, schedule.Time(nLate, len(st.k)), late)
 	}
@@ -217,8 +247,23 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	for ci, cfg := range configs {
 		stats[ci] = summarize(cfg, results[ci])
 	}
+	if vs != nil {
+		if err := vs.run(ctx, st, &ff, stderr); err != nil {
+			return err
+		}
+		configs[0].label, configs[0].machine = "network", "network"
+		vcfg := fingerConfig{name: vs.m.Spec().String(), k: vs.k, label: vs.m.Spec().String(), machine: vs.m.Spec().Kind.String()}
+		configs = append(configs, vcfg)
+		results = append(results, vs.samples)
+		stats = append(stats, summarize(vcfg, vs.samples))
+	}
 	if err := writeDistribution(stdout, stats, nLate, late != nil); err != nil {
 		return err
+	}
+	if vs != nil {
+		if err := vs.report(stdout, st, stats[0], results[0]); err != nil {
+			return err
+		}
 	}
 	return writeFingersOutputs(ctx, outs, stdout, &ff, st, configs, results, stats, nLate)
 }
@@ -237,7 +282,7 @@ func fingerConfigs(st *setup, late []int, lateSteps int, given bool) ([]fingerCo
 	} else if nLate < 1 || nLate > n-1 {
 		return nil, 0, usagef("--late-steps must be from 1 to %d (the number of steps minus one), e.g. --late-steps %d", n-1, defaultLateSteps(n))
 	}
-	configs := []fingerConfig{{name: "schedule", k: st.k}}
+	configs := []fingerConfig{{name: "schedule", k: st.k, machine: st.m.Spec().Kind.String()}}
 	for _, v := range late {
 		if err := st.m.CheckPatch(v); err != nil {
 			return nil, 0, usagef("--late-patch: %v", err)
@@ -246,7 +291,7 @@ func fingerConfigs(st *setup, late []int, lateSteps int, given bool) ([]fingerCo
 		for i := 1; i <= nLate; i++ {
 			k[i] = v
 		}
-		configs = append(configs, fingerConfig{name: fmt.Sprintf("k=%d", v), lateK: v, k: k})
+		configs = append(configs, fingerConfig{name: fmt.Sprintf("k=%d", v), lateK: v, k: k, machine: configs[0].machine})
 	}
 	return configs, nLate, nil
 }
@@ -353,7 +398,9 @@ func fingerBlocks(configs []fingerConfig, results [][]fingerSample, stats []fing
 		b := sheetBlock{}
 		if len(configs) > 1 {
 			b.title = "base schedule"
-			if ci > 0 {
+			if cfg.label != "" {
+				b.title = cfg.label
+			} else if ci > 0 {
 				b.title = fmt.Sprintf("late steps %d..1 with k=%d", nLate, cfg.lateK)
 			}
 			b.title += fmt.Sprintf(": %d of %d not five", stats[ci].samples-stats[ci].five, stats[ci].samples)
@@ -388,14 +435,22 @@ func writeDistribution(w io.Writer, stats []fingerStats, nLate int, sweep bool) 
 	}
 	sort.Ints(counts)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "late steps\tsamples\t")
+	if sweep {
+		fmt.Fprint(tw, "late steps\tsamples\t")
+	} else {
+		fmt.Fprint(tw, "machine\tsamples\t")
+	}
 	for _, c := range counts {
 		fmt.Fprintf(tw, "%d fingers\t", c)
 	}
 	fmt.Fprint(tw, "cannot tell\tnot five\twrong (of told)\tmean nearest\t\n")
 	for _, s := range stats {
 		name := "base schedule"
-		if s.cfg.lateK > 0 {
+		if s.cfg.label != "" {
+			name = s.cfg.label
+		} else if !sweep && s.cfg.machine != "" {
+			name = s.cfg.machine
+		} else if s.cfg.lateK > 0 {
 			name = fmt.Sprintf("k=%d", s.cfg.lateK)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t", name, s.samples)
@@ -434,7 +489,7 @@ func pct(f float64) string {
 func writeFingersCSV(outs *outfile.Set, path string, configs []fingerConfig, results [][]fingerSample, labels []int, className func(int) string) error {
 	outs.Put(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"seed", "fingers", "nearest_distance", "late_k", "nearest_image", "nearest_label", "ok", "reason"})
+		cw.Write([]string{"seed", "fingers", "nearest_distance", "late_k", "nearest_image", "nearest_label", "ok", "reason", "machine"})
 		for ci, cfg := range configs {
 			for _, r := range results[ci] {
 				fingers := ""
@@ -450,7 +505,7 @@ func writeFingersCSV(outs *outfile.Set, path string, configs []fingerConfig, res
 					label = className(labels[r.nearest])
 				}
 				cw.Write([]string{strconv.FormatUint(r.seed, 10), fingers, strconv.FormatFloat(r.dist, 'g', 8, 64),
-					lateK, strconv.Itoa(r.nearest), label, strconv.FormatBool(r.count.OK), r.count.Reason})
+					lateK, strconv.Itoa(r.nearest), label, strconv.FormatBool(r.count.OK), r.count.Reason, cfg.machine})
 			}
 		}
 		cw.Flush()

@@ -141,10 +141,17 @@ Late-step sweep:
   --late-steps N      how many low-noise steps (steps 1..N) to override
                       (default: the steps with t <= 0.25, i.e. 5 of 20)
 
+Network against a theory:
+  --versus MACHINE    with --machine network --net NET: also sample MACHINE (els, ls,
+                      ideal, wiener or pca-locality, with --boundary and the schedule
+                      flags, which then belong to it) from the same seeds; report both
+                      not-five rates, a 2x2 table of five / not five per seed, and
+                      MACHINE's r^2 per step along the network's own trajectories
+
 Outputs:
-  --csv OUT.csv       one row per sample: seed,fingers,nearest_distance,... (fingers
-                      is empty when the counter cannot tell; with --late-patch one row
-                      per sample and configuration)
+  --csv OUT.csv       one row per sample: seed,fingers,nearest_distance,...,machine
+                      (fingers is empty when the counter cannot tell; with
+                      --late-patch or --versus one row per sample and configuration)
   --png OUT.png       contact sheet of the samples with each count as a badge
   --scale F           contact sheet upscaling factor (default 4)
   --plot OUT.png      chart of the not-five rate against the late patch size
