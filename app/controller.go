@@ -95,6 +95,9 @@ type Controller struct {
 	// cache keeps only their evaluations (an entry holds its machine and
 	// so its copy of the training set).
 	recent []*machine.Machine
+	// upcoming are settings whose whole trajectories ComputeAhead computes
+	// first (a tour's next scenes; see PrepareAhead).
+	upcoming []Settings
 }
 
 // baseRun is a trajectory with what computed it: the settings, the machine
@@ -170,12 +173,68 @@ func (c *Controller) ComputeAhead(i int) {
 			return
 		case <-time.After(aheadDelay):
 		}
+		c.mu.Lock()
+		upcoming := c.upcoming
+		c.mu.Unlock()
+		for _, s := range upcoming {
+			if c.precompute(ctx, s) != nil {
+				return // cancelled
+			}
+		}
 		for _, job := range c.aheadJobs(i) {
 			if job(ctx) != nil {
 				return // cancelled
 			}
 		}
 	})
+}
+
+// PrepareAhead sets the settings whose whole trajectories ComputeAhead
+// computes into the cache before anything else (the next scenes of a
+// tour, so that they appear at once); none clears them. It does not start
+// the work: ComputeAhead does.
+func (c *Controller) PrepareAhead(ss ...Settings) {
+	c.mu.Lock()
+	c.upcoming = ss
+	c.mu.Unlock()
+}
+
+// precompute computes the whole trajectory of s into the cache, showing
+// nothing, and makes the cache keep its machine's evaluations beside the
+// current machine's. Settings that are invalid or fail to load are
+// skipped (the request reports why when they are asked for). It returns
+// only the context's error.
+func (c *Controller) precompute(ctx context.Context, s Settings) error {
+	if s.Validate() != nil {
+		return nil
+	}
+	m, _, err := c.lib.Machine(s)
+	if err != nil {
+		return ctx.Err()
+	}
+	k, _ := s.Schedule()
+	if m.CheckSchedule(k) != nil {
+		return nil
+	}
+	if err := m.Prepare(ctx, func(float64) {}); err != nil {
+		return ctx.Err()
+	}
+	c.mu.Lock()
+	if !slices.Contains(c.recent, m) {
+		c.recent = slices.Insert(c.recent, min(1, len(c.recent)), m)
+		c.recent = c.recent[:min(len(c.recent), cacheMachines)]
+		c.cache.Retain(c.recent...)
+	}
+	c.mu.Unlock()
+	d := m.Data()
+	tr, err := sampler.New(sampler.Noise(s.Seed, d.C, d.H, d.W), d.C, d.H, d.W, k)
+	if err != nil {
+		return nil
+	}
+	if err := tr.ResumeCached(ctx, m, tr.N-1, nil, c.cache); err != nil {
+		return ctx.Err()
+	}
+	return nil
 }
 
 // aheadJobs lists the evaluations ComputeAhead(i) computes, from the base

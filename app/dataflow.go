@@ -186,6 +186,7 @@ func (w *Window) onResult(res *Result) {
 	if w.measure != nil {
 		w.measure.result(res)
 	}
+	w.tourArrived()
 }
 
 // onPrepare shows the progress of a machine's one-time preparation.
@@ -286,6 +287,9 @@ func (w *Window) hoodOverlay() image.Image {
 // key handles keys typed outside any focused widget (and those the
 // focused image does not use).
 func (w *Window) key(e *fyne.KeyEvent) {
+	if w.tourKey(e.Name) {
+		return
+	}
 	switch e.Name {
 	case fyne.KeyF11:
 		w.setPresenting(!w.presenting)

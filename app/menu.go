@@ -9,7 +9,8 @@ import (
 
 // menu builds the main menu: File (data, sessions, exports), View
 // (compare, presentation), Hands (gallery, region trace, commitment map;
-// they work on any data set, but hands are what they are for).
+// they work on any data set, but hands are what they are for), Tour
+// (lecture tours, tourmenu.go).
 func (w *Window) menu() *fyne.MainMenu {
 	file := fyne.NewMenu("File",
 		fyne.NewMenuItem("Open data file…", w.controls.openFile),
@@ -49,7 +50,7 @@ func (w *Window) menu() *fyne.MainMenu {
 		fyne.NewMenuItem("Trace latest-decided region", w.traceLatest),
 		fyne.NewMenuItem("Show commitment-time map", func() { w.setView(ViewCommitment) }),
 	)
-	return fyne.NewMainMenu(file, view, hands)
+	return fyne.NewMainMenu(file, view, hands, w.tourMenu())
 }
 
 // saveAs asks for a file name and writes it with write; the status line

@@ -41,6 +41,10 @@ type Options struct {
 	Versus, VersusBoundary string
 	View                   View
 	Tab                    string
+	// Tour, if set, is a tour file ("builtin" for the built-in tour)
+	// presented from scene Scene (1 if zero) at start-up.
+	Tour  string
+	Scene int
 
 	library  *Library     // tests inject a library with a toy data set
 	dispatch func(func()) // tests inject their own UI queue; fyne.Do if nil
@@ -78,6 +82,7 @@ type Window struct {
 	tools     handTools
 
 	presenting bool
+	tour       tourPlayer // the lecture tour (tourplay.go)
 	measure    *measurer
 	// confirmed is the key of the slow settings the user agreed to start
 	// (admit asks once per settings).
@@ -145,6 +150,9 @@ func New(a fyne.App, opts Options) *Window {
 	if opts.Present {
 		w.setPresenting(true)
 	}
+	if opts.Tour != "" {
+		w.openTourAtStart(opts.Tour, opts.Scene)
+	}
 	return w
 }
 
@@ -189,9 +197,10 @@ func (w *Window) layout() {
 		// The inspector stays: "which training patches made this pixel" is
 		// what a lecture shows.
 		center := container.NewBorder(nil, container.NewVBox(w.steps.timeline, w.controls.essential()), nil, nil, imageArea)
-		split := container.NewHSplit(center, container.New(&minWidth{w: 420}, w.inspect.panel()))
-		split.SetOffset(0.62)
-		w.win.SetContent(container.NewBorder(nil, status, nil, nil, split))
+		side, offset := w.tourSide(w.inspect.panel())
+		split := container.NewHSplit(center, container.New(&minWidth{w: 420}, side))
+		split.SetOffset(offset)
+		w.win.SetContent(container.NewBorder(nil, w.tourFooter(status), nil, nil, split))
 		return
 	}
 	center := container.NewBorder(nil, w.steps.object(), nil, nil, imageArea)

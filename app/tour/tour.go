@@ -34,6 +34,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
+	"slices"
 	"strings"
 
 	"mosaic/model/render"
@@ -280,7 +282,49 @@ func jsonError(data []byte, scene int, prefix string, err error) error {
 // *FieldError whose field starts with "state.". The app's Checker uses it.
 func DecodeState(s *Scene, v any) error {
 	if err := decodeStrict(s.State, v); err != nil {
+		if path := unknownField(s.State, reflect.TypeOf(v)); path != "" {
+			return &FieldError{Field: "state." + path, Err: errors.New("unknown field (check its spelling against the README)")}
+		}
 		return jsonError(s.State, 0, "state.", err)
 	}
 	return nil
+}
+
+// unknownField returns the dotted path of the first key in the JSON
+// object data that struct type t (or a struct inside it) does not have,
+// or "" (encoding/json names an unknown field without its path).
+func unknownField(data []byte, t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var obj map[string]json.RawMessage
+	if t.Kind() != reflect.Struct || json.Unmarshal(data, &obj) != nil {
+		return ""
+	}
+	fields := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[strings.ToLower(name)] = f.Type
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		ft, ok := fields[strings.ToLower(k)]
+		if !ok {
+			return k
+		}
+		if sub := unknownField(obj[k], ft); sub != "" {
+			return k + "." + sub
+		}
+	}
+	return ""
 }

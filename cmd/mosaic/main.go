@@ -9,7 +9,7 @@
 //	mosaic [--dataset mnist|fashion|hands|PATH] [--limit N] [--class C]
 //	       [--machine els] [--boundary zeros] [--preset NAME | --k K]
 //	       [--steps N] [--seed S] [--session FILE] [--present]
-//	       [--size WxH] [--measure]
+//	       [--size WxH] [--measure] [--tour FILE|builtin [--scene N]]
 package main
 
 import (
@@ -52,6 +52,8 @@ func main() {
 	vsBoundary := flag.String("vs-boundary", "", "side B's boundary for --vs (default: --boundary)")
 	viewName := flag.String("view", "x", "view to start in: x, d, noise, change, mosaic, effective, commitment, residual")
 	tab := flag.String("tab", "", "chart tab to start on: r2 for the r² chart")
+	tourFile := flag.String("tour", "", "present a lecture tour file (builtin: the built-in tour \"How diffusion models create\")")
+	scene := flag.Int("scene", 1, "with --tour: the scene to start on (from 1)")
 	flag.Parse()
 
 	if *k > 0 {
@@ -74,6 +76,6 @@ func main() {
 	a := fyneapp.NewWithID("io.github.mosaic.app")
 	a.SetIcon(fyne.NewStaticResource("mosaic.png", icons.Mosaic))
 	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started,
-		Versus: *vs, VersusBoundary: *vsBoundary, View: view, Tab: *tab})
+		Versus: *vs, VersusBoundary: *vsBoundary, View: view, Tab: *tab, Tour: *tourFile, Scene: *scene})
 	win.ShowAndRun()
 }
