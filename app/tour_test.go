@@ -234,7 +234,9 @@ func TestTourKeysInAHeadlessWindow(t *testing.T) {
 	w.setTour(toyTour(t, one, two, three), "")
 	press := func(k fyne.KeyName) { w.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k}) }
 	complete := func(seed uint64) func() bool {
-		return func() bool { return w.res != nil && w.res.Complete && w.res.Settings.Seed == seed && w.tour.pending == nil }
+		return func() bool {
+			return w.res != nil && w.res.Complete && w.res.Settings.Seed == seed && w.tour.pending == nil
+		}
 	}
 
 	w.startTour(0)
