@@ -12,6 +12,7 @@ import (
 	"mosaic/model/analysis"
 	"mosaic/model/dataset"
 	"mosaic/model/machine"
+	"mosaic/model/network"
 )
 
 // GalleryCount is the number of samples the hands gallery generates.
@@ -35,27 +36,6 @@ func sameMachine(a, b Settings) bool {
 		a.Class == b.Class && a.Machine == b.Machine && a.Boundary == b.Boundary
 }
 
-// withMachine calls f on the UI goroutine with the machine of s and its
-// full data set: at once when the trajectory on screen already uses it,
-// otherwise after building it on a worker goroutine (errors go to the
-// status line).
-func (w *Window) withMachine(s Settings, f func(m *machine.Machine, data *dataset.Dataset)) {
-	if r := w.res; r != nil && r.Machine != nil && sameMachine(r.Settings, s) {
-		f(r.Machine, r.Data)
-		return
-	}
-	w.tools.loads.Start(func(j *worker.Job) {
-		m, data, err := w.lib.Machine(s)
-		j.Deliver(func() {
-			if err != nil {
-				w.status.warn(err.Error())
-				return
-			}
-			f(m, data)
-		})
-	})
-}
-
 // openGallery opens the hands gallery (or refreshes the open one) with
 // the current settings: the training data as the app has it (data set,
 // class, limit), the machine, the schedule, and the seed as the first of
@@ -73,9 +53,10 @@ func (w *Window) openGallery() {
 		return
 	}
 	w.status.say("opening the hands gallery…")
-	w.withMachine(s, func(m *machine.Machine, data *dataset.Dataset) {
+	netName := galleryNetwork(s)
+	w.withGalleryMachines(s, netName, func(m *machine.Machine, data *dataset.Dataset, nm *machine.Machine) {
 		opts := gallery.Options{Data: m.Data(), Spec: spec, Schedule: k, Seed0: s.Seed, Count: GalleryCount,
-			OnOpen: w.openSample, Dispatch: w.opts.dispatch}
+			Network: nm, OnOpen: w.openSample, Dispatch: w.opts.dispatch}
 		t := &w.tools
 		t.galleryRun = baseRun{set: s, m: m, data: data}
 		if t.gallery != nil && t.galleryWin != nil {
@@ -95,6 +76,51 @@ func (w *Window) openGallery() {
 			t.gallery, t.galleryWin = g, win
 		}
 		w.status.say(fmt.Sprintf("hands gallery: sampling %d seeds from %d with %s", GalleryCount, s.Seed, spec))
+	})
+}
+
+// galleryNetwork returns the network of the gallery's network column for
+// settings s: none when the gallery samples a network itself; else the
+// network the user opened (Settings.Network), else the built-in ResNet
+// trained on the data set with zero padding ("hands-resnet-zeros" for the
+// hands), when Mosaic ships one; "" for no column.
+func galleryNetwork(s Settings) string {
+	if s.Machine == machine.Network.String() {
+		return ""
+	}
+	if s.Network != "" {
+		return s.Network
+	}
+	if name := s.Dataset + "-resnet-zeros"; network.IsBuiltin(name) {
+		return name
+	}
+	return ""
+}
+
+// withGalleryMachines calls f on the UI goroutine with the machine of s,
+// its data, and the network netName on the same data (nil when netName is
+// "" or the network does not fit the data, which the status line says),
+// built on a worker goroutine (the library caches both).
+func (w *Window) withGalleryMachines(s Settings, netName string, f func(m *machine.Machine, data *dataset.Dataset, nm *machine.Machine)) {
+	w.tools.loads.Start(func(j *worker.Job) {
+		m, data, err := w.lib.Machine(s)
+		var nm *machine.Machine
+		var nerr error
+		if err == nil && netName != "" {
+			ns := s
+			ns.Machine, ns.Network = machine.Network.String(), netName
+			nm, _, nerr = w.lib.Machine(ns)
+		}
+		j.Deliver(func() {
+			if err != nil {
+				w.status.warn(err.Error())
+				return
+			}
+			f(m, data, nm)
+			if nerr != nil {
+				w.status.warn(fmt.Sprintf("hands gallery without its network column: %v", nerr))
+			}
+		})
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
@@ -46,6 +47,11 @@ type Options struct {
 	Spec machine.Spec
 	// Schedule is the patch-size schedule, one entry per step.
 	Schedule schedule.Patch
+	// Network, when set, is a trained network (a machine of kind
+	// machine.Network) whose own sample from every seed is drawn beside
+	// the machine's: the gallery's network column. It takes the
+	// schedule's number of steps and ignores its patch sizes.
+	Network *machine.Machine
 	// Seed0 is the seed of the first sample; sample j uses Seed0+j.
 	Seed0 uint64
 	// Count is the number of samples (DefaultCount when <= 0).
@@ -72,6 +78,16 @@ type Sample struct {
 	Image image.Image
 	// Count is the finger counter's verdict on x_0.
 	Count hands.Result
+	// Network is the network's sample from the same seed (nil without
+	// Options.Network).
+	Network *NetworkSample
+}
+
+// NetworkSample is the network column's sample of one seed.
+type NetworkSample struct {
+	Trajectory *sampler.Trajectory
+	Image      image.Image
+	Count      hands.Result
 }
 
 // Gallery is the hands gallery panel. Build it with New.
@@ -82,7 +98,9 @@ type Gallery struct {
 	running  bool
 	samples  []*Sample // by index j (seed Seed0+j), nil until finished
 	thumbs   []*thumb
+	netThumb []*thumb // the network column, nil without Options.Network
 	batch    Tally
+	netBatch Tally // the network column's counts
 	training *Tally
 	trainFor *dataset.Dataset // the data set training was counted for
 
@@ -134,7 +152,11 @@ func (g *Gallery) describe() string {
 	if o.Data != nil {
 		name = fmt.Sprintf("%s (%d images)", o.Data.Name, o.Data.M)
 	}
-	return fmt.Sprintf("%s · %v · %d steps · %d samples, seeds %d–%d", name, o.Spec, len(o.Schedule), o.Count, o.Seed0, o.Seed0+uint64(o.Count)-1)
+	vs := ""
+	if o.Network != nil {
+		vs = fmt.Sprintf(" beside %v", o.Network.Spec())
+	}
+	return fmt.Sprintf("%s · %v%s · %d steps · %d samples, seeds %d–%d", name, o.Spec, vs, len(o.Schedule), o.Count, o.Seed0, o.Seed0+uint64(o.Count)-1)
 }
 
 func (g *Gallery) build() {
@@ -246,18 +268,37 @@ func (g *Gallery) Generate() {
 	g.title.SetText(g.describe())
 	g.samples = make([]*Sample, o.Count)
 	g.thumbs = make([]*thumb, o.Count)
+	g.netThumb = nil
 	g.batch = Tally{Fingers: map[int]int{}}
+	g.netBatch = Tally{Fingers: map[int]int{}}
 	g.grid.RemoveAll()
+	cell := fyne.NewSize(thumbSide+16, thumbSide+40)
+	if o.Network != nil {
+		g.netThumb = make([]*thumb, o.Count)
+		cell.Width = 2*thumbSide + 24
+	}
+	g.grid.Layout = layout.NewGridWrapLayout(cell)
 	for j := range o.Count {
 		seed := o.Seed0 + uint64(j)
-		t := newThumb(seed, fmt.Sprintf("seed %d", seed))
-		t.onTap = func() {
+		open := func() {
 			if g.opts.OnOpen != nil {
 				g.opts.OnOpen(seed)
 			}
 		}
-		g.thumbs[j] = t
-		g.grid.Add(t)
+		if o.Network == nil {
+			t := newThumb(seed, fmt.Sprintf("seed %d", seed))
+			t.onTap = open
+			g.thumbs[j] = t
+			g.grid.Add(t)
+			continue
+		}
+		// A cell of the network column: the machine's sample and the
+		// network's from the same seed, side by side.
+		t := newThumb(seed, fmt.Sprintf("%d · %s", seed, o.Spec.Kind.Title()))
+		t.onTap = open
+		n := newThumb(seed, fmt.Sprintf("%d · network", seed))
+		g.thumbs[j], g.netThumb[j] = t, n
+		g.grid.Add(container.NewGridWithColumns(2, t, n))
 	}
 	g.grid.Refresh()
 	g.progress.SetValue(0)
@@ -338,6 +379,17 @@ func (g *Gallery) sample(j *worker.Job, o Options, countTraining bool) {
 			return
 		}
 		s := &Sample{Seed: seed, Trajectory: tr, Image: render.Image(tr.Final(), d.C, d.H, d.W), Count: countImage(tr.Final(), d.C, d.H, d.W)}
+		if o.Network != nil {
+			nt, err := sampler.Run(ctx, o.Network, noise, o.Schedule, nil)
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				fail(fmt.Errorf("the network, seed %d: %w", seed, err))
+				return
+			}
+			s.Network = &NetworkSample{Trajectory: nt, Image: render.Image(nt.Final(), d.C, d.H, d.W), Count: countImage(nt.Final(), d.C, d.H, d.W)}
+		}
 		j.Deliver(func() { g.addSample(n, s) })
 	}
 	j.Deliver(func() {
@@ -366,15 +418,59 @@ func (g *Gallery) addSample(j int, s *Sample) {
 	g.samples[j] = s
 	g.batch.Add(s.Count)
 	g.thumbs[j].set(s.Image, s.Count)
+	if s.Network != nil && j < len(g.netThumb) {
+		g.netBatch.Add(s.Network.Count)
+		g.netThumb[j].set(s.Network.Image, s.Network.Count)
+	}
 	g.status.SetText(fmt.Sprintf("%d of %d samples done.", len(g.Samples()), len(g.samples)))
 	g.refreshSummary()
 }
+
+// Agreement counts the finished seeds by whether the machine's and the
+// network's samples have five digits (a count the counter cannot tell is
+// "not five"): the network column's 2x2 table.
+type Agreement struct {
+	BothFive, MachineOnly, NetworkOnly, Neither int
+}
+
+// Agreement returns the 2x2 table of the finished samples that have a
+// network sample (all zero without the network column).
+func (g *Gallery) Agreement() Agreement {
+	var a Agreement
+	for _, s := range g.samples {
+		if s == nil || s.Network == nil {
+			continue
+		}
+		mf := s.Count.OK && s.Count.Fingers == 5
+		nf := s.Network.Count.OK && s.Network.Count.Fingers == 5
+		switch {
+		case mf && nf:
+			a.BothFive++
+		case mf:
+			a.MachineOnly++
+		case nf:
+			a.NetworkOnly++
+		default:
+			a.Neither++
+		}
+	}
+	return a
+}
+
+// NetworkTally returns the finger counts of the network column's finished
+// samples (zero without the column).
+func (g *Gallery) NetworkTally() Tally { return g.netBatch }
 
 // histogram builds the themed histogram of the current tallies for the
 // plot view (UI goroutine; cheap: the counting happened on the worker).
 func (g *Gallery) histogram() *plot.Plot {
 	batch, training := g.Tallies()
-	p := HistogramPlot(batch, training)
+	var p *plot.Plot
+	if g.netThumb != nil {
+		p = HistogramPlot(batch, training, g.netBatch)
+	} else {
+		p = HistogramPlot(batch, training)
+	}
 	widgets.ThemePlot(p)
 	p.Legend.TextStyle.Font.Size = vg.Length(theme.TextSize())
 	return p
@@ -387,13 +483,23 @@ func (g *Gallery) refreshSummary() {
 		training = *g.training
 	}
 	g.hist.Refresh()
-	if g.batch.Total == 0 {
+	switch {
+	case g.batch.Total == 0:
 		g.notFive.Text = "Not five: –"
-	} else {
+	case g.netThumb != nil:
+		g.notFive.Text = fmt.Sprintf("Not five: %s %s · network %s", g.opts.Spec.Kind.Title(), Percent(g.batch.NotFive()), Percent(g.netBatch.NotFive()))
+	default:
 		g.notFive.Text = fmt.Sprintf("Not five: %s (%d of %d)", Percent(g.batch.NotFive()), g.batch.Total-g.batch.Five(), g.batch.Total)
 	}
 	g.notFive.Refresh()
-	g.batchText.SetText("Samples: " + g.batch.Summary() + ".")
+	if g.netThumb != nil {
+		a := g.Agreement()
+		name := g.opts.Spec.Kind.Title()
+		g.batchText.SetText(fmt.Sprintf("%s samples: %s.\nNetwork samples: %s.\nSame seed: both five %d · only %s five %d · only the network five %d · neither %d.",
+			name, g.batch.Summary(), g.netBatch.Summary(), a.BothFive, name, a.MachineOnly, a.NetworkOnly, a.Neither))
+	} else {
+		g.batchText.SetText("Samples: " + g.batch.Summary() + ".")
+	}
 	if g.training == nil {
 		g.trainText.SetText("Training set: not counted yet.")
 	} else {

@@ -18,6 +18,8 @@ var (
 	SampleColor = palette.Sample
 	// TrainingColor is the colour of the training set's bars.
 	TrainingColor = palette.Training
+	// NetworkColor is the colour of the network column's bars.
+	NetworkColor = palette.Network
 )
 
 // Categories returns the histogram's categories: "?" (unreadable) first,
@@ -58,7 +60,9 @@ func shares(t Tally, keys []int) plotter.Values {
 // HistogramPlot returns the bar chart of the batch's finger counts beside
 // the training set's, as percentages of each set so that 24 samples and
 // 2000 training hands share one axis. It is what widgets.PlotView shows.
-func HistogramPlot(batch, training Tally) *plot.Plot {
+// With a network tally (the gallery's network column) its bars stand
+// beside the machine's.
+func HistogramPlot(batch, training Tally, network ...Tally) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = "Digits per hand"
 	p.Title.TextStyle.Font = sans(18)
@@ -75,16 +79,25 @@ func HistogramPlot(batch, training Tally) *plot.Plot {
 	grid := plotter.NewGrid()
 	grid.Vertical.Width = 0
 	p.Add(grid)
-	labels, keys := Categories(batch, training)
+	labels, keys := Categories(append([]Tally{batch, training}, network...)...)
 	w := vg.Points(14)
-	series := []struct {
+	type bars struct {
 		name string
 		t    Tally
 		c    color.Color
 		off  vg.Length
-	}{
+	}
+	series := []bars{
 		{fmt.Sprintf("samples (%d)", batch.Total), batch, SampleColor, -w / 2},
 		{fmt.Sprintf("training (%d)", training.Total), training, TrainingColor, w / 2},
+	}
+	if len(network) > 0 {
+		w = vg.Points(11)
+		series = []bars{
+			{fmt.Sprintf("machine (%d)", batch.Total), batch, SampleColor, -w},
+			{fmt.Sprintf("network (%d)", network[0].Total), network[0], NetworkColor, 0},
+			{fmt.Sprintf("training (%d)", training.Total), training, TrainingColor, w},
+		}
 	}
 	for _, s := range series {
 		bc, err := plotter.NewBarChart(shares(s.t, keys), w)

@@ -69,10 +69,12 @@ var (
 )
 
 // Histograms that compare generated samples with the training set
-// (ColorBrewer Dark2's orange and teal).
+// (ColorBrewer Dark2's orange and teal), and a trained network's samples
+// beside a machine's (Dark2's purple).
 var (
 	Sample   = color.RGBA{0xd9, 0x5f, 0x02, 0xff}
 	Training = color.RGBA{0x1b, 0x9e, 0x77, 0xff}
+	Network  = color.RGBA{0x75, 0x70, 0xb3, 0xff}
 )
 
 // The dark background of image sheets and the text drawn on it.
