@@ -32,6 +32,7 @@ import (
 	"mosaic/internal/palette"
 	"mosaic/model/builtin"
 	"mosaic/model/dataset"
+	"mosaic/model/hands"
 	"mosaic/model/machine"
 	"mosaic/model/network"
 	"mosaic/model/render"
@@ -62,7 +63,15 @@ func main() {
 	}
 	in := net.Info()
 	fmt.Printf("network %s: %s, width %d, %d layers, %s padding, %d parameters\n", *netName, in.Arch, in.EmbDim, in.Layers, in.Padding, in.Params)
-	all, err := builtin.LoadSubset(*dsName, *size, -1, *trainImages+*heldOut)
+	var all *dataset.Dataset
+	if *dsName == hands.Name {
+		// The hands are procedural: image i depends only on (size, seed,
+		// i), so the built-in set is the first 2,000 of any longer run
+		// and later images are new hands to hold out.
+		all, err = hands.Generate(*trainImages+*heldOut, *size, hands.BuiltinSeed)
+	} else {
+		all, err = builtin.LoadSubset(*dsName, *size, -1, *trainImages+*heldOut)
+	}
 	if err != nil {
 		log.Fatal(err)
 	}
