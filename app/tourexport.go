@@ -37,7 +37,8 @@ const (
 )
 
 // ExportTour writes every scene of t into dir: for scene n of N,
-// "NN-title.png", the scene's view at its step (side B beside it for a
+// "NN-title.png", the scene's view at its step (the final frame for a
+// scene that plays on arrival; side B beside it for a
 // side-by-side scene, the selected pixel and the traced region outlined)
 // with its title, caption and "n / N" rendered below, and "NN-title.gif",
 // its trajectory as an animated GIF. Each file is written atomically as
@@ -130,14 +131,19 @@ func computeScene(ctx context.Context, lib *Library, cache *sampler.StepCache, s
 		Done: total, Total: total, From: tr.N - 1, Complete: true}, nil
 }
 
-// sceneImage renders the scene's view of res at its step, upscaled to
+// sceneImage renders the scene's view of res at its step (at the final
+// frame, where playback ends, for a scene that plays), upscaled to
 // about slideImageSide, with the selected pixel (white) and the region
 // (yellow) outlined.
 func sceneImage(res *Result, sc Scene) *image.RGBA {
 	s := sc.Session
-	r := RenderView(res, s.Step, s.View)
+	step := s.Step
+	if sc.Play {
+		step = 0 // where its playback ends
+	}
+	r := RenderView(res, step, s.View)
 	if r.Image == nil {
-		r = RenderView(res, s.Step, ViewX)
+		r = RenderView(res, step, ViewX)
 	}
 	b := r.Image.Bounds()
 	scale := max(1, slideImageSide/max(b.Dx(), b.Dy()))

@@ -132,6 +132,10 @@ func (w *Window) showScene(i int) {
 	case sc.Chart != "":
 		side = sideCharts
 	}
+	if side == sideTrace && tp.trace == nil {
+		tp.trace = trace.NewPanel()
+		tp.trace.Dispatch = w.opts.dispatch
+	}
 	tp.pending = &sc
 	w.restore(sc.Session)
 	tp.band.show(sc.Title, sc.Caption, i, n)
@@ -159,10 +163,6 @@ func (w *Window) tourArrived() {
 	tp.pending = nil
 	if r := sc.Region; !r.Empty() && res.Machine != nil {
 		w.image.image.SetRegion(r)
-		if tp.trace == nil {
-			tp.trace = trace.NewPanel()
-			tp.trace.Dispatch = w.opts.dispatch
-		}
 		tp.trace.SetTolerance(w.state.Tolerance())
 		tp.trace.Run(res.Machine, res.Traj, r)
 	}
@@ -242,14 +242,27 @@ func (w *Window) tourSide(inspector fyne.CanvasObject) (fyne.CanvasObject, float
 	switch tp.side {
 	case sideTrace:
 		if tp.trace != nil {
-			return tp.trace.Content(), 0.5
+			// The trace panel is wider than half a screen: scrolled, it
+			// cannot push the caption off the window.
+			return container.NewScroll(tp.trace.Content()), 0.3
 		}
 	case sideCharts:
 		split := container.NewVSplit(inspector, w.chartTabs)
-		split.SetOffset(0.55)
+		split.SetOffset(0.4) // the chart is what the scene is about
 		return split, 0.62
 	}
 	return inspector, 0.62
+}
+
+// presentBar returns what presentation mode shows under the image: the
+// timeline and the essential controls, or in a tour only the timeline
+// (the scenes set the controls; Escape brings them back), which leaves
+// the image more room above the caption.
+func (w *Window) presentBar() fyne.CanvasObject {
+	if w.tour.on {
+		return w.steps.timeline
+	}
+	return container.NewVBox(w.steps.timeline, w.controls.essential())
 }
 
 // tourFooter returns the bottom of the window in presentation mode: the

@@ -196,7 +196,7 @@ func (w *Window) layout() {
 	if w.presenting {
 		// The inspector stays: "which training patches made this pixel" is
 		// what a lecture shows.
-		center := container.NewBorder(nil, container.NewVBox(w.steps.timeline, w.controls.essential()), nil, nil, imageArea)
+		center := container.NewBorder(nil, w.presentBar(), nil, nil, imageArea)
 		side, offset := w.tourSide(w.inspect.panel())
 		split := container.NewHSplit(center, container.New(&minWidth{w: 420}, side))
 		split.SetOffset(offset)
