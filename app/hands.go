@@ -57,6 +57,9 @@ func (w *Window) openGallery() {
 	w.withGalleryMachines(s, netName, func(m *machine.Machine, data *dataset.Dataset, nm *machine.Machine) {
 		opts := gallery.Options{Data: m.Data(), Spec: spec, Schedule: k, Seed0: s.Seed, Count: GalleryCount,
 			Network: nm, OnOpen: w.openSample, Dispatch: w.opts.dispatch}
+		if nm != nil {
+			opts.OnOpenNetwork = func(seed uint64) { w.openNetworkSample(netName, seed) }
+		}
 		t := &w.tools
 		t.galleryRun = baseRun{set: s, m: m, data: data}
 		if t.gallery != nil && t.galleryWin != nil {
@@ -144,6 +147,18 @@ func (w *Window) openSample(seed uint64) {
 		}
 	}
 	w.apply(s)
+}
+
+// openNetworkSample shows the network column's sample of the given seed in
+// the main view: the gallery's settings with the network as the machine
+// and that seed.
+func (w *Window) openNetworkSample(netName string, seed uint64) {
+	s := w.tools.galleryRun.set
+	s.Machine, s.Network, s.Seed = machine.Network.String(), netName, seed
+	s.TopK = w.state.Settings().TopK
+	defer w.win.RequestFocus()
+	w.apply(s)
+	w.status.say(fmt.Sprintf("gallery network sample, seed %d: %s", seed, describe(s)))
 }
 
 // tracePanel returns the region-trace panel, opening its window if it is

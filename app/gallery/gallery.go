@@ -59,6 +59,9 @@ type Options struct {
 	// OnOpen is called on the UI goroutine with a sample's seed when the
 	// user clicks it: the main app opens that sample's trajectory.
 	OnOpen func(seed uint64)
+	// OnOpenNetwork, if set, is called like OnOpen when the user clicks a
+	// sample of the network column.
+	OnOpenNetwork func(seed uint64)
 	// OnDone, if set, is called on the UI goroutine when a batch finishes
 	// (not when it is cancelled or fails), with its samples in seed order.
 	OnDone func(samples []*Sample)
@@ -297,6 +300,11 @@ func (g *Gallery) Generate() {
 		t := newThumb(seed, fmt.Sprintf("%d · %s", seed, o.Spec.Kind.Title()))
 		t.onTap = open
 		n := newThumb(seed, fmt.Sprintf("%d · network", seed))
+		n.onTap = func() {
+			if g.opts.OnOpenNetwork != nil {
+				g.opts.OnOpenNetwork(seed)
+			}
+		}
 		g.thumbs[j], g.netThumb[j] = t, n
 		g.grid.Add(container.NewGridWithColumns(2, t, n))
 	}

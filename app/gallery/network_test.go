@@ -109,6 +109,15 @@ func TestGalleryNetworkColumn(t *testing.T) {
 	if g.hist.Image() == nil {
 		t.Error("no histogram drawn")
 	}
+	var opened, openedNet []uint64
+	o.OnOpen = func(seed uint64) { opened = append(opened, seed) }
+	o.OnOpenNetwork = func(seed uint64) { openedNet = append(openedNet, seed) }
+	g.opts.OnOpen, g.opts.OnOpenNetwork = o.OnOpen, o.OnOpenNetwork
+	test.Tap(g.netThumb[1])
+	test.Tap(g.thumbs[3])
+	if !slices.Equal(opened, []uint64{103}) || !slices.Equal(openedNet, []uint64{101}) {
+		t.Errorf("opened machine samples %v and network samples %v; want [103] and [101]", opened, openedNet)
+	}
 	// Without the network the column goes away.
 	o.Network = nil
 	g.SetOptions(o)
