@@ -44,4 +44,14 @@
 // space and home/end still drive the timeline; click the timeline or
 // filmstrip (or press Tab) to give the arrow keys back. F11 toggles
 // presentation mode, Escape leaves it.
+//
+// Lecture tours (tourscene.go, tourplay.go, tourmenu.go, tourexport.go;
+// the file format in package app/tour): a scene is a session (the State
+// and the side-by-side view) with a title, a caption, a traced region, a
+// chart tab and whether it plays on arrival. While a tour is presented
+// (tourPlayer), PageDown/Right/Space and PageUp/Left move between scenes,
+// Home/End jump to the first/last, C hides the caption and Escape leaves;
+// the Controller computes the next scenes ahead (PrepareAhead). Clicking
+// the image gives it the arrow keys, as outside a tour; every scene change
+// takes the focus back.
 package app

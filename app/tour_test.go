@@ -301,11 +301,21 @@ func TestTourKeysInAHeadlessWindow(t *testing.T) {
 	if w.presenting || w.tour.on {
 		t.Errorf("escape: presenting %v, tour %v", w.presenting, w.tour.on)
 	}
+	// Leaving presentation mode (View menu) leaves the tour too.
+	w.startTour(2)
+	if !w.tour.on || w.tour.i != 2 || !w.presenting {
+		t.Fatalf("start at scene 3: on %v, scene %d", w.tour.on, w.tour.i+1)
+	}
+	w.setPresenting(false)
+	if w.tour.on {
+		t.Error("the tour goes on outside presentation mode")
+	}
+	press(fyne.KeyHome)
 	// Outside a tour the keys drive the timeline again.
-	waitFor(t, "scene 2 again", func() bool { return w.res != nil && w.res.Complete })
+	waitFor(t, "scene 3 again", func() bool { return w.res != nil && w.res.Complete && w.res.Settings.Seed == 1 })
 	w.setStep(3)
 	press(fyne.KeyRight)
-	if w.tour.i != 1 || st.Step() != 2 {
+	if w.tour.i != 2 || st.Step() != 2 {
 		t.Errorf("right after the tour: scene %d, frame %d", w.tour.i+1, st.Step())
 	}
 }
@@ -474,4 +484,53 @@ func inTree(root, o fyne.CanvasObject) bool {
 		}
 	}
 	return false
+}
+
+// TestTourEditor authors a tour from the app: add the view on screen after
+// a selected scene, move scenes, show one.
+func TestTourEditor(t *testing.T) {
+	w := newTestWindow(t)
+	data := toyTourData(t)
+	w.setTour(toyTour(t, toyScene(t, data, "One", 1, 0), toyScene(t, data, "Two", 2, 5), toyScene(t, data, "Three", 3, 0)), "")
+	w.openTourEditor()
+	e := w.tour.editor
+	if e == nil || e.list.Length() != 3 || e.title.Text != "Toy tour" {
+		t.Fatal("the editor does not list the tour")
+	}
+	titles := func() string {
+		var s []string
+		for _, sc := range w.tour.t.Scenes {
+			s = append(s, sc.Title)
+		}
+		return strings.Join(s, ",")
+	}
+	e.list.Select(0)
+	e.move(+1)
+	if titles() != "Two,One,Three" || e.selected != 1 {
+		t.Errorf("move down: %s, selected %d", titles(), e.selected)
+	}
+	e.move(-1)
+	e.move(-1) // already first: nothing happens
+	if titles() != "One,Two,Three" || e.selected != 0 {
+		t.Errorf("move up: %s, selected %d", titles(), e.selected)
+	}
+	e.list.Select(1)
+	e.show()
+	if w.state.Settings().Seed != 2 || w.state.Step() != 5 || w.presenting {
+		t.Errorf("show: seed %d frame %d presenting %v", w.state.Settings().Seed, w.state.Step(), w.presenting)
+	}
+	waitFor(t, "scene 2", func() bool { return w.res.Complete && w.res.Settings.Seed == 2 })
+	w.selectPixel(Pixel{1, 1})
+	e.w.addScene(e.selected) // after "Two"
+	if titles() != "One,Two,"+w.tour.t.Scenes[2].Title+",Three" || e.selected != 2 || e.list.Length() != 4 {
+		t.Fatalf("add: %s, selected %d", titles(), e.selected)
+	}
+	sc, _, err := DecodeScene(&w.tour.t.Scenes[2])
+	if err != nil || sc.Session.Step != 5 || sc.Session.Row != 1 || sc.Session.Settings.Seed != 2 || sc.Caption != "" {
+		t.Errorf("the added scene %+v %v", sc, err)
+	}
+	e.title.SetText("Renamed")
+	if w.tour.t.Title != "Renamed" {
+		t.Errorf("title %q", w.tour.t.Title)
+	}
 }

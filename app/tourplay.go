@@ -90,6 +90,15 @@ func (w *Window) startTour(i int) {
 
 // leaveTour stops presenting the tour and leaves presentation mode.
 func (w *Window) leaveTour() {
+	if w.tour.on {
+		w.setPresenting(false) // calls stopTour
+	}
+}
+
+// stopTour stops presenting the tour (leaving presentation mode does it):
+// no arrival waits, no scene is computed ahead, the keys drive the
+// timeline again.
+func (w *Window) stopTour() {
 	tp := &w.tour
 	if !tp.on {
 		return
@@ -100,7 +109,6 @@ func (w *Window) leaveTour() {
 	}
 	w.ctl.PrepareAhead()
 	w.cmp.ctl.PrepareAhead()
-	w.setPresenting(false)
 	w.status.say(fmt.Sprintf("left the tour at scene %d of %d", tp.i+1, len(tp.t.Scenes)))
 }
 

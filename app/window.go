@@ -233,6 +233,9 @@ func (w *Window) startVersus(name, boundary string) {
 // setPresenting switches presentation mode: full screen, the larger
 // high-contrast theme and only the essential controls.
 func (w *Window) setPresenting(on bool) {
+	if !on {
+		w.stopTour() // a tour is presented only in presentation mode
+	}
 	w.presenting = on
 	if on {
 		w.app.Settings().SetTheme(PresentationTheme())
