@@ -51,7 +51,7 @@
 // chart tab and whether it plays on arrival. While a tour is presented
 // (tourPlayer), PageDown/Right/Space and PageUp/Left move between scenes,
 // Home/End jump to the first/last, C hides the caption and Escape leaves;
-// the Controller computes the next scenes ahead (PrepareAhead). Clicking
-// the image gives it the arrow keys, as outside a tour; every scene change
-// takes the focus back.
+// the Controller computes the next scenes ahead (PrepareAhead). In a tour
+// a click on the image or the timeline does not keep the keyboard focus,
+// so that the clicker's keys always reach the tour.
 package app

@@ -232,7 +232,16 @@ func TestTourKeysInAHeadlessWindow(t *testing.T) {
 	three.Play, three.Region = true, image.Rect(1, 1, 4, 4)
 	three.Session.Compare = &CompareState{On: true, Machine: "ideal", Boundary: "zeros"}
 	w.setTour(toyTour(t, one, two, three), "")
-	press := func(k fyne.KeyName) { w.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k}) }
+	// press sends a key as the desktop driver does: to the focused
+	// widget, if any, otherwise to the canvas.
+	press := func(k fyne.KeyName) {
+		ev := &fyne.KeyEvent{Name: k}
+		if f := w.win.Canvas().Focused(); f != nil {
+			f.TypedKey(ev)
+		} else {
+			w.win.Canvas().OnTypedKey()(ev)
+		}
+	}
 	complete := func(seed uint64) func() bool {
 		return func() bool {
 			return w.res != nil && w.res.Complete && w.res.Settings.Seed == seed && w.tour.pending == nil
@@ -261,6 +270,14 @@ func TestTourKeysInAHeadlessWindow(t *testing.T) {
 		t.Errorf("the scene's trajectory moved the view to frame %d", st.Step())
 	}
 
+	// A click on the image focuses it; in a tour the focus is given back,
+	// so that Right still goes to the next scene.
+	w.win.Canvas().Focus(w.image.image)
+	w.selectPixel(Pixel{1, 1})
+	ui.Drain()
+	if f := w.win.Canvas().Focused(); f != nil {
+		t.Errorf("the image keeps the focus in a tour: %T", f)
+	}
 	press(fyne.KeySpace)
 	waitFor(t, "scene 3", complete(1))
 	if !w.cmp.on || w.image.image.Region() != three.Region || w.tour.trace == nil || w.tour.side != sideTrace {

@@ -282,7 +282,7 @@ func wrapText(face font.Face, s string, width int) []string {
 // built-in tour when none is open) in the background, with a progress
 // dialog whose button cancels it.
 func (w *Window) exportTour() {
-	t, err := w.tourTour()
+	t, err := w.currentTour()
 	if err != nil {
 		w.dialogs.showError(err)
 		return
@@ -293,7 +293,10 @@ func (w *Window) exportTour() {
 		var job worker.Worker
 		job.Dispatch = w.opts.dispatch
 		dlg := dialog.NewCustom("Exporting the tour", "Cancel", container.NewVBox(note, bar), w.win)
-		dlg.SetOnClosed(job.Cancel)
+		dlg.SetOnClosed(func() { // the Cancel button
+			job.Cancel()
+			w.status.say("tour export cancelled: the scenes exported so far are in " + dir)
+		})
 		dlg.Resize(fyne.NewSize(520, 160))
 		dlg.Show()
 		snapshot := &tour.Tour{Title: t.Title, Scenes: append([]tour.Scene(nil), t.Scenes...)}
@@ -308,8 +311,7 @@ func (w *Window) exportTour() {
 				dlg.SetOnClosed(nil)
 				dlg.Hide()
 				switch {
-				case errors.Is(err, context.Canceled):
-					w.status.say(fmt.Sprintf("tour export cancelled: %d files written to %s", len(files), dir))
+				case errors.Is(err, context.Canceled): // reported by the dialog's Cancel
 				case err != nil:
 					w.dialogs.showError(fmt.Errorf("exporting the tour (%d files written before the error): %w", len(files), err))
 				default:

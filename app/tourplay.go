@@ -53,8 +53,9 @@ const (
 // tourAhead is how many scenes after the one on screen are computed ahead.
 const tourAhead = 2
 
-// tourTour returns the tour, opening the built-in one when there is none.
-func (w *Window) tourTour() (*tour.Tour, error) {
+// currentTour returns the window's tour, opening the built-in one when
+// there is none.
+func (w *Window) currentTour() (*tour.Tour, error) {
 	if w.tour.t == nil {
 		t, err := BuiltinTour()
 		if err != nil {
@@ -68,7 +69,7 @@ func (w *Window) tourTour() (*tour.Tour, error) {
 // startTour enters presentation mode on scene i of the tour (the built-in
 // tour when none is open).
 func (w *Window) startTour(i int) {
-	t, err := w.tourTour()
+	t, err := w.currentTour()
 	if err != nil {
 		w.dialogs.showError(err)
 		return
@@ -80,6 +81,14 @@ func (w *Window) startTour(i int) {
 	tp := &w.tour
 	if tp.band == nil {
 		tp.band = newCaptionBand()
+		// A click on the image or the timeline would keep the keyboard
+		// focus and with it the clicker's keys: in a tour it is given back
+		// after the click has been handled.
+		w.state.Observe(func(a Aspect) {
+			if w.tour.on && a&(AspectStep|AspectSelection) != 0 {
+				w.opts.dispatch(func() { w.win.Canvas().Unfocus() })
+			}
+		})
 	}
 	tp.on, tp.hidden, tp.side = true, false, sideInspector
 	if !w.presenting {
