@@ -248,7 +248,11 @@ func TestTourKeysInAHeadlessWindow(t *testing.T) {
 		}
 	}
 
+	w.setPresenting(true) // a tour started in presentation mode shows its caption too
 	w.startTour(0)
+	if !inTree(w.win.Content(), w.tour.band.obj) {
+		t.Error("no caption")
+	}
 	if !w.presenting || !w.tour.on || w.tour.band.count.Text != "1 / 3" || w.tour.band.title.Text != "One" || w.tour.band.text.Text != "Caption of One." {
 		t.Fatalf("start: presenting %v, caption %q %q %q", w.presenting, w.tour.band.title.Text, w.tour.band.text.Text, w.tour.band.count.Text)
 	}

@@ -91,9 +91,7 @@ func (w *Window) startTour(i int) {
 		})
 	}
 	tp.on, tp.hidden, tp.side = true, false, sideInspector
-	if !w.presenting {
-		w.setPresenting(true)
-	}
+	w.setPresenting(true) // lays the window out with the caption
 	w.showScene(i)
 }
 

@@ -89,6 +89,8 @@ type FieldError struct {
 	Err   error
 }
 
+// Error says where the problem is ("scene 3, field "state.step": ") and
+// what it is.
 func (e *FieldError) Error() string {
 	var where []string
 	if e.Scene > 0 {
@@ -103,6 +105,7 @@ func (e *FieldError) Error() string {
 	return strings.Join(where, ", ") + ": " + e.Err.Error()
 }
 
+// Unwrap returns the problem without its place.
 func (e *FieldError) Unwrap() error { return e.Err }
 
 // ErrNotTour is wrapped by the error of a file that is not a Mosaic tour.
