@@ -248,15 +248,13 @@ func (l *Library) networkMachine(spec machine.Spec, sub *dataset.Dataset, class 
 		return nil, err
 	}
 	info := net.Info()
-	if n := info.ImageSize; n > 0 && (sub.H != n || sub.W != n) {
-		return nil, fmt.Errorf("%s was trained on %dx%d images, but the data set's are %dx%d: pick data of that size", filepath.Base(spec.Net), n, n, sub.H, sub.W)
+	name := filepath.Base(spec.Net)
+	if err := info.FitsImage(name, sub.H, sub.W); err != nil {
+		return nil, fmt.Errorf("%w (the data set's size): pick data of that size", err)
 	}
-	if info.Conditional {
-		if class < 0 || class >= info.NumClasses {
-			return nil, fmt.Errorf("%s is class-conditional: choose a class from 0 to %d", filepath.Base(spec.Net), info.NumClasses-1)
-		}
-	} else {
-		class = -1
+	class, err = info.ClassFor(name, class)
+	if err != nil {
+		return nil, fmt.Errorf("%w: choose a class in the Class control", err)
 	}
 	return machine.NewNetwork(net, sub, spec, class)
 }

@@ -24,20 +24,17 @@ func networkSetup(df *dataFlags, spec machine.Spec, k schedule.Patch, set map[st
 		return nil, err
 	}
 	info := net.Info()
-	class := df.class
-	if info.Conditional && class < 0 {
-		return nil, usagef("%s is class-conditional (%d classes): give --class L with 0 <= L < %d", spec.Net, info.NumClasses, info.NumClasses)
-	}
-	if info.Conditional && class >= info.NumClasses {
-		return nil, usagef("--class %d: %s knows classes 0 to %d", class, spec.Net, info.NumClasses-1)
+	class, err := info.ClassFor(spec.Net, df.class)
+	if err != nil {
+		return nil, usagef("%v: give --class L with 0 <= L < %d", err, info.NumClasses)
 	}
 	var ds *dataset.Dataset
 	if df.train != "" || df.dataset != "" {
 		if ds, err = df.load(set); err != nil {
 			return nil, err
 		}
-		if n := info.ImageSize; n > 0 && (ds.H != n || ds.W != n) {
-			return nil, usagef("%s was trained on %dx%d images but %s holds %dx%d images: use data of that size (e.g. --size %d with --dataset)", spec.Net, n, n, ds.Name, ds.H, ds.W, n)
+		if err := info.FitsImage(spec.Net, ds.H, ds.W); err != nil {
+			return nil, usagef("%v (%s holds %dx%d images): use data of that size (e.g. --size %d with --dataset)", err, ds.Name, ds.H, ds.W, info.ImageSize)
 		}
 	} else {
 		c, h, w, err := networkShape(info, df, set, noise)
@@ -45,9 +42,6 @@ func networkSetup(df *dataFlags, spec machine.Spec, k schedule.Patch, set map[st
 			return nil, err
 		}
 		ds = &dataset.Dataset{Name: "no training data", C: c, H: h, W: w}
-	}
-	if !info.Conditional {
-		class = -1 // --class only restricted the data
 	}
 	m, err := machine.NewNetwork(net, ds, spec, class)
 	if err != nil {

@@ -167,7 +167,7 @@ func TestSampleNetwork(t *testing.T) {
 		want string
 	}{
 		{[]string{"sample", "--machine", "network", "--seed", "1"}, "--machine network needs --net PATH"},
-		{[]string{"sample", "--machine", "network", "--net", path, "--seed", "1", "--dataset", "mnist", "--limit", "5"}, "trained on 8x8 images but mnist holds 32x32"},
+		{[]string{"sample", "--machine", "network", "--net", path, "--seed", "1", "--dataset", "mnist", "--limit", "5"}, "trained on 8x8 images, not 32x32 (mnist holds 32x32"},
 		{[]string{"weights", "--machine", "network", "--net", path, "--dataset", "mnist", "--x", "x.npy", "--t", "0.5", "--pixel", "1,1"}, "no patch weights"},
 	} {
 		code, stdout, stderr := cli(t, tc.args...)

@@ -215,8 +215,8 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := net.Check(ds.C, ds.H, ds.W); err != nil {
 			return usagef("--resume %s does not fit %s: %v", *resume, describe(ds), err)
 		}
-		if n := info.ImageSize; n > 0 && (ds.H != n || ds.W != n) {
-			return usagef("--resume %s was trained on %dx%d images but %s holds %dx%d ones: use data of that size (e.g. --size %d)", *resume, n, n, ds.Name, ds.H, ds.W, n)
+		if err := info.FitsImage(*resume, ds.H, ds.W); err != nil {
+			return usagef("--resume %v (%s holds %dx%d images): use data of that size (e.g. --size %d)", err, ds.Name, ds.H, ds.W, info.ImageSize)
 		}
 		if st, err := network.ReadState(adamPath(*resume)); err == nil {
 			state = &st
