@@ -7,8 +7,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"mosaic/model/budget"
-	"mosaic/model/builtin"
-	"mosaic/model/dataset"
 	"mosaic/model/machine"
 )
 
@@ -22,36 +20,21 @@ func estimate(s Settings) (budget.Estimate, bool) {
 	if err != nil {
 		return budget.Estimate{}, false
 	}
-	m, c, h, w := 0, 1, s.Size, s.Size
+	var sh budget.Shape
+	var ok bool
 	if IsBuiltin(s.Dataset) {
-		labels, ok := builtin.EmbeddedLabels(s.Dataset) // never generates a set on the UI goroutine
-		if !ok {
-			return budget.Estimate{}, false
-		}
-		m = len(labels)
-		if s.Class >= 0 {
-			m = 0
-			for _, l := range labels {
-				if l == s.Class {
-					m++
-				}
-			}
-		}
+		sh, ok = budget.PeekBuiltin(s.Dataset, s.Size, s.Class, s.Limit) // never generates a set on the UI goroutine
 	} else {
-		sh, ok, err := dataset.Peek(s.Dataset)
-		if err != nil || !ok {
-			return budget.Estimate{}, false
-		}
-		m, c, h, w = sh.M, sh.C, sh.H, sh.W // one read of the header
+		sh, ok = budget.PeekFile(s.Dataset, s.Limit) // one read of the header
 	}
-	if s.Limit > 0 {
-		m = min(m, s.Limit)
+	if !ok {
+		return budget.Estimate{}, false
 	}
 	k, err := s.Schedule()
 	if err != nil {
 		return budget.Estimate{}, false
 	}
-	run := budget.Run{Spec: spec, M: m, C: c, H: h, W: w, Steps: s.Steps, K: k, Trajectories: 1, Kept: 2}
+	run := budget.Run{Spec: spec, M: sh.M, C: sh.C, H: sh.H, W: sh.W, Load: sh.Load, Steps: s.Steps, K: k, Trajectories: 1, Kept: 2}
 	if spec.Kind == machine.Network {
 		run.M = 0 // the network reads no training images
 	}

@@ -8,9 +8,6 @@ import (
 	"strings"
 
 	"mosaic/model/budget"
-	"mosaic/model/builtin"
-	"mosaic/model/dataset"
-	"mosaic/model/hands"
 	"mosaic/model/machine"
 	"mosaic/model/outfile"
 	"mosaic/model/schedule"
@@ -110,40 +107,17 @@ func advice(e budget.Estimate) string {
 // and the memory the loading needs; ok is false when it cannot be told
 // beforehand (folders, the procedural hands).
 func (d *dataFlags) peek() (m, c, h, w int, load int64, ok bool) {
+	var sh budget.Shape
 	if d.train != "" {
-		sh, ok, err := dataset.Peek(d.train)
-		if err != nil || !ok {
-			return 0, 0, 0, 0, 0, false // the loader reports the error
+		sh, ok = budget.PeekFile(d.train, d.limit)
+	} else {
+		name := strings.ToLower(strings.TrimSpace(d.dataset))
+		if name == "" {
+			name = d.defaultDataset
 		}
-		m = sh.M
-		if d.limit > 0 && d.class < 0 {
-			m = min(m, d.limit)
-		}
-		values := int64(sh.M) * int64(sh.C*sh.H*sh.W)
-		return m, sh.C, sh.H, sh.W, budget.LoadBytes(values, sh.BytesPerValue), true
+		sh, ok = budget.PeekBuiltin(name, d.size, d.class, d.limit)
 	}
-	name := strings.ToLower(strings.TrimSpace(d.dataset))
-	if name == "" {
-		name = d.defaultDataset
-	}
-	if name == hands.Name || d.size < 1 || d.size > builtin.MaxSize {
-		return 0, 0, 0, 0, 0, false
-	}
-	labels, _, err := builtin.Labels(name)
-	if err != nil {
-		return 0, 0, 0, 0, 0, false
-	}
-	for _, l := range labels {
-		if d.limit > 0 && m >= d.limit {
-			break
-		}
-		if d.class < 0 || l == d.class {
-			m++
-		}
-	}
-	// The 28x28 bytes inflated and the resized bytes.
-	load = int64(m) * int64(builtin.NativeSize*builtin.NativeSize+2*d.size*d.size)
-	return m, 1, d.size, d.size, load, true
+	return sh.M, sh.C, sh.H, sh.W, sh.Load, ok
 }
 
 // finite reports the first NaN or infinite value of a result before it is
