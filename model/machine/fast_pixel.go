@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"mosaic/model/internal/par"
 )
 
 // pixelLogits holds the logit of every candidate of one pixel:
@@ -95,7 +97,7 @@ func (e *fastEngine) logits(kn kernels, x []float64, a, b float64, k, r, c int) 
 			break
 		}
 	}
-	parallel(e.nb, func(bi int) {
+	par.Each(e.nb, func(bi int) {
 		zi := make([]int32, L)
 		for slot := bi * S; slot < (bi+1)*S; slot++ {
 			pl.smax[slot] = kn.hstep(pl.lg[slot*L:(slot+1)*L], dist[slot*L:(slot+1)*L], zi, zi, off, s, e.biasOf(bi))
@@ -166,7 +168,7 @@ func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, lab
 		top    []Source
 	}
 	parts := make([]part, e.nb)
-	parallel(e.nb, func(bi int) {
+	par.Each(e.nb, func(bi int) {
 		pt := &parts[bi]
 		pt.num = make([]float64, d.C)
 		ex := make([]float32, L)
@@ -251,26 +253,6 @@ func (e *fastEngine) attribute(x []float64, a, b float64, k, r, c, topK int, lab
 	}
 	SortImageWeights(at.PerImage)
 	return at
-}
-
-// parallel calls f(i) for i in [0, n) on GOMAXPROCS goroutines.
-func parallel(n int, f func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // Buffers of the attribution path (tens of MB at M = 5,000) are pooled:

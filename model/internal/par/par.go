@@ -4,6 +4,7 @@ package par
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // minWork is the amount of work (count * cost, in rough inner-loop
@@ -32,6 +33,29 @@ func Range(count, cost int, fn func(lo, hi int)) {
 		go func() {
 			defer wg.Done()
 			fn(lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
+// Each calls fn(i) for every i in [0, count), on one goroutine per core
+// (at most count) that each take the next index as they finish one: for
+// items of uneven cost, such as blocks of training images. It returns
+// when all are done.
+func Each(count int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), count) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= count {
+					return
+				}
+				fn(i)
+			}
 		}()
 	}
 	wg.Wait()

@@ -20,3 +20,15 @@ func TestRangeCoversEveryIndexOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestEachCallsEveryIndexOnce(t *testing.T) {
+	for _, count := range []int{0, 1, 2, 7, 1000} {
+		hits := make([]int32, count)
+		Each(count, func(i int) { atomic.AddInt32(&hits[i], 1) })
+		for i, h := range hits {
+			if h != 1 {
+				t.Fatalf("count %d: index %d called %d times", count, i, h)
+			}
+		}
+	}
+}
