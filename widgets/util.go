@@ -113,7 +113,7 @@ func clampInt(v, lo, hi int) int {
 var (
 	markerDark   = color.NRGBA{0, 0, 0, 255}
 	markerBright = color.NRGBA{255, 255, 255, 255}
-	regionColor  = color.NRGBA{255, 200, 0, 255}
+	regionColor  = color.NRGBA(palette.Highlight) // opaque: the same values
 	dragColor    = palette.Cursor
 )
 

@@ -10,15 +10,17 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"mosaic/internal/palette"
 	"mosaic/model/hands"
 )
 
-// Badge colours: green for five digits, orange-red for any other count,
-// grey when the counter cannot tell.
+// Badge colours, the palette's verdicts (as on the command line's contact
+// sheets): green for five digits, red for any other count, grey when the
+// counter cannot tell.
 var (
-	badgeFive    = color.NRGBA{0x1e, 0x8e, 0x3e, 0xff}
-	badgeWrong   = color.NRGBA{0xd9, 0x48, 0x1c, 0xff}
-	badgeUnknown = color.NRGBA{0x70, 0x70, 0x70, 0xff}
+	badgeFive    = palette.Right
+	badgeWrong   = palette.Wrong
+	badgeUnknown = palette.Neutral
 )
 
 // BadgeColor returns the badge colour of a count: green for 5, orange-red
