@@ -209,13 +209,14 @@ func (decadeTicks) Ticks(lo, hi float64) []plot.Tick {
 }
 
 // r2Colors are the lines of the r^2 chart, one per machine in
-// chartMachines order (IS, LS, ELS, Wiener, PCA-locality).
+// chartMachines order (IS, LS, ELS, Wiener, PCA-locality): each theory's
+// colour of palette.Theory, as in mosaic-cli compare --plot.
 var r2Colors = []color.Color{
-	color.RGBA{127, 127, 127, 255}, // IS: grey, the memorising baseline
-	chartOrange,
-	chartBlue,
-	palette.Green,
-	palette.Series[4],
+	palette.Theory("ideal"),
+	palette.Theory("ls"),
+	palette.Theory("els"),
+	palette.Theory("wiener"),
+	palette.Theory("pca-locality"),
 }
 
 // r2Floor is the lowest r^2 the chart shows; lower values are drawn on it

@@ -386,9 +386,6 @@ func writeCompareCSV(outs *outfile.Set, path string, cmp *comparison, all []*com
 	})
 }
 
-// r2Colors are the line colours of the r^2 chart, one per machine.
-var r2Colors = palette.Series
-
 // writeR2Plot charts the median r^2 over t, one line per machine.
 func writeR2Plot(outs *outfile.Set, path string, cmp *comparison, all []*compare.Scores) error {
 	p := plot.New()
@@ -397,7 +394,8 @@ func writeR2Plot(outs *outfile.Set, path string, cmp *comparison, all []*compare
 	p.Y.Label.Text = "median r^2"
 	p.Add(plotter.NewGrid())
 	lo := 0.0
-	for j, sc := range all {
+	seen := map[string]bool{}
+	for _, sc := range all {
 		var pts plotter.XYs
 		for i, s := range sc.PerStep() {
 			if i >= 1 && !math.IsNaN(s.Median) {
@@ -412,8 +410,15 @@ func writeR2Plot(outs *outfile.Set, path string, cmp *comparison, all []*compare
 		if err != nil {
 			return err
 		}
-		c := r2Colors[j%len(r2Colors)]
+		// A theory has one colour (as in the app); a second line of the
+		// same theory (another boundary) is dashed.
+		kind := sc.Machine.Spec().Kind.String()
+		c := palette.Theory(kind)
 		l.Color, l.Width = c, vg.Points(2)
+		if seen[kind] {
+			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+		}
+		seen[kind] = true
 		sh.Color, sh.Shape = c, draw.CircleGlyph{}
 		p.Add(l, sh)
 		p.Legend.Add(fmt.Sprintf("%s (median %s)", sc.Machine.Spec(), fmtR2(sc.Overall())), l)

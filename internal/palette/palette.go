@@ -82,3 +82,24 @@ var (
 	Background = color.RGBA{40, 40, 40, 255}
 	Text       = color.RGBA{255, 255, 255, 255}
 )
+
+// Theory returns the colour of a machine's line in the r^2 charts of the
+// command line and the app, by its command-line name, so that a theory has
+// one colour everywhere: IS grey (the memorising baseline), LS orange, ELS
+// blue, Wiener green, PCA-locality purple; anything else the next free
+// series colour (brown).
+func Theory(name string) color.RGBA {
+	switch name {
+	case "ideal", "is":
+		return Series[7]
+	case "ls":
+		return Orange
+	case "els":
+		return Blue
+	case "wiener":
+		return Green
+	case "pca-locality":
+		return Series[4]
+	}
+	return Series[5]
+}
