@@ -543,6 +543,11 @@ func (c *controls) setScheduleFor(machine string) {
 // changed reacts to a user edit of any control.
 func (c *controls) changed() {
 	if machineName(c.machine.Selected) == machine.Network.String() && c.host.settings().Network == "" {
+		cur := c.host.settings()
+		if name := builtinNetworkFor(cur.Dataset, cur.Boundary); name != "" {
+			c.useNetwork(name) // the data set's own built-in network
+			return
+		}
 		if names := network.BuiltinNames(); len(names) > 0 {
 			c.useNetwork(names[0]) // the first built-in network
 			return

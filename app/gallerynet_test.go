@@ -34,3 +34,22 @@ func TestGalleryNetwork(t *testing.T) {
 		t.Errorf("a data set without a built-in network: %q, want none", got)
 	}
 }
+
+// TestBuiltinNetworkFor checks the choice of a data set's own built-in
+// network: its padding when shipped, else zero padding, else none.
+func TestBuiltinNetworkFor(t *testing.T) {
+	if got := builtinNetworkFor("no-such-set", "zeros"); got != "" {
+		t.Errorf("no-such-set: %q", got)
+	}
+	if !network.IsBuiltin("mnist-resnet-zeros") {
+		t.Skip("this build ships no mnist-resnet-zeros")
+	}
+	if got := builtinNetworkFor("mnist", "reflect"); got != "mnist-resnet-zeros" {
+		t.Errorf("mnist, reflect: %q, want mnist-resnet-zeros (no reflect network ships)", got)
+	}
+	if network.IsBuiltin("mnist-resnet-circular") {
+		if got := builtinNetworkFor("mnist", "circular"); got != "mnist-resnet-circular" {
+			t.Errorf("mnist, circular: %q", got)
+		}
+	}
+}

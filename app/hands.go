@@ -94,8 +94,18 @@ func galleryNetwork(s Settings) string {
 	if s.Network != "" {
 		return s.Network
 	}
-	if name := s.Dataset + "-resnet-zeros"; network.IsBuiltin(name) {
-		return name
+	return builtinNetworkFor(s.Dataset, "zeros")
+}
+
+// builtinNetworkFor returns the built-in network trained on a built-in
+// data set: the ResNet with the given padding ("mnist-resnet-circular"),
+// else the one with zero padding, else "" when Mosaic ships none for
+// that data set.
+func builtinNetworkFor(dataset, padding string) string {
+	for _, name := range []string{dataset + "-resnet-" + padding, dataset + "-resnet-zeros"} {
+		if network.IsBuiltin(name) {
+			return name
+		}
 	}
 	return ""
 }
