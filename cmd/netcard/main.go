@@ -228,6 +228,7 @@ func lossCurve(logPath, out, name string) error {
 	p.Title.Text = name + ": training loss (eps-prediction MSE)"
 	p.X.Label.Text = "step"
 	p.Y.Label.Text = "loss"
+	p.X.Tick.Marker = wholeTicks{}
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: 2}
 	l, err := plotter.NewLine(pts)
@@ -244,4 +245,19 @@ func lossCurve(logPath, out, name string) error {
 		_, err = wt.WriteTo(w)
 		return err
 	})
+}
+
+// wholeTicks are gonum/plot's default ticks labelled as whole numbers
+// (steps), not "2500.00".
+type wholeTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (wholeTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', 0, 64)
+		}
+	}
+	return ts
 }
