@@ -17,6 +17,7 @@ import (
 
 	"mosaic/app/tour"
 	"mosaic/model/machine"
+	"mosaic/model/network"
 )
 
 // toyTourData returns a file standing for the toy data set (the toy
@@ -55,7 +56,7 @@ func TestBuiltinTourLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.Title != "How diffusion models create" || len(tr.Scenes) != 8 {
+	if tr.Title != "How diffusion models create" || len(tr.Scenes) != 9 {
 		t.Fatalf("tour %q with %d scenes", tr.Title, len(tr.Scenes))
 	}
 	var machines, views []string
@@ -65,8 +66,8 @@ func TestBuiltinTourLoads(t *testing.T) {
 			t.Fatalf("scene %d, %s: %v", i+1, field, err)
 		}
 		s := sc.Session.Settings
-		if s.Machine == machine.Network.String() {
-			t.Errorf("scene %d shows a network: none is built in yet", i+1)
+		if s.Machine == machine.Network.String() && (i != 8 || !network.IsBuiltin(s.Network)) {
+			t.Errorf("scene %d shows the network %q: only scene 9 shows one, a built-in one", i+1, s.Network)
 		}
 		if n := len(strings.Fields(sc.Caption)); n < 15 || n > 70 {
 			t.Errorf("scene %d: caption of %d words", i+1, n)
@@ -78,14 +79,18 @@ func TestBuiltinTourLoads(t *testing.T) {
 		views = append(views, sc.Session.View.Key())
 	}
 	// The story: IS, LS (beside IS), ELS, the inspector, zeros beside
-	// circular, the schedule, extra fingers, the commitment map.
-	if got := strings.Join(machines, ","); got != "ideal/zeros,ls/zeros,els/zeros,els/zeros,els/zeros,els/zeros,els/zeros,els/zeros" {
+	// circular, the schedule, extra fingers, the commitment map, and a
+	// trained network beside ELS.
+	if got := strings.Join(machines, ","); got != "ideal/zeros,ls/zeros,els/zeros,els/zeros,els/zeros,els/zeros,els/zeros,els/zeros,network/zeros" {
 		t.Errorf("machines %s", got)
 	}
-	if got := strings.Join(views, ","); got != "x,x,mosaic,d,x,d,x,commitment" {
+	if got := strings.Join(views, ","); got != "x,x,mosaic,d,x,d,x,commitment,residual" {
 		t.Errorf("views %s", got)
 	}
 	sc := func(i int) Scene { s, _, _ := DecodeScene(&tr.Scenes[i]); return s }
+	if c := sc(8).Session.Compare; c == nil || !c.On || !c.Versus || c.Machine != "els" || sc(8).Chart != "r2" || sc(8).Session.Step != 10 {
+		t.Errorf("scene 9 compare %+v chart %q step %d", c, sc(8).Chart, sc(8).Session.Step)
+	}
 	if c := sc(1).Session.Compare; c == nil || !c.On || c.Machine != "ideal" {
 		t.Errorf("scene 2 compare %+v", c)
 	}
