@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -219,8 +220,11 @@ func (c *compare) images(a fyne.CanvasObject) fyne.CanvasObject {
 	if !c.on {
 		return container.NewGridWithColumns(1, a)
 	}
-	b := container.NewBorder(c.headB, container.NewCenter(container.New(&minWidth{w: 300}, c.scale)), nil, nil, c.image)
-	grid := container.NewGridWithColumns(2, container.NewBorder(c.titleA, nil, nil, nil, a), b)
+	// B's colour bar sits under both images, in B's half, so that it
+	// takes no height from B's image alone: A and B stay the same size.
+	b := container.NewBorder(c.headB, nil, nil, nil, c.image)
+	scale := container.NewGridWithColumns(2, layout.NewSpacer(), container.NewCenter(container.New(&minWidth{w: 300}, c.scale)))
+	grid := container.NewBorder(nil, scale, nil, nil, container.NewGridWithColumns(2, container.NewBorder(c.titleA, nil, nil, nil, a), b))
 	if !c.vsNet {
 		return grid
 	}
