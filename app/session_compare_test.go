@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 )
 
 // TestSessionRestoresCompare: a session saved with the side-by-side view on
@@ -54,5 +57,27 @@ func TestSessionRestoresCompare(t *testing.T) {
 	os.WriteFile(p, []byte(bad), 0o644)
 	if _, err := LoadSession(p); err == nil || !strings.Contains(err.Error(), "side B") {
 		t.Errorf("a session with side B %q: %v", "gan", err)
+	}
+}
+
+// TestSessionAtStartKeepsItsView: a session opened at start-up (mosaic
+// --session) shows the session's view, unless --view was given too.
+func TestSessionAtStartKeepsItsView(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "s.json")
+	if err := SaveSession(p, Session{Settings: toySettings(), Step: 2, Row: -1, View: ViewMosaic}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		set  bool
+		want View
+	}{{false, ViewMosaic}, {true, ViewD}} {
+		a := test.NewTempApp(t)
+		w := New(a, Options{Session: p, View: ViewD, ViewSet: c.set, Size: fyne.NewSize(1280, 800), library: toyLibrary(nil), dispatch: ui.Do})
+		if got := w.state.View(); got != c.want {
+			t.Errorf("--view given %v: view %v, want %v", c.set, got, c.want)
+		}
+		w.ctl.Cancel()
+		w.ctl.Wait()
+		ui.Drain()
 	}
 }

@@ -41,6 +41,9 @@ type Options struct {
 	Versus, VersusBoundary string
 	View                   View
 	Tab                    string
+	// ViewSet says that View was asked for explicitly: with a Session,
+	// View replaces the session's view only then.
+	ViewSet bool
 	// Tour, if set, is a tour file ("builtin" for the built-in tour)
 	// presented from scene Scene (1 if zero) at start-up.
 	Tour  string
@@ -143,7 +146,9 @@ func New(a fyne.App, opts Options) *Window {
 		}
 	}
 	w.apply(w.state.Settings())
-	w.state.SetView(opts.View)
+	if opts.Session == "" || opts.ViewSet {
+		w.state.SetView(opts.View)
+	}
 	if opts.Versus != "" && !opts.Measure { // --measure chooses it on the complete trajectory
 		w.startVersus(opts.Versus, opts.VersusBoundary)
 	}

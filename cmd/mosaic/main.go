@@ -63,6 +63,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mosaic:", err)
 		os.Exit(2)
 	}
+	viewSet := false
+	flag.Visit(func(f *flag.Flag) { viewSet = viewSet || f.Name == "view" })
 	view, ok := app.ParseView(*viewName)
 	if !ok {
 		fmt.Fprintf(os.Stderr, "mosaic: --view %q: use x, d, noise, change, mosaic, effective, commitment or residual\n", *viewName)
@@ -76,6 +78,6 @@ func main() {
 	a := fyneapp.NewWithID("io.github.mosaic.app")
 	a.SetIcon(fyne.NewStaticResource("mosaic.png", icons.Mosaic))
 	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started,
-		Versus: *vs, VersusBoundary: *vsBoundary, View: view, Tab: *tab, Tour: *tourFile, Scene: *scene})
+		Versus: *vs, VersusBoundary: *vsBoundary, View: view, ViewSet: viewSet, Tab: *tab, Tour: *tourFile, Scene: *scene})
 	win.ShowAndRun()
 }
