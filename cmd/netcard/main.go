@@ -8,6 +8,10 @@
 //	    --grid docs/networks/mnist-resnet-zeros-samples.png \
 //	    --log train.csv --curve docs/networks/mnist-resnet-zeros-loss.png
 //
+// With --write-hands N FILE it writes the first N procedural hands instead
+// (the hands network's training data; the first 2,000 are the built-in
+// set).
+//
 // The held-out images are those after the first --train-images of the data
 // set (the trainer used the first ones); the error is the mean squared
 // error of D(x_t) against x_0 per value, for the same x_t for both.
@@ -35,6 +39,7 @@ import (
 	"mosaic/model/hands"
 	"mosaic/model/machine"
 	"mosaic/model/network"
+	"mosaic/model/npy"
 	"mosaic/model/render"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
@@ -52,7 +57,22 @@ func main() {
 	class := flag.Int("class", -1, "class label for a conditional network")
 	logPath := flag.String("log", "", "the trainer's CSV log (columns step and loss)")
 	curve := flag.String("curve", "", "write the loss curve here (PNG)")
+	writeHands := flag.Int("write-hands", 0, "instead: write the first N procedural hands at --size to the .npy file named by the argument (the hands network's training data)")
 	flag.Parse()
+	if *writeHands > 0 {
+		if flag.NArg() != 1 {
+			log.Fatal("--write-hands N needs the output file: netcard --write-hands 21000 hands.npy")
+		}
+		d, err := hands.Generate(*writeHands, *size, hands.BuiltinSeed)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := npy.WriteFileFloat32(flag.Arg(0), []int{d.M, d.H, d.W}, d.Pixels); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("wrote %s: the first %d hands (seed %d) at %dx%d; the first %d are the built-in set\n", flag.Arg(0), d.M, hands.BuiltinSeed, d.H, d.W, hands.BuiltinCount)
+		return
+	}
 	if *netName == "" {
 		log.Fatal("give --net NAME|PATH")
 	}
