@@ -272,7 +272,10 @@ func TestTourKeysInAHeadlessWindow(t *testing.T) {
 		t.Fatalf("page down: seed %d step %d view %v pixel %v count %q", st.Settings().Seed, st.Step(), st.View(), st.Selected(), w.tour.band.count.Text)
 	}
 	waitFor(t, "scene 2", complete(2))
-	if got := w.ctl.CacheHits() - hits; got != 7 {
+	// All 7 of scene 2's steps come from the cache; work ahead that
+	// starts once scene 2 is shown (its neighbours, scene 3) may add
+	// hits of its own while we wait, on a slow run (-race).
+	if got := w.ctl.CacheHits() - hits; got < 7 {
 		t.Errorf("scene 2 took %d of its 7 steps from the cache, want all: it was not computed ahead", got)
 	}
 	if st.Step() != 3 {

@@ -175,6 +175,7 @@ func (w *Window) build() {
 	w.cmp = newCompare(w, w.lib, w.opts.dispatch, w.renders)
 	w.image = newImagePanel(w, w.renders)
 	w.steps = newStepsPanel(w.setStep, func() { w.win.Canvas().Unfocus() }) // give the keys back to the timeline
+	w.steps.timeline.Dispatch = w.opts.dispatch                             // playback's frames arrive like every other result
 	w.charts = newChartsPanel()
 	v := w.charts.views
 	w.chartTabs = container.NewAppTabs(

@@ -36,6 +36,11 @@ type Timeline struct {
 	OnChange func(i int)
 	// Loop makes playback wrap around to position 0 instead of stopping.
 	Loop bool
+	// Dispatch runs playback's frames on the UI goroutine; nil means
+	// fyne.Do. An app whose other work hands results back through its
+	// own dispatcher (a test's event queue) sets the same one here. Set
+	// it before Play.
+	Dispatch func(func())
 
 	labels []string
 
@@ -344,7 +349,11 @@ func (t *Timeline) run(gen int, interval time.Duration, stop chan struct{}) {
 			if !t.pending.CompareAndSwap(false, true) {
 				continue // the previous frame is still queued: skip a beat
 			}
-			uiDo(func() {
+			do := uiDo
+			if t.Dispatch != nil {
+				do = t.Dispatch
+			}
+			do(func() {
 				t.pending.Store(false)
 				t.tick(gen)
 			})
