@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"mosaic/model/dataset"
+	"mosaic/model/internal/par"
 )
 
 // fastEngine evaluates a local machine with box sums over displacements.
@@ -56,32 +57,19 @@ func (e *fastEngine) prepare() {
 		nb := (d.M + L - 1) / L
 		n := d.Size()
 		data := make([]float32, nb*n*L)
-		var wg sync.WaitGroup
-		var next atomic.Int64
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					b := int(next.Add(1)) - 1
-					if b >= nb {
-						return
-					}
-					blk := data[b*n*L : (b+1)*n*L]
-					for i := range L {
-						mu := b*L + i
-						if mu >= d.M {
-							continue // zeros; the bias removes these lanes
-						}
-						img := d.Image(mu)
-						for j, v := range img {
-							blk[j*L+i] = float32(v)
-						}
-					}
+		par.Each(nb, func(b int) {
+			blk := data[b*n*L : (b+1)*n*L]
+			for i := range L {
+				mu := b*L + i
+				if mu >= d.M {
+					continue // zeros; the bias removes these lanes
 				}
-			}()
-		}
-		wg.Wait()
+				img := d.Image(mu)
+				for j, v := range img {
+					blk[j*L+i] = float32(v)
+				}
+			}
+		})
 		e.phiMax = make([]float64, d.C)
 		for mu := range d.M {
 			img := d.Image(mu)
