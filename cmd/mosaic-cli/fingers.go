@@ -41,6 +41,9 @@ type fingerSample struct {
 	count   hands.Result
 	nearest int
 	dist    float64
+	// traj is the base configuration's whole trajectory, kept only with
+	// --versus (the theory is scored along the network's trajectories).
+	traj *sampler.Trajectory
 }
 
 // fingerStats summarises the samples of one configuration.
@@ -248,7 +251,7 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		stats[ci] = summarize(cfg, results[ci])
 	}
 	if vs != nil {
-		if err := vs.run(ctx, st, &ff, stderr); err != nil {
+		if err := vs.run(ctx, st, &ff, results[0], stderr); err != nil {
 			return err
 		}
 		configs[0].label, configs[0].machine = "network", "network"
@@ -324,6 +327,9 @@ func sampleFingers(ctx context.Context, st *setup, configs []fingerConfig, nLate
 			return nil, err
 		}
 		r := record(0, seed, tr.Final())
+		if ff.versus != "" {
+			results[0][len(results[0])-1].traj = tr
+		}
 		if !ff.quiet {
 			fmt.Fprintf(stderr, "%sfingers %s, nearest distance %.3g, %.2fs\n", prefix, describeCount(r.count), r.dist, time.Since(tStart).Seconds())
 		}

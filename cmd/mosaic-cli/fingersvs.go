@@ -71,8 +71,9 @@ func newVersus(ctx context.Context, st *setup, ff *fingersFlags, mf *machineFlag
 
 // run samples the versus machine from the seeds of the network's samples
 // and counts their fingers, then scores the machine along the network's own
-// trajectories (r^2 per step, SPEC's comparison).
-func (v *versusRun) run(ctx context.Context, st *setup, ff *fingersFlags, stderr io.Writer) error {
+// trajectories (r^2 per step, SPEC's comparison), which net holds (the
+// network's samples, with their trajectories).
+func (v *versusRun) run(ctx context.Context, st *setup, ff *fingersFlags, net []fingerSample, stderr io.Writer) error {
 	d := st.data
 	local := v.m.Spec().Kind.HasPatch()
 	noises := make([][]float64, ff.samples)
@@ -99,12 +100,11 @@ func (v *versusRun) run(ctx context.Context, st *setup, ff *fingersFlags, stderr
 	if !ff.quiet {
 		fmt.Fprintf(stderr, "%d %s samples in %.1fs\n", ff.samples, v.m.Spec().Kind, time.Since(start).Seconds())
 	}
-	trs, err := compare.Trajectories(ctx, st.m, noises, len(v.k))
-	if err != nil {
-		return err
+	for _, smp := range net {
+		v.trs = append(v.trs, smp.traj)
 	}
-	v.trs = trs
-	v.scores, err = compare.Evaluate(ctx, trs, v.m, v.k, progressPrinter(stderr, "r^2 along the network's trajectories", ff.quiet))
+	var err error
+	v.scores, err = compare.Evaluate(ctx, v.trs, v.m, v.k, progressPrinter(stderr, "r^2 along the network's trajectories", ff.quiet))
 	return err
 }
 
