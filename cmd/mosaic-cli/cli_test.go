@@ -682,6 +682,13 @@ func TestFingersVersus(t *testing.T) {
 	if want := fmt.Sprintf("overall median  %s", fmtR2(sc.Overall())); !strings.Contains(strings.Join(strings.Fields(stdout), " "), strings.Join(strings.Fields(want), " ")) {
 		t.Errorf("stdout lacks %q:\n%s", want, stdout)
 	}
+	// The theory's own flags (--tau) go to the theory, not the network.
+	code, stdout, stderr = cli(t, "fingers", "--dataset", "hands", "--limit", "1", "--machine", "network", "--net", net,
+		"--versus", "pca-locality", "--tau", "0.05", "--steps", "3", "--samples", "1", "--quiet")
+	expectCode(t, 0, code, stdout, stderr)
+	if !strings.Contains(stdout, "network against PCA-locality (tau 0.05)") {
+		t.Errorf("--versus pca-locality --tau 0.05:\n%s", stdout)
+	}
 	// --versus needs a network, and is not a sweep.
 	for _, c := range []struct {
 		args []string

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"maps"
 	"math"
 	"sort"
 	"strconv"
@@ -213,13 +214,20 @@ func cmdFingers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		// its number of steps.
 		setupSched = &scheduleFlags{steps: sf.steps}
 	}
-	st, err := newSetup(&df, &mf, setupSched, set, "", ff.samples*(1+len(late)), stderr, ff.quiet)
+	setupSet := set
+	if ff.versus != "" {
+		// --tau and --temperature are the theory's (newVersus).
+		setupSet = maps.Clone(set)
+		delete(setupSet, "tau")
+		delete(setupSet, "temperature")
+	}
+	st, err := newSetup(&df, &mf, setupSched, setupSet, "", ff.samples*(1+len(late)), stderr, ff.quiet)
 	if err != nil {
 		return err
 	}
 	var vs *versusRun
 	if ff.versus != "" {
-		if vs, err = newVersus(ctx, st, &ff, &mf, &sf, stderr); err != nil {
+		if vs, err = newVersus(ctx, st, &ff, &mf, &sf, set, stderr); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"text/tabwriter"
 	"time"
 
@@ -27,24 +28,26 @@ type versusRun struct {
 
 // newVersus builds the --versus machine on the network's training data st.data
 // with the schedule sf resolves for it, checked against the memory budget.
-func newVersus(ctx context.Context, st *setup, ff *fingersFlags, mf *machineFlags, sf *scheduleFlags, stderr io.Writer) (*versusRun, error) {
-	kind, err := machine.ParseKind(ff.versus)
-	if err != nil {
+func newVersus(ctx context.Context, st *setup, ff *fingersFlags, mf *machineFlags, sf *scheduleFlags, set map[string]bool, stderr io.Writer) (*versusRun, error) {
+	// The machine flags other than --machine and --net (--boundary, --tau,
+	// --temperature) belong to the theory.
+	if _, err := machine.ParseKind(ff.versus); err != nil {
 		return nil, usagef("--versus: %v", err)
 	}
+	vf := *mf
+	vf.kind, vf.net = ff.versus, ""
+	vset := maps.Clone(set)
+	delete(vset, "net")
+	spec, err := vf.spec(vset)
+	if err != nil {
+		return nil, err
+	}
+	kind := spec.Kind
 	if kind == machine.Network {
 		return nil, usagef("--versus network: give a theory to set beside the network (els, ls, ideal, wiener or pca-locality)")
 	}
 	if st.data.M == 0 {
 		return nil, usagef("--versus %s copies from the network's training data: give --dataset NAME or --train PATH", kind)
-	}
-	b, err := machine.ParseBoundary(mf.boundary)
-	if err != nil {
-		return nil, usagef("--boundary: %v", err)
-	}
-	spec := machine.Spec{Kind: kind, Boundary: b}
-	if kind == machine.PCALocality {
-		spec.Tau, spec.Temperature = mf.tau, mf.temp
 	}
 	k, err := sf.resolve(kind, stderr)
 	if err != nil {
