@@ -1,23 +1,11 @@
 package app
 
 import (
-	"fmt"
-	"os"
 	"testing"
+
+	"mosaic/internal/testconfig"
 )
 
-// TestMain keeps the tests away from the user's configuration: user
-// presets (Calibrate, mosaic-cli calibrate --save) live in
-// $XDG_CONFIG_HOME/mosaic, and a developer's saved presets must not
-// change what the preset menus offer.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "mosaic-app-test-config")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Setenv("XDG_CONFIG_HOME", dir)
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+// TestMain runs the tests with a temporary XDG_CONFIG_HOME, away from the
+// user's saved presets.
+func TestMain(m *testing.M) { testconfig.Main(m) }
