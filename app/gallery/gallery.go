@@ -14,6 +14,7 @@ package gallery
 import (
 	"fmt"
 	"image"
+	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -278,7 +279,7 @@ func (g *Gallery) Generate() {
 	cell := fyne.NewSize(thumbSide+16, thumbSide+40)
 	if o.Network != nil {
 		g.netThumb = make([]*thumb, o.Count)
-		cell.Width = 2*thumbSide + 24
+		cell.Width = 2*thumbSide + 40
 	}
 	g.grid.Layout = layout.NewGridWrapLayout(cell)
 	for j := range o.Count {
@@ -306,7 +307,13 @@ func (g *Gallery) Generate() {
 			}
 		}
 		g.thumbs[j], g.netThumb[j] = t, n
-		g.grid.Add(container.NewGridWithColumns(2, t, n))
+		// A frame holds the pair, so that on a projector no one pairs a
+		// seed's network sample with the next seed's machine sample.
+		frame := canvas.NewRectangle(color.Transparent)
+		frame.StrokeColor = theme.Color(theme.ColorNameSeparator)
+		frame.StrokeWidth = 2
+		frame.CornerRadius = 6
+		g.grid.Add(container.NewStack(frame, container.NewPadded(container.NewGridWithColumns(2, t, n))))
 	}
 	g.grid.Refresh()
 	g.progress.SetValue(0)
