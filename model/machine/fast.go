@@ -653,9 +653,9 @@ func (it *item) foldChannels(p, qr, qc int, lmax float64) {
 // noteBest records a new heaviest candidate of pixel p, logit lmax, centre
 // (qr, qc). Ties keep the first found: items run in a fixed order, so this
 // is deterministic. lmax is a float32 logit, so the float32 search is exact
-// (and a plain loop without conversions).
+// (and a vector kernel).
 func (it *item) noteBest(p, qr, qc int, lmax float64) {
-	if i := slices.Index(it.wk.lg, float32(lmax)); i >= 0 {
+	if i := it.c.kn.index(it.wk.lg, float32(lmax)); i >= 0 {
 		it.st.bestL[p], it.st.best[p] = lmax, Source{Image: it.bi*it.e.lanes + i, Row: qr, Col: qc}
 	}
 }

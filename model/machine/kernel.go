@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -60,10 +61,13 @@ type kernels struct {
 	// max(dst) and, unless lmax < mx-skip (float32), expdot of dst with the
 	// maximum max(mx, lmax); otherwise s0 = s1 = n = 0.
 	hexp func(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32, mx, skip float32, v []float32) (lmax, s0, s1, n float32)
+	// index returns the first i with l[i] == v, or -1 (slices.Index,
+	// vectorised: the engine looks up the lane of a new best logit).
+	index func(l []float32, v float32) int
 }
 
 var goKernels = kernels{name: "go", vupd: vupdGo, hstep: hstepGo, expacc: expaccGo, dot: dotGo,
-	vadd: vaddGo, vsum: vsumGo, expdot: expdotGo, vupdRow: vupdRowGo, vaddRow: vaddRowGo, hexp: hexpGo}
+	vadd: vaddGo, vsum: vsumGo, expdot: expdotGo, vupdRow: vupdRowGo, vaddRow: vaddRowGo, hexp: hexpGo, index: slices.Index[[]float32]}
 
 // avx2Kernels is set by kernel_amd64.go when the CPU supports AVX2 and FMA.
 var avx2Kernels *kernels

@@ -37,10 +37,13 @@ func vaddRowAVX2(v []int32, pn, xn []float32, a float32, L int)
 //go:noescape
 func hexpAVX2(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32, mx, skip float32, v []float32) (lmax, s0, s1, n float32)
 
+//go:noescape
+func indexAVX2(l []float32, v float32) int
+
 func init() {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		avx2Kernels = &kernels{name: "avx2", vupd: vupdAVX2, hstep: hstepAVX2, expacc: expaccAVX2, dot: dotAVX2,
 			vadd: vaddAVX2, vsum: vsumAVX2, expdot: expdotAVX2,
-			vupdRow: vupdRowAVX2, vaddRow: vaddRowAVX2, hexp: hexpAVX2}
+			vupdRow: vupdRowAVX2, vaddRow: vaddRowAVX2, hexp: hexpAVX2, index: indexAVX2}
 	}
 }

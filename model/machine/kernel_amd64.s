@@ -775,3 +775,32 @@ hexp_early:
 	MOVL $0, n+172(FP)
 	VZEROUPPER
 	RET
+
+// func indexAVX2(l []float32, v float32) int
+// The first i with l[i] == v, or -1: one compare and mask per vector.
+TEXT ·indexAVX2(SB), NOSPLIT, $0-40
+	MOVQ l_base+0(FP), SI
+	MOVQ l_len+8(FP), CX
+	VBROADCASTSS v+24(FP), Y0
+	SHRQ $3, CX
+	XORQ DX, DX
+	TESTQ CX, CX
+	JZ index_none
+index_loop:
+	VCMPPS $0x00, (SI)(DX*4), Y0, Y1
+	VMOVMSKPS Y1, AX
+	TESTL AX, AX
+	JNZ index_found
+	ADDQ $8, DX
+	DECQ CX
+	JNZ index_loop
+index_none:
+	MOVQ $-1, ret+32(FP)
+	VZEROUPPER
+	RET
+index_found:
+	TZCNTL AX, AX
+	ADDQ AX, DX
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET

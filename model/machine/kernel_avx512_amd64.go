@@ -38,6 +38,9 @@ func vaddRow512(v []int32, pn, xn []float32, a float32, L int)
 //go:noescape
 func hexp512(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32, mx, skip float32, v []float32) (lmax, s0, s1, n float32)
 
+//go:noescape
+func index512(l []float32, v float32) int
+
 func init() {
 	// AVX-512 F for the Z registers, VL for the EVEX forms of 128/256-bit
 	// instructions on registers 16-31, DQ and BW as the prototype's
@@ -46,6 +49,6 @@ func init() {
 	if x.HasAVX512F && x.HasAVX512BW && x.HasAVX512DQ && x.HasAVX512VL && x.HasAVX2 && x.HasFMA {
 		avx512Kernels = &kernels{name: "avx512", vupd: vupd512, hstep: hstep512, expacc: expacc512, dot: dot512,
 			vadd: vadd512, vsum: vsum512, expdot: expdot512,
-			vupdRow: vupdRow512, vaddRow: vaddRow512, hexp: hexp512}
+			vupdRow: vupdRow512, vaddRow: vaddRow512, hexp: hexp512, index: index512}
 	}
 }

@@ -687,3 +687,32 @@ expacc512_done:
 	VMOVSS X3, s1+60(FP)
 	VZEROUPPER
 	RET
+
+// func index512(l []float32, v float32) int
+// The first i with l[i] == v, or -1: one compare and mask test per vector.
+TEXT ·index512(SB), NOSPLIT, $0-40
+	MOVQ l_base+0(FP), SI
+	MOVQ l_len+8(FP), CX
+	VBROADCASTSS v+24(FP), Z0
+	SHRQ $4, CX
+	XORQ DX, DX
+	TESTQ CX, CX
+	JZ index512_none
+index512_loop:
+	VCMPPS $0x00, (SI)(DX*4), Z0, K1
+	KMOVW K1, AX
+	TESTL AX, AX
+	JNZ index512_found
+	ADDQ $16, DX
+	DECQ CX
+	JNZ index512_loop
+index512_none:
+	MOVQ $-1, ret+32(FP)
+	VZEROUPPER
+	RET
+index512_found:
+	TZCNTL AX, AX
+	ADDQ AX, DX
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET

@@ -126,6 +126,18 @@ func TestKernelsAgree(t *testing.T) {
 			if !close32(g.dot(e1, v), k.dot(e1, v), 1e-6) {
 				t.Fatalf("%s dot", name)
 			}
+			// index finds the first equal lane (a repeated value, the
+			// last lane, -0 for 0) or reports -1.
+			iv := f32(n, 1)
+			iv[n-1], iv[n/2], iv[n/3] = 0.25, 0.25, float32(math.Copysign(0, -1))
+			for _, x := range []float32{iv[0], iv[7], 0.25, 0, iv[n-2], 7} {
+				if a, b := g.index(iv, x), k.index(iv, x); a != b {
+					t.Fatalf("%s index(%v) = %d, want %d", name, x, b, a)
+				}
+			}
+			if i := k.index(iv, 0.25); i != n/3 && i != n/2 {
+				t.Fatalf("%s index(0.25) = %d, want the first of %d and %d", name, i, n/3, n/2)
+			}
 			// hexp is hstep followed by expdot at max(mx, lmax), or
 			// nothing below the threshold.
 			for _, mx := range []float32{-60, 0.5, 30, 80} {
