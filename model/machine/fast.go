@@ -37,12 +37,18 @@ type fastEngine struct {
 	nb     int       // number of chunks
 	data   []float32 // [nb][C][H*W][lanes]
 	phiMax []float64 // per channel, max |phi|
-	bias   []float32 // [2][lanes]: 0 (full chunks), and -Inf beyond M (last chunk)
+	bias   []float32 // [2][lanes]: 0 (full chunks), and padLogit beyond M (last chunk)
 }
 
 // skipLogit: candidates whose logit is this far below the pixel's running
 // maximum get weight 0 instead of < 2.3e-16 of the maximum's.
 const skipLogit = 36
+
+// padLogit is the logit bias of the padding lanes of the last chunk (zero
+// images beyond M): finite, so that the exponential kernels need no clamp
+// for -Inf, and so low that its weight is exactly 0 and it is skipped
+// like any hopeless candidate.
+const padLogit = -1e38
 
 // chunkLanes is the number of training images processed together.
 const chunkLanes = 256
@@ -82,7 +88,7 @@ func (e *fastEngine) prepare() {
 		e.bias = make([]float32, 2*L)
 		for i := range L {
 			if (nb-1)*L+i >= d.M {
-				e.bias[L+i] = float32(math.Inf(-1))
+				e.bias[L+i] = padLogit
 			}
 		}
 		e.lanes, e.nb, e.data = L, nb, data

@@ -35,10 +35,13 @@ type kernels struct {
 	// vsum: dsum[i] = sum over j < n of v[j*len(dsum) + i].
 	vsum func(dsum, v []int32, n int)
 	// hstep: dsum[i] += vin[i] - vout[i]; dst[i] = float32(dsum[i]-off)*s +
-	// bias[i]; returns max(dst). bias is 0, or -Inf for padding lanes; off
+	// bias[i]; returns max(dst). bias is 0, or padLogit for padding lanes; off
 	// (exact integer arithmetic) keeps the logits near the pixel's maximum
 	// small, so that float32 resolves them finely.
 	hstep func(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32) float32
+	// The exponential kernels (expdot, hexp) take finite logits (the
+	// padding lanes have padLogit, not -Inf); expacc also accepts -Inf.
+	//
 	// expacc: e[i] = exp(l[i] - mx), with e[i] = 0 wherever l[i] - mx < -skip
 	// (whole vectors may be skipped); returns sum e and sum e*(l-mx).
 	expacc func(l []float32, mx, skip float32, e []float32) (s0, s1 float32)

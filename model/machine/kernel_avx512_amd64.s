@@ -11,19 +11,27 @@
 // difference first: one FMA l*log2e - round(mx*log2e) would lose the
 // maximum's own t = 0 when |mx| is large (far from the offset, at tiny
 // noise levels: |mx| ~ 1e11 gave t ~ +-16,000, an infinite weight and
-// NaN), while l - mx is exact near the maximum. t is clamped at >= -115
-// (padding lanes are -Inf). t is rounded
+// NaN), while l - mx is exact near the maximum. Logits must be finite: the
+// engine's padding lanes have the bias padLogit (-1e38), whose t is
+// finite and whose weight is exactly 0, so there is no clamp (expacc512,
+// off the hot path, still clamps at -115 and accepts -Inf). t is rounded
 // to k/32 (adding and subtracting 1.5*2^18), r = t - k/32 is in
 // [-1/64, 1/64], and 2^t = 2^floor(k/32) * 2^((k mod 32)/32) * 2^r: the
 // middle factor from a 32-entry table (VPERMI2PS on the low 5 bits of the
 // rounded t's bits), 2^r from a degree-2 polynomial fitted to the relative
 // error (5.3e-8), the first factor with VSCALEFPS. That is 6 FMA-class
 // operations per vector instead of 9 with a degree-5 polynomial on
-// [-1/2, 1/2]. The sum of
-// w*d is accumulated as the sum of w*t and multiplied by ln2 at the end.
-// Each vector of 16 lanes is skipped when all of them are more than skip
-// below the maximum; two vectors per round go into two sets of
-// accumulators (the accumulating FMAs would otherwise bound the loop).
+// [-1/2, 1/2]. The sum of w*d is accumulated as the sum of w*t and
+// multiplied by ln2 at the end.
+//
+// A vector of 16 lanes is skipped when all of them are below the
+// threshold mx - skip (one compare of the logits, in float32, the same in
+// the mask pass, in the exponential loops and in the Go side's early
+// exit). hexp512 makes the mask in its window pass against the running
+// maximum; when the chunk raises the maximum, the loop tests the visited
+// vectors again against the raised threshold, otherwise it trusts the
+// mask. Lanes below the threshold in a computed vector add their true
+// weight (< e^-skip relative), far below float32 resolution of the sums.
 
 DATA e512c<>+0(SB)/4, $0x3fb8aa3b  // log2e
 DATA e512c<>+4(SB)/4, $0xc2e60000  // clamp of t: -115
@@ -70,16 +78,14 @@ DATA e512t<>+124(SB)/4, $0x3ffa83b3
 GLOBL e512t<>(SB), RODATA|NOPTR, $128
 
 // EXP512SETUP: from X4 = the maximum and X3 = skip, sets Z0 = mx,
-// Z1 = -skip*log2e, the constants Z20 (log2e), Z21 (clamp), Z26, Z27 (c1,
-// c2), Z28 (1.5*2^18), Z29, Z30 (the table), and clears the accumulators.
+// Z1 = mx - skip (the threshold, as MASKSETUP512 computes it), the
+// constants Z20 (log2e), Z26, Z27 (c1, c2), Z28 (1.5*2^18), Z29, Z30 (the
+// table), and clears the accumulators.
 #define EXP512SETUP \
 	VBROADCASTSS X4, Z0; \
-	VMULSS e512c<>+0(SB), X3, X3; \
-	VXORPS X5, X5, X5; \
-	VSUBSS X3, X5, X3; \
+	VSUBSS X3, X4, X3; \
 	VBROADCASTSS X3, Z1; \
 	VBROADCASTSS e512c<>+0(SB), Z20; \
-	VBROADCASTSS e512c<>+4(SB), Z21; \
 	VBROADCASTSS e512c<>+8(SB), Z28; \
 	VBROADCASTSS e512c<>+12(SB), Z26; \
 	VBROADCASTSS e512c<>+16(SB), Z27; \
@@ -92,10 +98,11 @@ GLOBL e512t<>(SB), RODATA|NOPTR, $128
 	VPXORD Z13, Z13, Z13; \
 	VPXORD Z14, Z14, Z14
 
-// EXP512W: pz = 2^tz for the lanes tz (clamped in place at -115), using
-// fz, nz and iz as scratch.
+// EXP512W: pz = 2^tz, using fz, nz and iz as scratch. tz must be finite
+// (the engine's padding lanes have the finite bias padLogit, not -Inf):
+// below -2^17 the rounding to 1/32 is coarser, but 2^nz is then 0 and so
+// is the weight.
 #define EXP512W(tz, fz, nz, pz, iz) \
-	VMAXPS Z21, tz, tz; \
 	VADDPS Z28, tz, iz; \
 	VSUBPS Z28, iz, nz; \
 	VSUBPS nz, tz, fz; \
@@ -114,9 +121,15 @@ GLOBL e512t<>(SB), RODATA|NOPTR, $128
 	VFMADD231PS tz, pz, a1; \
 	VFMADD231PS mem, pz, an
 
+// EXP512T(lz): lz = (lz - mx)*log2e, the exponent of base 2 (Z0 = mx).
+#define EXP512T(lz) \
+	VSUBPS Z0, lz, lz; \
+	VMULPS Z20, lz, lz
+
 // EXP512SUMS adds the weights of CX vectors of 16 lanes (logits at SI,
 // values at DI) into Z2 (s0), Z3 (sum w*t) and Z15 (n), via a second set
-// Z13, Z14, Z12 for odd vectors. After EXP512SETUP.
+// Z13, Z14, Z12 for odd vectors, skipping the vectors whose lanes are all
+// below the threshold Z1 (as SKIPMASK512 decides). After EXP512SETUP.
 #define EXP512SUMS \
 	MOVQ CX, DX; \
 	SHRQ $1, DX; \
@@ -126,12 +139,10 @@ GLOBL e512t<>(SB), RODATA|NOPTR, $128
 e512_pair: \
 	VMOVUPS (SI), Z4; \
 	VMOVUPS 64(SI), Z8; \
-	VSUBPS Z0, Z4, Z4; \
-	VMULPS Z20, Z4, Z4; \
-	VSUBPS Z0, Z8, Z8; \
-	VMULPS Z20, Z8, Z8; \
 	VCMPPS $0x11, Z1, Z4, K1; \
 	VCMPPS $0x11, Z1, Z8, K2; \
+	EXP512T(Z4); \
+	EXP512T(Z8); \
 	KORTESTW K1, K1; \
 	JCS e512_skipa; \
 	EXP512ONE(Z4, Z5, Z6, Z7, Z16, (DI), Z2, Z3, Z15); \
@@ -148,25 +159,23 @@ e512_tail: \
 	TESTQ CX, CX; \
 	JZ e512_sum; \
 	VMOVUPS (SI), Z4; \
-	VSUBPS Z0, Z4, Z4; \
-	VMULPS Z20, Z4, Z4; \
 	VCMPPS $0x11, Z1, Z4, K1; \
 	KORTESTW K1, K1; \
 	JCS e512_sum; \
+	EXP512T(Z4); \
 	EXP512ONE(Z4, Z5, Z6, Z7, Z16, (DI), Z2, Z3, Z15); \
 e512_sum: \
 	VADDPS Z13, Z2, Z2; \
 	VADDPS Z14, Z3, Z3; \
 	VADDPS Z12, Z15, Z15
 
-// EXP512BITS is EXP512SUMS for the vectors whose bit is clear in the skip
-// mask R13 (vector i of R11 <= 63 at bit R11-1-i; see HSTEP512M), in
-// increasing order, into one set of accumulators (Z2, Z3, Z15). Each
-// vector is still tested against the exact threshold Z1 (the mask may
-// have been made with a lower maximum), so the vectors computed and the
-// order of the sums are those of a pass that tests every vector: only the
-// branches on the skipped vectors, which mispredict on about every other
-// vector when half of them are skipped, are gone. After EXP512SETUP.
+// EXP512BITS adds the weights of the vectors whose bit is clear in the
+// skip mask R13 (vector i of R11 <= 63 at bit R11-1-i; see HSTEP512M), in
+// increasing order, into one set of accumulators (Z2, Z3, Z15): only the
+// vectors that have a lane at or above the threshold are visited, without
+// a branch per skipped vector (which mispredicts on about every other
+// vector when half of them are skipped). The mask must have been made
+// with the threshold Z1. After EXP512SETUP.
 #define EXP512BITS \
 	NOTQ R13; \
 	MOVQ $1, AX; \
@@ -182,37 +191,54 @@ e512b_loop: \
 	SUBQ AX, DX; \
 	SHLQ $6, DX; \
 	VMOVUPS -64(SI)(DX*1), Z4; \
-	VSUBPS Z0, Z4, Z4; \
-	VMULPS Z20, Z4, Z4; \
-	VCMPPS $0x11, Z1, Z4, K1; \
-	KORTESTW K1, K1; \
-	JCS e512b_next; \
+	EXP512T(Z4); \
 	EXP512ONE(Z4, Z5, Z6, Z7, Z16, -64(DI)(DX*1), Z2, Z3, Z15); \
-e512b_next: \
 	TESTQ R13, R13; \
 	JNZ e512b_loop; \
 e512b_done:
 
-// SKIPMASK512(vz, tz) shifts into R13 (through the carry) whether all
-// lanes of the logits vz are below the threshold Z1 relative to the
-// maximum Z24 ((l - mx)*log2e, as in EXP512SUMS); Z20 = log2e.
-#define SKIPMASK512(vz, tz) \
-	VSUBPS Z24, vz, tz; \
-	VMULPS Z20, tz, tz; \
-	VCMPPS $0x11, Z1, tz, K1; \
+// EXP512BITSCHK is EXP512BITS for a mask made with a lower maximum (and so
+// a lower threshold) than Z1: each visited vector is tested against Z1
+// again, so that the vectors computed, and the order of the sums, are
+// those of a mask made with Z1.
+#define EXP512BITSCHK \
+	NOTQ R13; \
+	MOVQ $1, AX; \
+	MOVQ R11, CX; \
+	SHLQ CX, AX; \
+	DECQ AX; \
+	ANDQ AX, R13; \
+	JZ e512c_done; \
+e512c_loop: \
+	BSRQ R13, AX; \
+	BTRQ AX, R13; \
+	MOVQ R11, DX; \
+	SUBQ AX, DX; \
+	SHLQ $6, DX; \
+	VMOVUPS -64(SI)(DX*1), Z4; \
+	VCMPPS $0x11, Z1, Z4, K1; \
+	KORTESTW K1, K1; \
+	JCS e512c_next; \
+	EXP512T(Z4); \
+	EXP512ONE(Z4, Z5, Z6, Z7, Z16, -64(DI)(DX*1), Z2, Z3, Z15); \
+e512c_next: \
+	TESTQ R13, R13; \
+	JNZ e512c_loop; \
+e512c_done:
+
+// SKIPMASK512(vz) shifts into R13 (through the carry) whether all lanes of
+// the logits vz are below the threshold Z1 = mx - skip.
+#define SKIPMASK512(vz) \
+	VCMPPS $0x11, Z1, vz, K1; \
 	KORTESTW K1, K1; \
 	ADCQ R13, R13
 
-// MASKSETUP512: from X4 = the maximum and X3 = skip (both clobbered), sets
-// Z24 = mx, Z1 = -skip*log2e and Z20 = log2e as EXP512SETUP does, and
-// clears R13.
+// MASKSETUP512: from X4 = the maximum and X3 = skip, sets Z1 = mx - skip
+// (in float32, as EXP512SETUP does and as the Go side's early exit
+// compares), and clears R13. Clobbers X5.
 #define MASKSETUP512 \
-	VBROADCASTSS X4, Z24; \
-	VMULSS e512c<>+0(SB), X3, X3; \
-	VXORPS X5, X5, X5; \
-	VSUBSS X3, X5, X3; \
-	VBROADCASTSS X3, Z1; \
-	VBROADCASTSS e512c<>+0(SB), Z20; \
+	VSUBSS X3, X4, X5; \
+	VBROADCASTSS X5, Z1; \
 	XORQ R13, R13
 
 // HSUM512 reduces the 16 lanes of z (whose lower halves are y and x) to
@@ -263,9 +289,9 @@ e512b_done:
 
 // HSTEP512M is HSTEP512 that also adds the vector's bit to the skip mask
 // R13 (SKIPMASK512).
-#define HSTEP512M(o, vz, mz, tz) \
+#define HSTEP512M(o, vz, mz) \
 	HSTEP512(o, vz, mz); \
-	SKIPMASK512(vz, tz)
+	SKIPMASK512(vz)
 
 // HSTEP512MLOOP is HSTEP512LOOP with the skip mask (after MASKSETUP512).
 #define HSTEP512MLOOP \
@@ -279,14 +305,14 @@ e512b_done:
 	SHLQ $6, DX; \
 	TESTQ $1, CX; \
 	JZ h512m_pairs; \
-	HSTEP512M(0, Z4, Z15, Z5); \
+	HSTEP512M(0, Z4, Z15); \
 	MOVQ $64, BX; \
 h512m_pairs: \
 	CMPQ BX, DX; \
 	JEQ h512m_max; \
 h512m_loop: \
-	HSTEP512M(0, Z4, Z15, Z5); \
-	HSTEP512M(64, Z8, Z13, Z9); \
+	HSTEP512M(0, Z4, Z15); \
+	HSTEP512M(64, Z8, Z13); \
 	ADDQ $128, BX; \
 	CMPQ BX, DX; \
 	JNE h512m_loop; \
@@ -341,7 +367,7 @@ TEXT ·expdot512(SB), NOSPLIT, $0-68
 	MOVQ SI, R8
 expdot512_mask:
 	VMOVUPS (R8), Z4
-	SKIPMASK512(Z4, Z5)
+	SKIPMASK512(Z4)
 	ADDQ $64, R8
 	DECQ CX
 	JNZ expdot512_mask
@@ -401,17 +427,27 @@ TEXT ·hexp512(SB), NOSPLIT, $0-176
 	VUCOMISS X6, X15
 	JCS hexp512_early
 	VMAXSS X2, X15, X4
-	EXP512SETUP
 	MOVQ dst_base+0(FP), SI
 	MOVQ v_base+136(FP), DI
 	MOVQ R11, CX
 	CMPQ CX, $63
 	JGT hexp512_long
+	VUCOMISS X2, X15
+	JHI hexp512_raised
+	EXP512SETUP
 	EXP512BITS
 	EXP512OUT(s0+164(FP), s1+168(FP), n+172(FP))
 	VZEROUPPER
 	RET
+hexp512_raised:
+	// lmax > mx: the mask was made with the lower threshold mx - skip.
+	EXP512SETUP
+	EXP512BITSCHK
+	EXP512OUT(s0+164(FP), s1+168(FP), n+172(FP))
+	VZEROUPPER
+	RET
 hexp512_long:
+	EXP512SETUP
 	EXP512SUMS
 	EXP512OUT(s0+164(FP), s1+168(FP), n+172(FP))
 	VZEROUPPER
@@ -663,6 +699,7 @@ expacc512_loop:
 	KORTESTW K1, K1
 	JEQ expacc512_zero
 	VMULPS Z20, Z4, Z4
+	VMAXPS Z21, Z4, Z4 // -Inf (below the threshold, zeroed below) would make NaN
 	EXP512W(Z4, Z5, Z6, Z7, Z16)
 	VMOVAPS.Z Z7, K1, Z7
 	VMOVUPS Z7, (DI)

@@ -83,7 +83,7 @@ func TestKernelsAgree(t *testing.T) {
 			ds1, vin, vout := i32(n), i32(n), i32(n)
 			ds2 := append([]int32(nil), ds1...)
 			bias := make([]float32, n)
-			bias[n-1] = float32(math.Inf(-1))
+			bias[n-1] = padLogit
 			l1, l2 := make([]float32, n), make([]float32, n)
 			m1 := g.hstep(l1, ds1, vin, vout, 12345, -3.7e-6, bias)
 			m2 := k.hstep(l2, ds2, vin, vout, 12345, -3.7e-6, bias)
@@ -103,13 +103,20 @@ func TestKernelsAgree(t *testing.T) {
 					l[i] -= 100
 				}
 				if i%11 == 5 {
-					l[i] = float32(math.Inf(-1))
+					l[i] = padLogit
+				}
+			}
+			// expacc also takes -Inf (expdot and hexp take finite logits).
+			lInf := append([]float32(nil), l...)
+			for i := range lInf {
+				if i%11 == 5 {
+					lInf[i] = float32(math.Inf(-1))
 				}
 			}
 			v := f32(n, 1)
 			e1, e2 := make([]float32, n), make([]float32, n)
-			a0, a1 := g.expacc(l, 0, skipLogit, e1)
-			b0, b1 := k.expacc(l, 0, skipLogit, e2)
+			a0, a1 := g.expacc(lInf, 0, skipLogit, e1)
+			b0, b1 := k.expacc(lInf, 0, skipLogit, e2)
 			if !close32(a0, b0, 1e-6) || !close32(a1, b1, 1e-6) {
 				t.Fatalf("%s expacc: (%v, %v) vs (%v, %v)", name, b0, b1, a0, a1)
 			}
@@ -140,27 +147,44 @@ func TestKernelsAgree(t *testing.T) {
 			}
 			// hexp is hstep followed by expdot at max(mx, lmax), or
 			// nothing below the threshold.
-			for _, mx := range []float32{-60, 0.5, 30, 80} {
-				for _, kk := range []kernels{g, k} {
-					dsA := append([]int32(nil), ds1...)
-					dsB := append([]int32(nil), ds1...)
-					lA, lB := make([]float32, n), make([]float32, n)
-					ht := kk.hstep(lA, dsA, vin, vout, 12345, -1e-7, bias)
-					hm, h0, h1, h2 := kk.hexp(lB, dsB, vin, vout, 12345, -1e-7, bias, mx, skipLogit, v)
-					if hm != ht {
-						t.Fatalf("%s hexp max %v vs %v", kk.name, hm, ht)
-					}
-					for i := range lA {
-						if lA[i] != lB[i] || dsA[i] != dsB[i] {
-							t.Fatalf("%s hexp lane %d", kk.name, i)
+			// The second case has every third vector of 16 lanes about 55
+			// below the others: skipped by the mask at mx = 0.5, and
+			// tested again (and skipped) after the raise from mx = -20.
+			far := make([]int32, n)
+			for i := range far {
+				far[i] = rng.Int32N(1 << 24)
+				if i/16%3 == 1 {
+					far[i] += 1 << 28
+				}
+			}
+			zin := make([]int32, n)
+			for _, hc := range []struct {
+				ds, in, out []int32
+				s           float32
+				mxs         []float32
+			}{{ds1, vin, vout, -1e-7, []float32{-60, 0.5, 30, 80}}, {far, zin, zin, -2e-7, []float32{-20, 0.5}}} {
+				for _, mx := range hc.mxs {
+					for _, kk := range []kernels{g, k} {
+						dsA := append([]int32(nil), hc.ds...)
+						dsB := append([]int32(nil), hc.ds...)
+						lA, lB := make([]float32, n), make([]float32, n)
+						ht := kk.hstep(lA, dsA, hc.in, hc.out, 12345, hc.s, bias)
+						hm, h0, h1, h2 := kk.hexp(lB, dsB, hc.in, hc.out, 12345, hc.s, bias, mx, skipLogit, v)
+						if hm != ht {
+							t.Fatalf("%s hexp max %v vs %v", kk.name, hm, ht)
 						}
-					}
-					var w0, w1, w2 float32
-					if ht >= mx-skipLogit {
-						w0, w1, w2 = kk.expdot(lA, max(mx, ht), skipLogit, v)
-					}
-					if h0 != w0 || h1 != w1 || h2 != w2 {
-						t.Fatalf("%s hexp mx=%v: (%v, %v, %v) vs (%v, %v, %v)", kk.name, mx, h0, h1, h2, w0, w1, w2)
+						for i := range lA {
+							if lA[i] != lB[i] || dsA[i] != dsB[i] {
+								t.Fatalf("%s hexp lane %d", kk.name, i)
+							}
+						}
+						var w0, w1, w2 float32
+						if ht >= mx-skipLogit {
+							w0, w1, w2 = kk.expdot(lA, max(mx, ht), skipLogit, v)
+						}
+						if h0 != w0 || h1 != w1 || h2 != w2 {
+							t.Fatalf("%s hexp mx=%v: (%v, %v, %v) vs (%v, %v, %v)", kk.name, mx, h0, h1, h2, w0, w1, w2)
+						}
 					}
 				}
 			}
