@@ -254,6 +254,12 @@ type worker struct {
 	zi     []int32
 	off    []int32 // per pixel distance offset (nil: 0)
 	all    []int   // 0, 1, ..., cols-1: every column sum
+	// One row of pixels for hexpRow: zero offsets, the pixels' maxima and
+	// best logits in float32, the results.
+	zoff         []int32
+	mx32, best32 []float32
+	out          []rowOut
+	row          hexpRowOp
 }
 
 // colSums is the vertical window of one column displacement: its running
@@ -269,10 +275,11 @@ type colSums struct {
 }
 
 func (e *fastEngine) newWorker(cols int) *worker {
-	L := e.lanes
+	L, w := e.lanes, e.d.W
 	wk := &worker{cs: make([]colSums, colBlock), dsum: make([]int32, L),
 		lg: make([]float32, L), ex: make([]float32, L), z32: make([]float32, L), zi: make([]int32, L),
-		all: make([]int, cols)}
+		all: make([]int, cols), zoff: make([]int32, w), mx32: make([]float32, w), best32: make([]float32, w),
+		out: make([]rowOut, w)}
 	for i := range wk.cs {
 		wk.cs[i] = colSums{v: make([]int32, cols*L), colX: make([]int, cols), colP: make([]int, cols)}
 	}
@@ -626,43 +633,61 @@ func (it *item) scoreRow(cs *colSums, r int) {
 	bias := e.biasOf(it.bi)
 	kn.vsum(wk.dsum, vv, 2*m)
 	qr := r + it.dr.d
-	for c := dc.lo; c < dc.hi; c++ {
-		jn := c - dc.lo + 2*m
-		vin, vout := vv[jn*L:(jn+1)*L], wk.zi
-		if c > dc.lo {
-			vout = vv[(jn-k)*L : (jn-k+1)*L]
-		}
-		p := r*w + c
-		var po int32
-		if wk.off != nil {
-			po = wk.off[p]
-		}
-		qc := c + dc.d
-		qp := qr*w + qc
-		if ch > 1 {
+	if ch > 1 {
+		for c := dc.lo; c < dc.hi; c++ {
+			jn := c - dc.lo + 2*m
+			vin, vout := vv[jn*L:(jn+1)*L], wk.zi
+			if c > dc.lo {
+				vout = vv[(jn-k)*L : (jn-k+1)*L]
+			}
+			p := r*w + c
+			var po int32
+			if wk.off != nil {
+				po = wk.off[p]
+			}
 			lmax := float64(kn.hstep(wk.lg, wk.dsum, vin, vout, po, s, bias))
 			if lmax >= st.mx[p]-skipLogit {
-				it.foldChannels(p, qr, qc, lmax)
+				it.foldChannels(p, qr, c+dc.d, lmax)
 			}
+		}
+		return
+	}
+	// One channel: hstep and expdot for the whole row (hexpRow; the
+	// exponentials are taken relative to max(mx, lmax), the maximum after
+	// the raise below), then each pixel's results folded in.
+	n, p0 := dc.hi-dc.lo, r*w+dc.lo
+	op := &wk.row
+	op.dst, op.dsum, op.zero, op.bias = wk.lg, wk.dsum, wk.zi, bias
+	op.vv = vv[:(n+k-1)*L]
+	op.off = wk.zoff[:n]
+	if wk.off != nil {
+		op.off = wk.off[p0 : p0+n]
+	}
+	op.mx, op.best, op.out = wk.mx32[:n], wk.best32[:n], wk.out[:n]
+	for i := range n {
+		op.mx[i], op.best[i] = float32(st.mx[p0+i]), float32(st.bestL[p0+i])
+	}
+	v0 := (it.bi*e.d.C*e.d.H*w + qr*w + dc.lo + dc.d) * L
+	op.v = e.data[v0 : v0+n*L]
+	op.k, op.s, op.skip = k, s, skipLogit
+	kn.runHexpRow(op)
+	for i := range op.out {
+		o := &op.out[i]
+		if o.lmax < op.mx[i]-skipLogit {
 			continue
 		}
-		// hstep and expdot in one call (the exponentials are taken
-		// relative to max(mx, lmax), the maximum after the raise below).
-		mx32 := float32(st.mx[p])
-		l32, s0, s1, n := kn.hexp(wk.lg, wk.dsum, vin, vout, po, s, bias, mx32, skipLogit, e.row(it.bi, 0, qp))
-		if l32 < mx32-skipLogit {
-			continue
-		}
-		lmax := float64(l32)
+		p := p0 + i
+		lmax := float64(o.lmax)
 		if lmax > st.mx[p] {
 			st.raise(p, ch, lmax)
 		}
-		if lmax > st.bestL[p] {
-			it.noteBest(p, qr, qc, lmax)
+		// o.idx >= 0 exactly when lmax > bestL (a float32 value).
+		if o.idx >= 0 {
+			st.bestL[p], st.best[p] = lmax, Source{Image: it.bi*L + int(o.idx), Row: qr, Col: dc.lo + i + dc.d}
 		}
-		st.s0[p] += float64(s0)
-		st.s1[p] += float64(s1)
-		st.num[p] += float64(n)
+		st.s0[p] += float64(o.s0)
+		st.s1[p] += float64(o.s1)
+		st.num[p] += float64(o.n)
 	}
 }
 

@@ -67,6 +67,67 @@ type kernels struct {
 	// index returns the first i with l[i] == v, or -1 (slices.Index,
 	// vectorised: the engine looks up the lane of a new best logit).
 	index func(l []float32, v float32) int
+	// hexpRow runs hexp, and index where a pixel's lmax beats its best, for
+	// the pixels of one row in one call (see hexpRowOp); nil where the path
+	// has no row kernel, and hexpRowWith does it pixel by pixel with the
+	// path's hexp and index, which compute exactly the same.
+	hexpRow func(op *hexpRowOp)
+}
+
+// rowOut is one pixel's result of hexpRow: hexp's lmax, s0, s1 and n, and
+// the first lane whose logit is lmax when lmax > the pixel's best (else
+// -1).
+type rowOut struct {
+	lmax, s0, s1, n float32
+	idx             int32
+	_               int32
+}
+
+// hexpRowOp is one row of n = len(out) pixels for hexpRow. Pixel i slides
+// the horizontal window dsum (L lanes, holding the sum of the first k-1
+// column sums of vv) on by one column: it takes in vv's column i+k-1 and
+// lets out its column i-1 (zero for pixel 0), then scores its logits
+// (offset off[i], scale s, bias) against its maximum mx[i] and its values
+// v[i*L:(i+1)*L] (hexp, with skip), into out[i].
+type hexpRowOp struct {
+	dst      []float32 // L: scratch for one pixel's logits
+	dsum     []int32   // L: the running horizontal window
+	vv       []int32   // the column sums, (n+k-1)*L
+	zero     []int32   // L zeros
+	off      []int32   // per pixel: the integer distance offset
+	mx, best []float32 // per pixel: the running maximum and the best logit so far
+	v        []float32 // the values, n*L
+	bias     []float32 // L
+	out      []rowOut
+	k        int
+	s, skip  float32
+}
+
+// hexpRowWith is hexpRow pixel by pixel with kn's hexp and index.
+func hexpRowWith(kn *kernels, op *hexpRowOp) {
+	L := len(op.dsum)
+	for i := range op.out {
+		vin := op.vv[(i+op.k-1)*L : (i+op.k)*L]
+		vout := op.zero
+		if i > 0 {
+			vout = op.vv[(i-1)*L : i*L]
+		}
+		l, s0, s1, n := kn.hexp(op.dst, op.dsum, vin, vout, op.off[i], op.s, op.bias, op.mx[i], op.skip, op.v[i*L:(i+1)*L])
+		o := rowOut{lmax: l, s0: s0, s1: s1, n: n, idx: -1}
+		if l > op.best[i] {
+			o.idx = int32(kn.index(op.dst, l))
+		}
+		op.out[i] = o
+	}
+}
+
+// runHexpRow runs op with kn's row kernel, or pixel by pixel.
+func (kn *kernels) runHexpRow(op *hexpRowOp) {
+	if kn.hexpRow != nil {
+		kn.hexpRow(op)
+		return
+	}
+	hexpRowWith(kn, op)
 }
 
 var goKernels = kernels{name: "go", vupd: vupdGo, hstep: hstepGo, expacc: expaccGo, dot: dotGo,

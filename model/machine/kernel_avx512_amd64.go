@@ -2,7 +2,11 @@
 
 package machine
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // The AVX-512 kernels of kernel_avx512_amd64.s (16 lanes per vector). Slice
 // lengths (and L) must be multiples of 16 and the slices passed together
@@ -41,6 +45,41 @@ func hexp512(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias 
 //go:noescape
 func index512(l []float32, v float32) int
 
+// hexpRowArgs are hexpRow512's operands, read by offset in the assembly
+// (the offsets are listed there): pointers to the first pixel's data, which
+// the kernel advances pixel by pixel.
+type hexpRowArgs struct {
+	dst, dsum, vin, zero unsafe.Pointer
+	off, mx, best, v     unsafe.Pointer
+	bias, out            unsafe.Pointer
+	n, nvec, lb, klb     int
+	s, skip              float32
+	i                    int
+}
+
+//go:noescape
+func hexpRow512(a *hexpRowArgs)
+
+// hexpRowAVX512 checks op's lengths and runs hexpRow512.
+func hexpRowAVX512(op *hexpRowOp) {
+	n, L, k := len(op.out), len(op.dsum), op.k
+	if n == 0 {
+		return
+	}
+	if L%16 != 0 || L > 1008 || len(op.dst) < L || len(op.zero) < L || len(op.bias) < L || len(op.vv) < (n+k-1)*L ||
+		len(op.v) < n*L || len(op.off) < n || len(op.mx) < n || len(op.best) < n || k < 1 {
+		panic("machine: hexpRow512 operands of the wrong length")
+	}
+	a := hexpRowArgs{
+		dst: unsafe.Pointer(&op.dst[0]), dsum: unsafe.Pointer(&op.dsum[0]),
+		vin: unsafe.Pointer(&op.vv[(k-1)*L]), zero: unsafe.Pointer(&op.zero[0]),
+		off: unsafe.Pointer(&op.off[0]), mx: unsafe.Pointer(&op.mx[0]), best: unsafe.Pointer(&op.best[0]),
+		v: unsafe.Pointer(&op.v[0]), bias: unsafe.Pointer(&op.bias[0]), out: unsafe.Pointer(&op.out[0]),
+		n: n, nvec: L / 16, lb: 4 * L, klb: 4 * k * L, s: op.s, skip: op.skip,
+	}
+	hexpRow512(&a)
+}
+
 func init() {
 	// AVX-512 F for the Z registers, VL for the EVEX forms of 128/256-bit
 	// instructions on registers 16-31, DQ and BW as the prototype's
@@ -49,6 +88,6 @@ func init() {
 	if x.HasAVX512F && x.HasAVX512BW && x.HasAVX512DQ && x.HasAVX512VL && x.HasAVX2 && x.HasFMA {
 		avx512Kernels = &kernels{name: "avx512", vupd: vupd512, hstep: hstep512, expacc: expacc512, dot: dot512,
 			vadd: vadd512, vsum: vsum512, expdot: expdot512,
-			vupdRow: vupdRow512, vaddRow: vaddRow512, hexp: hexp512, index: index512}
+			vupdRow: vupdRow512, vaddRow: vaddRow512, hexp: hexp512, index: index512, hexpRow: hexpRowAVX512}
 	}
 }

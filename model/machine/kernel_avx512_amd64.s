@@ -79,18 +79,26 @@ GLOBL e512t<>(SB), RODATA|NOPTR, $128
 
 // EXP512SETUP: from X4 = the maximum and X3 = skip, sets Z0 = mx,
 // Z1 = mx - skip (the threshold, as MASKSETUP512 computes it), the
-// constants Z20 (log2e), Z26, Z27 (c1, c2), Z28 (1.5*2^18), Z29, Z30 (the
-// table), and clears the accumulators.
+// constants (EXP512CONST), and clears the accumulators.
 #define EXP512SETUP \
-	VBROADCASTSS X4, Z0; \
-	VSUBSS X3, X4, X3; \
-	VBROADCASTSS X3, Z1; \
+	EXP512CONST; \
+	EXP512VARS
+
+// EXP512CONST sets the constants of the exponentials: Z20 (log2e), Z26,
+// Z27 (c1, c2), Z28 (1.5*2^18), Z29, Z30 (the table).
+#define EXP512CONST \
 	VBROADCASTSS e512c<>+0(SB), Z20; \
 	VBROADCASTSS e512c<>+8(SB), Z28; \
 	VBROADCASTSS e512c<>+12(SB), Z26; \
 	VBROADCASTSS e512c<>+16(SB), Z27; \
 	VMOVUPS e512t<>+0(SB), Z29; \
-	VMOVUPS e512t<>+64(SB), Z30; \
+	VMOVUPS e512t<>+64(SB), Z30
+
+// EXP512VARS is EXP512SETUP without the constants.
+#define EXP512VARS \
+	VBROADCASTSS X4, Z0; \
+	VSUBSS X3, X4, X3; \
+	VBROADCASTSS X3, Z1; \
 	VPXORD Z2, Z2, Z2; \
 	VPXORD Z3, Z3, Z3; \
 	VPXORD Z15, Z15, Z15; \
@@ -751,5 +759,124 @@ index512_found:
 	TZCNTL AX, AX
 	ADDQ AX, DX
 	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func hexpRow512(a *hexpRowArgs)
+// hexp512 for the a.n consecutive pixels of a row, with the constants set
+// once: pixel i's window takes in the column sums at a.vin + i*L and lets
+// out those at a.vin + (i-k)*L (a.zero for pixel 0), with its own offset,
+// maximum and values; its lmax, s0, s1 and n go to a.out[i], and so does
+// the index of the first lane equal to lmax when lmax > a.best[i] (else
+// -1). The pointers of a advance with the pixels. L <= 1008 (the
+// bit-mask path of hexp512).
+// hexpRowArgs offsets: dst 0, dsum 8, vin 16, zero 24, off 32, mx 40,
+// best 48, v 56, bias 64, out 72, n 80, nvec 88, lb 96, klb 104, s 112,
+// skip 116, i 120; rowOut: lmax 0, s0 4, s1 8, n 12, idx 16 (24 bytes).
+TEXT ·hexpRow512(SB), NOSPLIT, $0-8
+	MOVQ a+0(FP), R12
+	EXP512CONST
+	MOVQ 88(R12), R11
+	MOVQ $0, 120(R12)
+row512_pixel:
+	MOVQ 120(R12), AX
+	CMPQ AX, 80(R12)
+	JGE row512_done
+	MOVQ 0(R12), DI
+	MOVQ 8(R12), SI
+	MOVQ 16(R12), R8
+	MOVQ 24(R12), R9
+	TESTQ AX, AX
+	JZ row512_first
+	MOVQ R8, R9
+	SUBQ 104(R12), R9
+row512_first:
+	MOVQ 64(R12), R10
+	MOVQ 40(R12), DX
+	VMOVSS (DX), X4
+	VMOVSS 116(R12), X3
+	MASKSETUP512
+	VBROADCASTSS 112(R12), Z0
+	MOVQ 32(R12), DX
+	VPBROADCASTD (DX), Z14
+	MOVL $0xff800000, AX
+	VPBROADCASTD AX, Z15
+	VMOVAPS Z15, Z13
+	MOVQ R11, CX
+	XORQ BX, BX
+	MOVQ CX, DX
+	SHLQ $6, DX
+	TESTQ $1, CX
+	JZ row512_pairs
+	HSTEP512M(0, Z4, Z15)
+	MOVQ $64, BX
+row512_pairs:
+	CMPQ BX, DX
+	JEQ row512_max
+row512_hloop:
+	HSTEP512M(0, Z4, Z15)
+	HSTEP512M(64, Z8, Z13)
+	ADDQ $128, BX
+	CMPQ BX, DX
+	JNE row512_hloop
+row512_max:
+	VMAXPS Z13, Z15, Z15
+	HMAX512
+	MOVQ 72(R12), R8
+	VMOVSS X15, 0(R8)
+	MOVL $-1, 16(R8)
+	MOVQ 48(R12), DX
+	VUCOMISS (DX), X15
+	JLS row512_noidx
+	// lmax > best: the first lane of the logits (DI) equal to lmax.
+	VBROADCASTSS X15, Z5
+	XORQ BX, BX
+row512_iloop:
+	VCMPPS $0x00, (DI)(BX*4), Z5, K1
+	KMOVW K1, AX
+	TESTL AX, AX
+	JNZ row512_ifound
+	ADDQ $16, BX
+	JMP row512_iloop
+row512_ifound:
+	TZCNTL AX, AX
+	ADDQ AX, BX
+	MOVL BX, 16(R8)
+row512_noidx:
+	MOVQ 40(R12), DX
+	VMOVSS (DX), X2
+	VMOVSS 116(R12), X3
+	VSUBSS X3, X2, X6
+	VUCOMISS X6, X15
+	JCS row512_early
+	VMAXSS X2, X15, X4
+	MOVQ DI, SI
+	MOVQ 56(R12), DI
+	VUCOMISS X2, X15
+	EXP512VARS // leaves the flags
+	JHI row512_raised
+	EXP512BITS
+	JMP row512_out
+row512_raised:
+	// lmax > mx: the mask was made with the lower threshold mx - skip.
+	EXP512BITSCHK
+row512_out:
+	EXP512OUT(4(R8), 8(R8), 12(R8))
+	JMP row512_next
+row512_early:
+	MOVL $0, 4(R8)
+	MOVL $0, 8(R8)
+	MOVL $0, 12(R8)
+row512_next:
+	INCQ 120(R12)
+	MOVQ 96(R12), AX
+	ADDQ AX, 16(R12)
+	ADDQ AX, 56(R12)
+	ADDQ $4, 32(R12)
+	ADDQ $4, 40(R12)
+	ADDQ $4, 48(R12)
+	ADDQ $24, 72(R12)
+	JMP row512_pixel
+row512_done:
 	VZEROUPPER
 	RET

@@ -227,3 +227,76 @@ func reportKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestHexpRowAgrees checks every path's row kernel against hexp and index
+// pixel by pixel (hexpRowWith) on the same path, bit for bit: rows of 1 to
+// 32 pixels, windows k = 1 to 15, maxima that make pixels exit early,
+// raise and keep their maximum, and best logits that are and are not
+// beaten.
+func TestHexpRowAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for _, name := range Kernels() {
+		kn, _ := lookupKernel(name)
+		for _, L := range []int{16, 48, 256} {
+			for _, k := range []int{1, 3, 15} {
+				for _, n := range []int{1, 5, 32} {
+					vv := make([]int32, (n+k-1)*L)
+					for i := range vv {
+						vv[i] = rng.Int32N(1 << 22)
+						if i/L%3 == 1 && i%L/16%2 == 0 {
+							vv[i] += 1 << 24 // far columns, so that vectors are skipped
+						}
+					}
+					mk := func() *hexpRowOp {
+						op := &hexpRowOp{dst: make([]float32, L), dsum: make([]int32, L), vv: vv,
+							zero: make([]int32, L), off: make([]int32, n), mx: make([]float32, n), best: make([]float32, n),
+							v: make([]float32, n*L), bias: make([]float32, L), out: make([]rowOut, n), k: k, s: -2e-6, skip: skipLogit}
+						op.bias[L-1] = padLogit
+						return op
+					}
+					a, b := mk(), mk()
+					for i := range n {
+						a.off[i] = rng.Int32N(1 << 24)
+						a.mx[i] = []float32{-200, -30, 0, 5, 80}[i%5]
+						a.best[i] = []float32{-1e30, 1e30, -50}[i%3]
+					}
+					for i := range a.v {
+						a.v[i] = 2*rng.Float32() - 1
+					}
+					for i := range a.dsum {
+						a.dsum[i] = rng.Int32N(1 << 24)
+					}
+					copy(b.off, a.off)
+					copy(b.mx, a.mx)
+					copy(b.best, a.best)
+					copy(b.v, a.v)
+					copy(b.dsum, a.dsum)
+					kn.runHexpRow(a)
+					hexpRowWith(&kn, b)
+					for i := range n {
+						if a.out[i] != b.out[i] {
+							t.Fatalf("%s L=%d k=%d n=%d pixel %d: %+v, pixel by pixel %+v", name, L, k, n, i, a.out[i], b.out[i])
+						}
+					}
+					for i := range a.dsum {
+						if a.dsum[i] != b.dsum[i] {
+							t.Fatalf("%s L=%d k=%d n=%d: window lane %d %d, pixel by pixel %d", name, L, k, n, i, a.dsum[i], b.dsum[i])
+						}
+					}
+					idx, early := 0, 0
+					for _, o := range a.out {
+						if o.idx >= 0 {
+							idx++
+						}
+						if o.s0 == 0 {
+							early++
+						}
+					}
+					if n == 32 && (idx == 0 || idx == n || early == 0 || early == n) {
+						t.Fatalf("%s L=%d k=%d: %d of %d pixels beat their best and %d exit early: the cases are not all covered", name, L, k, idx, n, early)
+					}
+				}
+			}
+		}
+	}
+}
