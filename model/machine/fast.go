@@ -51,7 +51,7 @@ const skipLogit = 36
 const padLogit = -1e38
 
 // chunkLanes is the number of training images processed together.
-const chunkLanes = 256
+const chunkLanes = 512
 
 func newFastEngine(d *dataset.Dataset, r Rule) *fastEngine { return &fastEngine{d: d, rule: r} }
 

@@ -473,3 +473,55 @@ func TestSortHelpersOrderHeaviestFirstWithStableTies(t *testing.T) {
 		t.Errorf("SortSources: %+v", src)
 	}
 }
+
+// TestManyChunksMatchReference runs the fast engine on a training set of
+// three chunks (M = 1,100: two full chunks and one of 76 images padded
+// with padLogit lanes), so that the softmax states of several chunks are
+// merged and the padding lanes are weighed, against the plain reference:
+// D everywhere, and the effective number and the heaviest candidate of
+// one pixel, on every kernel path.
+func TestManyChunksMatchReference(t *testing.T) {
+	defer SetKernel(Kernels()[len(Kernels())-1])
+	rng := rand.New(rand.NewPCG(5, 6))
+	const m = 1100
+	if m <= 2*chunkLanes {
+		t.Fatalf("M = %d does not make three chunks of %d", m, chunkLanes)
+	}
+	d := randomData(rng, m, 1, 6, 6, 2)
+	specs := []Spec{{Kind: ELS, Boundary: Zeros}, {Kind: ELS, Boundary: Circular}, {Kind: LS, Boundary: Zeros}}
+	for _, kn := range Kernels() {
+		ec := engineCase{name: "fast/" + kn, kernel: kn, tol: 1e-4}
+		for _, s := range specs {
+			mc := mustMachine(t, d, s)
+			ec.use(t, mc)
+			for _, k := range []int{3, 5} {
+				for _, tt := range []float64{0.1, 0.7} {
+					x := randomImage(rng, d.Size())
+					for i := range x {
+						x[i] = schedule.A(tt)*d.Pixels[(m-1)*d.Size()+i] + schedule.B(tt)*x[i] // near the last chunk's image
+					}
+					name := fmt.Sprintf("%s/%v/k=%d/t=%v", kn, s, k, tt)
+					got, err := mc.Step(context.Background(), x, tt, k)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					want := refDenoise(d, s.Kind, s.Boundary, x, schedule.A(tt), schedule.B(tt), k)
+					for i := range want {
+						if math.Abs(got.D[i]-want[i]) > ec.tol {
+							t.Fatalf("%s: D[%d] = %v, reference %v", name, i, got.D[i], want[i])
+						}
+					}
+					r, c := rng.IntN(d.H), rng.IntN(d.W)
+					ref := refWeights(d, s.Kind, s.Boundary, x, schedule.A(tt), schedule.B(tt), k, r, c)
+					h, best := refEntropy(ref)
+					if e := got.Effective[r*d.W+c]; math.Abs(e-math.Exp(h)) > ec.tol*math.Exp(h) {
+						t.Fatalf("%s: effective %v, reference %v", name, e, math.Exp(h))
+					}
+					if hv := got.Heaviest[r*d.W+c]; math.Abs(hv.Weight-best.Weight) > ec.tol || (best.Weight > 0.5 && hv.Image != best.Image) {
+						t.Fatalf("%s: heaviest %+v, reference %+v", name, hv, best)
+					}
+				}
+			}
+		}
+	}
+}
