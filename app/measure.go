@@ -33,6 +33,12 @@ func (m *measurer) logf(format string, args ...any) {
 	fmt.Fprintf(m.w.opts.Log, "measure: "+format+"\n", args...)
 }
 
+// started reports when the app's event loop has started with the window
+// shown (its first frame is drawn in the same turn of the loop).
+func (m *measurer) started() {
+	m.logf("launch to the window on screen: %v", time.Since(m.start).Round(time.Millisecond))
+}
+
 func (m *measurer) result(res *Result) {
 	if m.phase != 0 {
 		return

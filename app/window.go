@@ -34,6 +34,11 @@ type Options struct {
 	Log io.Writer
 	// Started is when the process started, for --measure (now if zero).
 	Started time.Time
+	// OneCoreUntilShown computes on one core until the window is on
+	// screen (at most oneCoreAtMost): the first trajectory starts at once,
+	// and the window's first frame does not wait for a CPU. The desktop
+	// entry point sets it; the test driver never reports the start.
+	OneCoreUntilShown bool
 	// Versus, if set, starts compare mode in Network vs machine with this
 	// machine ("els", "ls", "ideal", "wiener", "pca-locality") on side B,
 	// and Boundary as its boundary ("" = A's); View is the view to start
@@ -132,6 +137,20 @@ func New(a fyne.App, opts Options) *Window {
 	if opts.Measure {
 		w.measure = &measurer{w: w, start: opts.Started}
 	}
+	if opts.OneCoreUntilShown {
+		machine.SetMaxWorkers(1)
+		time.AfterFunc(oneCoreAtMost, func() { machine.SetMaxWorkers(0) }) // should the event loop never report its start
+	}
+	if opts.Measure || opts.OneCoreUntilShown {
+		a.Lifecycle().SetOnStarted(func() {
+			if w.measure != nil {
+				w.measure.started()
+			}
+			if opts.OneCoreUntilShown {
+				machine.SetMaxWorkers(0)
+			}
+		})
+	}
 	if opts.Present {
 		a.Settings().SetTheme(PresentationTheme()) // before the widgets exist
 	}
@@ -160,6 +179,10 @@ func New(a fyne.App, opts Options) *Window {
 	}
 	return w
 }
+
+// oneCoreAtMost bounds how long OneCoreUntilShown keeps the machines on
+// one core.
+const oneCoreAtMost = 2 * time.Second
 
 // Window returns the Fyne window.
 func (w *Window) Window() fyne.Window { return w.win }

@@ -301,7 +301,7 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 	// depend on the number of workers or on scheduling.
 	groups := min(len(rows), max(1, (16+e.nb-1)/e.nb))
 	items := e.nb * groups
-	wp := e.newPool(ctx, min(runtime.GOMAXPROCS(0), items), cols, m)
+	wp := e.newPool(ctx, workers(items), cols, m)
 	off, init := e.seed(wp, sc, rows, cols)
 	states := make([]*pixState, items)
 	wp.run(items, func(wk *worker, it int) {
@@ -334,6 +334,24 @@ func (e *fastEngine) stepConsts(x []float64, a, b float64, k int) *stepConsts {
 		xs[i] = float32(v * sq)
 	}
 	return &stepConsts{kn: activeKernels(), xs: xs, a: float32(a * sq), s: float32(-1 / (2 * b * b * S)), k: k}
+}
+
+// maxWorkers limits the goroutines of a step (0: one per CPU).
+var maxWorkers atomic.Int32
+
+// SetMaxWorkers makes the steps that start from now on run on at most n
+// goroutines (n <= 0: one per CPU, GOMAXPROCS, the default). The desktop
+// app computes on one core while its window opens, so that the first
+// frame does not wait for a CPU. Results do not depend on it.
+func SetMaxWorkers(n int) { maxWorkers.Store(int32(max(n, 0))) }
+
+// workers returns the number of goroutines for a step of n work items.
+func workers(n int) int {
+	w := runtime.GOMAXPROCS(0)
+	if m := int(maxWorkers.Load()); m > 0 {
+		w = min(w, m)
+	}
+	return max(1, min(w, n))
 }
 
 // pool is the workers of one step.

@@ -525,3 +525,31 @@ func TestManyChunksMatchReference(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxWorkers: a step limited to one goroutine gives the bits of a step
+// on every core (the items' states are merged in item order), and the
+// limit bounds the workers.
+func TestMaxWorkers(t *testing.T) {
+	defer SetMaxWorkers(0)
+	rng := rand.New(rand.NewPCG(7, 8))
+	d := randomData(rng, 40, 1, 9, 9, 1)
+	mc := mustMachine(t, d, Spec{Kind: ELS, Boundary: Zeros})
+	x := randomImage(rng, d.Size())
+	steps := make([]*Step, 2)
+	for i, n := range []int{1, 0} {
+		SetMaxWorkers(n)
+		if got, want := workers(16), map[int]int{1: 1, 0: min(16, runtime.GOMAXPROCS(0))}[n]; got != want {
+			t.Fatalf("SetMaxWorkers(%d): %d workers for 16 items, want %d", n, got, want)
+		}
+		s, err := mc.Step(context.Background(), x, 0.3, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps[i] = s
+	}
+	for i := range steps[0].D {
+		if steps[0].D[i] != steps[1].D[i] || steps[0].Effective[i] != steps[1].Effective[i] || steps[0].Heaviest[i] != steps[1].Heaviest[i] {
+			t.Fatalf("pixel %d: one worker %v, every core %v", i, steps[0].D[i], steps[1].D[i])
+		}
+	}
+}
