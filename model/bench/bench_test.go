@@ -63,3 +63,30 @@ func TestWholeProcessRows(t *testing.T) {
 		t.Errorf("a failing process is not reported:\n%s", buf.String())
 	}
 }
+
+// TestWholeProcessPeakIsTheChilds: the peak RSS of a whole-process row is
+// the child's own, not this process's (which the rusage of a child
+// reports on Linux): after this process has touched 300 MB, a stand-in
+// that sleeps for 0.3 s must still read as a few MB.
+func TestWholeProcessPeakIsTheChilds(t *testing.T) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("no /proc: the rusage is all there is")
+	}
+	big := make([]byte, 300<<20)
+	for i := range big {
+		big[i] = byte(i)
+	}
+	dir := t.TempDir()
+	sleeper := filepath.Join(dir, "sleep.sh")
+	if err := os.WriteFile(sleeper, []byte("#!/bin/sh\nsleep 0.3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, _, peak, err := runProcess(context.Background(), sleeper, 16, 1, "go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peakRSS() < 300 || peak <= 0 || peak > 50 {
+		t.Errorf("child peak %.1f MB (this process %.0f MB): want the child's own few MB", peak, peakRSS())
+	}
+	big[len(big)-1]++ // keep big alive until here
+}
