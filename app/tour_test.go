@@ -563,3 +563,46 @@ func TestTourEditor(t *testing.T) {
 		t.Errorf("title %q", w.tour.t.Title)
 	}
 }
+
+// TestTourGivesTheFocusBack: in a tour, choosing a view or turning the
+// side-by-side view on with the mouse leaves no widget with the keyboard
+// focus, so that the clicker's next key (Down would open a focused select,
+// Space would toggle a focused check box) reaches the tour.
+func TestTourGivesTheFocusBack(t *testing.T) {
+	w := newTestWindow(t)
+	data := toyTourData(t)
+	w.setTour(toyTour(t, toyScene(t, data, "One", 1, 0), toyScene(t, data, "Two", 2, 3)), "")
+	w.startTour(0)
+	ui.Drain()
+	c := w.win.Canvas()
+
+	c.Focus(w.image.viewSel)
+	w.image.viewSel.SetSelected(ViewD.Title())
+	ui.Drain()
+	if f := c.Focused(); f != nil {
+		t.Errorf("the view select keeps the focus in a tour: %T", f)
+	}
+	if w.state.View() != ViewD {
+		t.Errorf("view %v, want %v", w.state.View(), ViewD)
+	}
+
+	c.Focus(w.cmp.check)
+	w.cmp.check.SetChecked(true)
+	ui.Drain()
+	if f := c.Focused(); f != nil {
+		t.Errorf("the compare check box keeps the focus in a tour: %T", f)
+	}
+	if !w.cmp.on {
+		t.Error("the side-by-side view did not turn on")
+	}
+
+	// Outside a tour the focus stays where the user put it.
+	w.leaveTour()
+	ui.Drain()
+	c.Focus(w.image.viewSel)
+	w.image.viewSel.SetSelected(ViewX.Title())
+	ui.Drain()
+	if c.Focused() == nil {
+		t.Error("outside a tour the view select lost the focus")
+	}
+}

@@ -81,11 +81,12 @@ func (w *Window) startTour(i int) {
 	tp := &w.tour
 	if tp.band == nil {
 		tp.band = newCaptionBand()
-		// A click on the image or the timeline would keep the keyboard
-		// focus and with it the clicker's keys: in a tour it is given back
-		// after the click has been handled.
+		// A click on the image, the timeline, the view or the tolerance
+		// would keep the keyboard focus and with it the clicker's keys
+		// (a focused select opens on Down, a check box toggles on Space):
+		// in a tour it is given back after any change has been handled.
 		w.state.Observe(func(a Aspect) {
-			if w.tour.on && a&(AspectStep|AspectSelection) != 0 {
+			if w.tour.on && a != 0 {
 				w.opts.dispatch(func() { w.win.Canvas().Unfocus() })
 			}
 		})
