@@ -63,8 +63,8 @@ type Panel struct {
 	rows   []*row
 
 	content  fyne.CanvasObject
-	heading  *canvas.Text
-	verdict  *canvas.Text
+	heading  *widget.Label // wraps: the region's numbers are long in a tour's narrow panel
+	verdict  *widget.Label
 	explain  *widget.Label
 	progress *widget.ProgressBar
 	status   *widget.Label
@@ -118,6 +118,17 @@ func bigText(s string, scale float32, bold bool) *canvas.Text {
 	return t
 }
 
+// bigLabel returns a bold label in the theme's text size size that wraps
+// at word boundaries; importance colours it (HighImportance: the primary
+// colour).
+func bigLabel(s string, size fyne.ThemeSizeName, importance widget.Importance) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = size
+	l.Importance = importance
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
 // crisp returns an image object drawn with nearest-neighbour sampling at
 // the given minimum size.
 func crisp(img image.Image, side float32) *canvas.Image {
@@ -131,9 +142,8 @@ func crisp(img image.Image, side float32) *canvas.Image {
 const headSide, listSide = 160, 96
 
 func (p *Panel) build() {
-	p.heading = bigText("Trace a region", 1.5, true)
-	p.verdict = bigText("Drag a rectangle on the image, then trace it.", 1.4, true)
-	p.verdict.Color = theme.Color(theme.ColorNamePrimary)
+	p.heading = bigLabel("Trace a region", theme.SizeNameHeadingText, widget.MediumImportance)
+	p.verdict = bigLabel("Drag a rectangle on the image, then trace it.", theme.SizeNameSubHeadingText, widget.HighImportance)
 	p.explain = widget.NewLabel("")
 	p.explain.Wrapping = fyne.TextWrapWord
 	p.progress = widget.NewProgressBar()
@@ -404,8 +414,7 @@ func (p *Panel) showHeader() {
 	p.finalImg.Image = outlined(render.Image(p.tr.Final(), p.tr.C, p.tr.H, p.tr.W), thumbFactor(headSide, p.tr.W, p.tr.H), []image.Rectangle{p.rect}, RegionColor, 2)
 	p.finalImg.Refresh()
 	r := p.rect
-	p.heading.Text = fmt.Sprintf("Region: columns %d–%d, rows %d–%d (%d pixels)", r.Min.X, r.Max.X-1, r.Min.Y, r.Max.Y-1, r.Dx()*r.Dy())
-	p.heading.Refresh()
+	p.heading.SetText(fmt.Sprintf("Region: columns %d–%d, rows %d–%d (%d pixels)", r.Min.X, r.Max.X-1, r.Min.Y, r.Max.Y-1, r.Dx()*r.Dy()))
 	p.recommit()
 }
 
@@ -507,13 +516,12 @@ func (p *Panel) recommit() {
 	}
 	n := p.tr.N
 	if p.commit >= n {
-		p.verdict.Text = "Fixed from the start"
+		p.verdict.SetText("Fixed from the start")
 		p.explain.SetText(fmt.Sprintf("Every pixel of the region was within %g of its final value at every step.", p.tol))
 	} else {
-		p.verdict.Text = fmt.Sprintf("Committed at t = %.2f (k = %d)", float64(p.commit)/float64(n), p.tr.K[p.commit])
+		p.verdict.SetText(fmt.Sprintf("Committed at t = %.2f (k = %d)", float64(p.commit)/float64(n), p.tr.K[p.commit]))
 		p.explain.SetText(fmt.Sprintf("Step %d was the last at which a pixel of the region was more than %g from its final value; after it the region only sharpens. A late commitment means small patches, which never see the whole hand, decided the shape.", p.commit, p.tol))
 	}
-	p.verdict.Refresh()
 }
 
 // setLegend shows the commitment colour bar of an n-step trajectory.
