@@ -59,12 +59,9 @@ func newVersus(ctx context.Context, st *setup, ff *fingersFlags, mf *machineFlag
 	if err := checkBudget(r, stderr, ff.quiet); err != nil {
 		return nil, err
 	}
-	m, err := machine.New(d, spec)
+	m, err := newMachine(d, spec, k)
 	if err != nil {
 		return nil, err
-	}
-	if err := m.CheckSchedule(k); err != nil {
-		return nil, usagef("%v", err)
 	}
 	if err := prepare(ctx, m, stderr, ff.quiet); err != nil {
 		return nil, err

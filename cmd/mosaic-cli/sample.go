@@ -73,6 +73,16 @@ func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string
 			return nil, err
 		}
 	}
+	m, err := newMachine(ds, spec, k)
+	if err != nil {
+		return nil, err
+	}
+	return &setup{data: ds, m: m, k: k}, nil
+}
+
+// newMachine returns the machine of spec on ds, checked against the
+// patch-size schedule k (an unusable patch size is a usage error).
+func newMachine(ds *dataset.Dataset, spec machine.Spec, k []int) (*machine.Machine, error) {
 	m, err := machine.New(ds, spec)
 	if err != nil {
 		return nil, err
@@ -80,7 +90,7 @@ func newSetup(df *dataFlags, mf *machineFlags, sf *scheduleFlags, set map[string
 	if err := m.CheckSchedule(k); err != nil {
 		return nil, usagef("%v", err)
 	}
-	return &setup{data: ds, m: m, k: k}, nil
+	return m, nil
 }
 
 // prepare does a machine's one-time work (the covariance and its
