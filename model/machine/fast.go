@@ -124,10 +124,14 @@ func (e *fastEngine) scale(x []float64, a float64, k int) (sq, S float64) {
 }
 
 // row returns the lanes of chunk b, channel c, pixel index pix.
-func (e *fastEngine) row(b, c, pix int) []float32 {
+func (e *fastEngine) row(b, c, pix int) []float32 { return e.rows(b, c, pix, 1) }
+
+// rows returns the lanes of chunk b, channel c, of the n pixels from pixel
+// index pix on (n*lanes values).
+func (e *fastEngine) rows(b, c, pix, n int) []float32 {
 	L := e.lanes
 	off := ((b*e.d.C+c)*e.d.H*e.d.W + pix) * L
-	return e.data[off : off+L : off+L]
+	return e.data[off : off+n*L : off+n*L]
 }
 
 // axisDelta is one displacement d along an axis and the range [lo, hi) of
@@ -691,8 +695,7 @@ func (it *item) scoreRow(cs *colSums, r int) {
 	for i := range n {
 		op.mx[i], op.best[i] = float32(st.mx[p0+i]), float32(st.bestL[p0+i])
 	}
-	v0 := (it.bi*e.d.C*e.d.H*w + qr*w + dc.lo + dc.d) * L
-	op.v = e.data[v0 : v0+n*L]
+	op.v = e.rows(it.bi, 0, qr*w+dc.lo+dc.d, n)
 	op.k, op.s, op.skip = k, s, skipLogit
 	kn.runHexpRow(op)
 	for i := range op.out {
