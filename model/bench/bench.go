@@ -3,7 +3,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 
 	"mosaic/model/builtin"
 	"mosaic/model/dataset"
+	"mosaic/model/internal/procfs"
 	"mosaic/model/machine"
 	"mosaic/model/sampler"
 	"mosaic/model/schedule"
@@ -302,19 +302,8 @@ func runProcess(ctx context.Context, exe string, m int, seed uint64, kernel stri
 // vmHWM returns the peak resident set (VmHWM) in MB from a /proc status
 // file.
 func vmHWM(status string) (float64, bool) {
-	f, err := os.Open(status)
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return kb / 1024, err == nil
-		}
-	}
-	return 0, false
+	b, ok := procfs.Bytes(status, "VmHWM")
+	return float64(b) / (1 << 20), ok
 }
 
 // trainingSet returns at least m images: the first m of the built-in MNIST

@@ -10,15 +10,13 @@
 package budget
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"runtime"
-	"strconv"
 	"strings"
 
+	"mosaic/model/internal/procfs"
 	"mosaic/model/machine"
 	"mosaic/model/schedule"
 )
@@ -237,26 +235,7 @@ func Pairs(spec machine.Spec, m, h, w, k int) int64 {
 // MemAvailable returns the memory the system can give a new computation
 // without swapping (Linux's MemAvailable), or ok = false when it cannot be
 // told. It is a variable so that tests can set the machine's memory.
-var MemAvailable = func() (bytes int64, ok bool) {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, found := strings.CutPrefix(sc.Text(), "MemAvailable:"); found {
-			fields := strings.Fields(v)
-			if len(fields) >= 1 {
-				kb, err := strconv.ParseInt(fields[0], 10, 64)
-				if err == nil {
-					return kb * 1024, true
-				}
-			}
-		}
-	}
-	return 0, false
-}
+var MemAvailable = func() (bytes int64, ok bool) { return procfs.Bytes("/proc/meminfo", "MemAvailable") }
 
 // TooBig is the refusal of a run that does not fit in memory.
 type TooBig struct {

@@ -3,28 +3,21 @@
 package outfile
 
 import (
-	"bufio"
-	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"mosaic/model/internal/procfs"
 )
 
 var umaskOnce = sync.OnceValue(func() uint32 {
 	// Linux tells the umask in /proc/self/status; elsewhere it can only be
 	// read by setting it, and it is set back at once.
-	if f, err := os.Open("/proc/self/status"); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if v, ok := strings.CutPrefix(sc.Text(), "Umask:"); ok {
-				if m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
-					return uint32(m)
-				}
-			}
+	if v, ok := procfs.Field("/proc/self/status", "Umask"); ok {
+		if m, err := strconv.ParseUint(v, 8, 32); err == nil {
+			return uint32(m)
 		}
 	}
 	m := syscall.Umask(0o022)
