@@ -28,6 +28,7 @@ import (
 	"mosaic/model/dataset"
 	"mosaic/model/hands"
 	"mosaic/model/idx"
+	"mosaic/model/internal/par"
 )
 
 // NativeSize is the side of the embedded MNIST and Fashion-MNIST images.
@@ -381,23 +382,28 @@ func (s *idxSource) resizeLocked(size int, pick []int, dst []uint8, keep bool) e
 	}
 	rc := s.resized[size]
 	if rc == nil && !keep {
-		for j, i := range pick {
-			copy(dst[j*out:(j+1)*out], dataset.Resize8(src[i*in:(i+1)*in], h, w, size, size))
-		}
+		par.Range(len(pick), in*4, func(lo, hi int) {
+			for j, i := range pick[lo:hi] {
+				copy(dst[(lo+j)*out:(lo+j+1)*out], dataset.Resize8(src[i*in:(i+1)*in], h, w, size, size))
+			}
+		})
 		return nil
 	}
 	if rc == nil {
 		rc = &resizedCache{pix: make([]uint8, s.total*out), done: make([]bool, s.total)}
 		s.resized[size] = rc
 	}
-	for j, i := range pick {
-		r := rc.pix[i*out : (i+1)*out]
-		if !rc.done[i] {
-			copy(r, dataset.Resize8(src[i*in:(i+1)*in], h, w, size, size))
-			rc.done[i] = true
+	// pick holds distinct images, so the parts write disjoint bytes.
+	par.Range(len(pick), in*4, func(lo, hi int) {
+		for j, i := range pick[lo:hi] {
+			r := rc.pix[i*out : (i+1)*out]
+			if !rc.done[i] {
+				copy(r, dataset.Resize8(src[i*in:(i+1)*in], h, w, size, size))
+				rc.done[i] = true
+			}
+			copy(dst[(lo+j)*out:(lo+j+1)*out], r)
 		}
-		copy(dst[j*out:(j+1)*out], r)
-	}
+	})
 	return nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sync"
+
+	"mosaic/model/internal/par"
 )
 
 // PIL's 8-bit resampling works in fixed point with this many fractional bits.
@@ -275,9 +277,13 @@ func FromUint8(name string, m, c, h, w int, pix []uint8, labels []int) (*Dataset
 		return nil, fmt.Errorf("%s: %d labels for %d images", name, len(labels), m)
 	}
 	ds := &Dataset{Name: name, M: m, C: c, H: h, W: w, Pixels: make([]float64, len(pix))}
-	for i, q := range pix {
-		ds.Pixels[i] = norm8[q]
-	}
+	// On all cores: most of the time goes into the first touch of the
+	// fresh pages (491 MB for the 60,000 MNIST digits at 32x32).
+	par.Range(len(pix), 1, func(lo, hi int) {
+		for i, q := range pix[lo:hi] {
+			ds.Pixels[lo+i] = norm8[q]
+		}
+	})
 	if labels != nil {
 		ds.Labels = append([]int{}, labels...)
 	}

@@ -63,26 +63,25 @@ func (e *fastEngine) prepare() {
 		nb := (d.M + L - 1) / L
 		n := d.Size()
 		data := make([]float32, nb*n*L)
+		hw := d.H * d.W
+		chunkMax := make([]float64, nb*d.C) // per chunk, per channel: max |phi|
 		par.Each(nb, func(b int) {
 			blk := data[b*n*L : (b+1)*n*L]
-			for i := range L {
-				mu := b*L + i
-				if mu >= d.M {
-					continue // zeros; the bias removes these lanes
-				}
-				img := d.Image(mu)
-				for j, v := range img {
-					blk[j*L+i] = float32(v)
+			cm := chunkMax[b*d.C : (b+1)*d.C]
+			for i := range min(L, d.M-b*L) { // the lanes beyond stay zeros; the bias removes them
+				img := d.Image(b*L + i)
+				for c := range d.C {
+					for j, v := range img[c*hw : (c+1)*hw] {
+						blk[(c*hw+j)*L+i] = float32(v)
+						cm[c] = max(cm[c], math.Abs(v))
+					}
 				}
 			}
 		})
 		e.phiMax = make([]float64, d.C)
-		for mu := range d.M {
-			img := d.Image(mu)
+		for b := range nb {
 			for c := range d.C {
-				for _, v := range img[c*d.H*d.W : (c+1)*d.H*d.W] {
-					e.phiMax[c] = max(e.phiMax[c], math.Abs(v))
-				}
+				e.phiMax[c] = max(e.phiMax[c], chunkMax[b*d.C+c])
 			}
 		}
 		e.bias = make([]float32, 2*L)
