@@ -58,12 +58,23 @@ unit:
 race:
 	$(GO) test -count=1 -race ./model/machine/... ./model/sampler/... ./model/gaussian/... ./model/network/... ./app/... ./widgets/...
 
-## fuzz: run every fuzz target briefly.
+## fuzz: run every fuzz target briefly. A run that fails with nothing but
+## "context deadline exceeded" and writes no failing input is Go 1.26's
+## fuzz coordinator racing its own -fuzztime deadline (go.dev/issue/75804,
+## fixed in Go 1.27), not a finding: it is reported and not counted.
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
+	@set -eo pipefail; log=$$(mktemp); trap 'rm -f $$log' EXIT; \
+	for pkg in $$($(GO) list ./...); do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 			echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-			$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s $$pkg; \
+			if ! $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s $$pkg 2>&1 | tee $$log; then \
+				if grep -q '^    context deadline exceeded$$' $$log && ! grep -q 'Failing input written' $$log && \
+					[ "$$(grep -c '^--- FAIL' $$log)" = 1 ]; then \
+					echo "fuzz $$f: the fuzz coordinator's own deadline (go.dev/issue/75804), no failing input: not a failure"; \
+				else \
+					exit 1; \
+				fi; \
+			fi; \
 		done; \
 	done
 
