@@ -381,27 +381,25 @@ func (s *idxSource) resizeLocked(size int, pick []int, dst []uint8, keep bool) e
 		s.resized = map[int]*resizedCache{}
 	}
 	rc := s.resized[size]
-	if rc == nil && !keep {
-		par.Range(len(pick), in*4, func(lo, hi int) {
-			for j, i := range pick[lo:hi] {
-				copy(dst[(lo+j)*out:(lo+j+1)*out], dataset.Resize8(src[i*in:(i+1)*in], h, w, size, size))
-			}
-		})
-		return nil
-	}
-	if rc == nil {
+	if rc == nil && keep {
 		rc = &resizedCache{pix: make([]uint8, s.total*out), done: make([]bool, s.total)}
 		s.resized[size] = rc
 	}
-	// pick holds distinct images, so the parts write disjoint bytes.
+	// pick holds distinct images, so the parts write disjoint bytes (of
+	// dst and of the cache).
 	par.Range(len(pick), in*4, func(lo, hi int) {
 		for j, i := range pick[lo:hi] {
-			r := rc.pix[i*out : (i+1)*out]
-			if !rc.done[i] {
-				copy(r, dataset.Resize8(src[i*in:(i+1)*in], h, w, size, size))
+			d := dst[(lo+j)*out : (lo+j+1)*out]
+			switch {
+			case rc == nil:
+				copy(d, dataset.Resize8(src[i*in:(i+1)*in], h, w, size, size))
+			case rc.done[i]:
+				copy(d, rc.pix[i*out:(i+1)*out])
+			default:
+				copy(rc.pix[i*out:(i+1)*out], dataset.Resize8(src[i*in:(i+1)*in], h, w, size, size))
 				rc.done[i] = true
+				copy(d, rc.pix[i*out:(i+1)*out])
 			}
-			copy(dst[(lo+j)*out:(lo+j+1)*out], r)
 		}
 	})
 	return nil
