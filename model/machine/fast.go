@@ -244,8 +244,8 @@ func (e *fastEngine) phiRow(b, c, u, v int) []float32 {
 // slide down the rows together. Neighbouring column displacements read
 // the same training rows shifted by a column, so folding a row into all of
 // them at once reads the row from the cache instead of from memory (a
-// chunk of 512 images is 2 MB at 32x32, more than a core's L2). Each pixel still takes
-// its candidates in the same order.
+// chunk of 512 images is 2 MB at 32x32, more than a core's L2). Each
+// pixel still takes its candidates in the same order.
 const colBlock = 4
 
 // worker holds one goroutine's scratch buffers.
