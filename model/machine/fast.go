@@ -275,6 +275,10 @@ type colSums struct {
 	colP  []int   // per column sum: training column, or -1
 	runs  []int   // runs of in-image columns, [j0, j1) pairs
 	odd   []int   // columns with padding
+	// fj0, fj1: the columns whose update scoreRow fuses into its row
+	// (one-channel images, rows inside both images): the part of the
+	// longest run that pixels take in (columns from k-1 on).
+	fj0, fj1 int
 }
 
 func (e *fastEngine) newWorker(cols int) *worker {
@@ -522,10 +526,11 @@ func (e *fastEngine) stepItem(c *stepConsts, wk *worker, st *pixState, bi int, d
 		for r := dr.lo; r < dr.hi; r++ {
 			in, out := it.padRow(r+m), it.padRow(r-m-1)
 			for i := range blk {
+				fuse := false
 				if r > dr.lo {
-					it.foldRows(&blk[i], in, out)
+					fuse = it.foldRows(&blk[i], in, out)
 				}
-				it.scoreRow(&blk[i], r)
+				it.scoreRow(&blk[i], r, in, out, fuse)
 			}
 		}
 	}
@@ -563,19 +568,29 @@ func (it *item) columnTables(cs *colSums, dc axisDelta) {
 			cs.runs = append(cs.runs, j, j+1)
 		}
 	}
+	cs.fj0, cs.fj1 = 0, 0
+	for i := 0; i < len(cs.runs); i += 2 {
+		j0, j1 := max(cs.runs[i], it.c.k-1), cs.runs[i+1]
+		if j1-j0 > cs.fj1-cs.fj0 {
+			cs.fj0, cs.fj1 = j0, j1
+		}
+	}
 }
 
 // foldRows folds row in of E into every column sum of cs and row out out
-// of it (zeroRow: none).
-func (it *item) foldRows(cs *colSums, in, out padRow) {
+// of it (zeroRow: none). For an image of one channel, where both rows are
+// inside their images, it leaves the columns [fj0, fj1) to scoreRow, which
+// fuses their update into its row, and reports so.
+func (it *item) foldRows(cs *colSums, in, out padRow) (fused bool) {
 	if in.zero() && out.zero() {
-		return // all zero padding: E = 0 in and out
+		return false // all zero padding: E = 0 in and out
 	}
 	d := it.e.d
 	hw := d.H * d.W
 	// Runs of columns inside both images are whole kernel rows when
 	// neither row is partly padded.
 	runs := in.inside() && (out.zero() || out.inside())
+	fused = d.C == 1 && in.inside() && out.inside() && cs.fj1 > cs.fj0
 	for c := range d.C {
 		base := (it.bi*d.C + c) * hw * it.e.lanes
 		xc := it.c.xs[c*hw : (c+1)*hw]
@@ -584,8 +599,9 @@ func (it *item) foldRows(cs *colSums, in, out padRow) {
 			continue
 		}
 		it.foldColumns(cs, cs.odd, base, xc, in, out)
-		it.foldRuns(cs, base, xc, in, out)
+		it.foldRuns(cs, base, xc, in, out, fused)
 	}
+	return fused
 }
 
 // foldColumns folds row in of E into the column sums js of cs and row out
@@ -627,13 +643,20 @@ func (it *item) foldColumns(cs *colSums, js []int, base int, xc []float32, in, o
 }
 
 // foldRuns folds row in of E into the column sums of every run of cs (one
-// kernel call a run) and row out, which is zeroRow or inside, out of them.
-func (it *item) foldRuns(cs *colSums, base int, xc []float32, in, out padRow) {
+// kernel call a run) and row out, which is zeroRow or inside, out of them;
+// but not into the columns [fj0, fj1) if fused.
+func (it *item) foldRuns(cs *colSums, base int, xc []float32, in, out padRow, fused bool) {
 	w, L, data := it.e.d.W, it.e.lanes, it.e.data
 	kn, a := &it.c.kn, it.c.a
 	for i := 0; i < len(cs.runs); i += 2 {
 		j0, j1 := cs.runs[i], cs.runs[i+1]
+		if fused && j1 == cs.fj1 {
+			j1 = cs.fj0 // the fused run's columns from k-1 on are scoreRow's
+		}
 		n := j1 - j0
+		if n == 0 {
+			continue
+		}
 		cx, cp := cs.colX[j0], cs.colP[j0]
 		vj := cs.v[j0*L : j1*L]
 		on := base + (in.phi*w+cp)*L
@@ -650,8 +673,10 @@ func (it *item) foldRuns(cs *colSums, base int, xc []float32, in, out padRow) {
 // scoreRow slides the horizontal window over the column sums of cs at
 // query row r: the logits of every pixel of the row against its
 // candidates at cs's column displacement, folded into the pixel's softmax
-// state.
-func (it *item) scoreRow(cs *colSums, r int) {
+// state. If fused, it first folds rows in and out (inside both images) into
+// the columns [fj0, fj1) that foldRows left to it, each as a pixel takes it
+// in.
+func (it *item) scoreRow(cs *colSums, r int, in, out padRow, fused bool) {
 	e, wk, st := it.e, it.wk, it.st
 	vv, dc := cs.v, cs.dc
 	kn, s, k := &it.c.kn, it.c.s, it.c.k
@@ -696,6 +721,17 @@ func (it *item) scoreRow(cs *colSums, r int) {
 	}
 	op.v = e.rows(it.bi, 0, qr*w+dc.lo+dc.d, n)
 	op.k, op.s, op.skip = k, s, skipLogit
+	op.f0, op.f1 = 0, 0
+	if fused {
+		j0, j1 := cs.fj0, cs.fj1
+		cx, cp, nf := cs.colX[j0], cs.colP[j0], j1-j0
+		op.f0, op.f1 = j0-(k-1), j1-(k-1)
+		op.pn = e.rows(it.bi, 0, in.phi*w+cp, nf)
+		op.po = e.rows(it.bi, 0, out.phi*w+cp, nf)
+		op.xn = it.c.xs[in.x*w+cx : in.x*w+cx+nf]
+		op.xo = it.c.xs[out.x*w+cx : out.x*w+cx+nf]
+		op.a = it.c.a
+	}
 	kn.runHexpRow(op)
 	for i := range op.out {
 		o := &op.out[i]

@@ -89,6 +89,13 @@ type rowOut struct {
 // lets out its column i-1 (zero for pixel 0), then scores its logits
 // (offset off[i], scale s, bias) against its maximum mx[i] and its values
 // v[i*L:(i+1)*L] (hexp, with skip), into out[i].
+//
+// The row may also finish the vertical windows it reads (the fused
+// update): the pixels i in [f0, f1) first fold the next query row into
+// the column they take in, as vupd(vv's column i+k-1, pn[j*L:(j+1)*L],
+// po[j*L:(j+1)*L], xn[j], xo[j], a) with j = i-f0 does, so that the
+// column sums are read once per row instead of written by vupdRow and read
+// again here. The other columns must be up to date before the call.
 type hexpRowOp struct {
 	dst      []float32 // L: scratch for one pixel's logits
 	dsum     []int32   // L: the running horizontal window
@@ -101,6 +108,11 @@ type hexpRowOp struct {
 	out      []rowOut
 	k        int
 	s, skip  float32
+	// The fused update (f0 = f1: none): f1-f0 columns of training rows pn
+	// (in) and po (out), their query values xn and xo, and the scaled a.
+	f0, f1         int
+	pn, po, xn, xo []float32
+	a              float32
 }
 
 // hexpRowWith is hexpRow pixel by pixel with kn's hexp and index.
@@ -111,6 +123,9 @@ func hexpRowWith(kn *kernels, op *hexpRowOp) {
 		vout := op.zero
 		if i > 0 {
 			vout = op.vv[(i-1)*L : i*L]
+		}
+		if j := i - op.f0; i >= op.f0 && i < op.f1 {
+			kn.vupd(vin, op.pn[j*L:(j+1)*L], op.po[j*L:(j+1)*L], op.xn[j], op.xo[j], op.a)
 		}
 		l, s0, s1, n := kn.hexp(op.dst, op.dsum, vin, vout, op.off[i], op.s, op.bias, op.mx[i], op.skip, op.v[i*L:(i+1)*L])
 		o := rowOut{lmax: l, s0: s0, s1: s1, n: n, idx: -1}

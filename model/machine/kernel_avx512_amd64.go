@@ -55,6 +55,9 @@ type hexpRowArgs struct {
 	n, nvec, lb, klb     int
 	s, skip              float32
 	i                    int
+	f0, f1               int
+	pn, po, xn, xo       unsafe.Pointer
+	a                    float32
 }
 
 //go:noescape
@@ -76,6 +79,14 @@ func hexpRowAVX512(op *hexpRowOp) {
 		off: unsafe.Pointer(&op.off[0]), mx: unsafe.Pointer(&op.mx[0]), best: unsafe.Pointer(&op.best[0]),
 		v: unsafe.Pointer(&op.v[0]), bias: unsafe.Pointer(&op.bias[0]), out: unsafe.Pointer(&op.out[0]),
 		n: n, nvec: L / 16, lb: 4 * L, klb: 4 * k * L, s: op.s, skip: op.skip,
+	}
+	if f := op.f1 - op.f0; f > 0 {
+		if op.f0 < 0 || op.f1 > n || len(op.pn) < f*L || len(op.po) < f*L || len(op.xn) < f || len(op.xo) < f {
+			panic("machine: hexpRow512 fused operands of the wrong length")
+		}
+		a.f0, a.f1, a.a = op.f0, op.f1, op.a
+		a.pn, a.po = unsafe.Pointer(&op.pn[0]), unsafe.Pointer(&op.po[0])
+		a.xn, a.xo = unsafe.Pointer(&op.xn[0]), unsafe.Pointer(&op.xo[0])
 	}
 	hexpRow512(&a)
 }

@@ -309,7 +309,16 @@ e512c_done:
 
 // HSTEP512MRUN is HSTEP512MLOOP with the scale Z0 and the offset Z14
 // already set (hexpRow512 reads them from its operands).
-#define HSTEP512MRUN \
+#define HSTEP512MRUN HSTEP512RUN(HSTEP512M, h512m_pairs, h512m_loop, h512m_max)
+
+// HSTEP512MVRUN is HSTEP512MRUN with the fused vertical update
+// (HSTEP512MV).
+#define HSTEP512MVRUN HSTEP512RUN(HSTEP512MV, h512mv_pairs, h512mv_loop, h512mv_max)
+
+// HSTEP512RUN runs step (HSTEP512M or HSTEP512MV) over CX vectors of 16
+// lanes, two per round with two running maxima, leaving the maximum in
+// X15; pairs, loop and done are its labels.
+#define HSTEP512RUN(step, pairs, loop, done) \
 	MOVL $0xff800000, AX; \
 	VPBROADCASTD AX, Z15; \
 	VMOVAPS Z15, Z13; \
@@ -317,21 +326,46 @@ e512c_done:
 	MOVQ CX, DX; \
 	SHLQ $6, DX; \
 	TESTQ $1, CX; \
-	JZ h512m_pairs; \
-	HSTEP512M(0, Z4, Z15); \
+	JZ pairs; \
+	step(0, Z4, Z15); \
 	MOVQ $64, BX; \
-h512m_pairs: \
+pairs: \
 	CMPQ BX, DX; \
-	JEQ h512m_max; \
-h512m_loop: \
-	HSTEP512M(0, Z4, Z15); \
-	HSTEP512M(64, Z8, Z13); \
+	JEQ done; \
+loop: \
+	step(0, Z4, Z15); \
+	step(64, Z8, Z13); \
 	ADDQ $128, BX; \
 	CMPQ BX, DX; \
-	JNE h512m_loop; \
-h512m_max: \
+	JNE loop; \
+done: \
 	VMAXPS Z13, Z15, Z15; \
 	HMAX512
+
+// HSTEP512MV is HSTEP512M with the column sums it takes in (R8) brought up
+// to date first, as VUPD512 does: vin += q(Z18 - a*pn (R14)) - q(Z19 -
+// a*po (R15)), a = Z21, with Z22 and Z23 as scratch.
+#define HSTEP512MV(o, vz, mz) \
+	VMOVAPS Z18, Z22; \
+	VFNMADD231PS o(R14)(BX*1), Z21, Z22; \
+	VMULPS Z22, Z22, Z22; \
+	VCVTPS2DQ Z22, Z22; \
+	VMOVAPS Z19, Z23; \
+	VFNMADD231PS o(R15)(BX*1), Z21, Z23; \
+	VMULPS Z23, Z23, Z23; \
+	VCVTPS2DQ Z23, Z23; \
+	VPSUBD Z23, Z22, Z22; \
+	VPADDD o(R8)(BX*1), Z22, Z22; \
+	VMOVDQU32 Z22, o(R8)(BX*1); \
+	VPADDD o(SI)(BX*1), Z22, vz; \
+	VPSUBD o(R9)(BX*1), vz, vz; \
+	VMOVDQU32 vz, o(SI)(BX*1); \
+	VPSUBD Z14, vz, vz; \
+	VCVTDQ2PS vz, vz; \
+	VFMADD213PS o(R10)(BX*1), Z0, vz; \
+	VMOVUPS vz, o(DI)(BX*1); \
+	VMAXPS vz, mz, mz; \
+	SKIPMASK512(vz)
 
 // HSTEP512LOOP runs hstep over CX vectors of 16 lanes (two per round, with
 // two running maxima), leaving the maximum in X15.
@@ -777,10 +811,14 @@ index512_found:
 // bit-mask path of hexp512).
 // hexpRowArgs offsets: dst 0, dsum 8, vin 16, zero 24, off 32, mx 40,
 // best 48, v 56, bias 64, out 72, n 80, nvec 88, lb 96, klb 104, s 112,
-// skip 116, i 120; rowOut: lmax 0, s0 4, s1 8, n 12, idx 16 (24 bytes).
+// skip 116, i 120, f0 128, f1 136, pn 144, po 152, xn 160, xo 168, a 176;
+// rowOut: lmax 0, s0 4, s1 8, n 12, idx 16 (24 bytes). The pixels i in
+// [f0, f1) fold their column in first (HSTEP512MV), and pn, po, xn and xo
+// advance with them.
 TEXT ·hexpRow512(SB), NOSPLIT, $0-8
 	MOVQ a+0(FP), R12
 	EXP512CONST
+	VBROADCASTSS 176(R12), Z21
 	MOVQ 88(R12), R11
 	MOVQ $0, 120(R12)
 row512_pixel:
@@ -805,7 +843,28 @@ row512_first:
 	MOVQ 32(R12), DX
 	VPBROADCASTD (DX), Z14
 	MOVQ R11, CX
+	MOVQ 120(R12), AX
+	CMPQ AX, 128(R12)
+	JLT row512_plain
+	CMPQ AX, 136(R12)
+	JGE row512_plain
+	// f0 <= i < f1: the fused update of the column taken in.
+	MOVQ 144(R12), R14
+	MOVQ 152(R12), R15
+	MOVQ 160(R12), DX
+	VBROADCASTSS (DX), Z18
+	MOVQ 168(R12), DX
+	VBROADCASTSS (DX), Z19
+	HSTEP512MVRUN
+	MOVQ 96(R12), AX
+	ADDQ AX, 144(R12)
+	ADDQ AX, 152(R12)
+	ADDQ $4, 160(R12)
+	ADDQ $4, 168(R12)
+	JMP row512_stepped
+row512_plain:
 	HSTEP512MRUN
+row512_stepped:
 	MOVQ 72(R12), R8
 	VMOVSS X15, 0(R8)
 	MOVL $-1, 16(R8)

@@ -1,8 +1,10 @@
 package machine
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -232,7 +234,8 @@ func reportKernels(t *testing.T) {
 // pixel by pixel (hexpRowWith) on the same path, bit for bit: rows of 1 to
 // 32 pixels, windows k = 1 to 15, maxima that make pixels exit early,
 // raise and keep their maximum, and best logits that are and are not
-// beaten.
+// beaten; without and with the fused vertical update (of no pixel, some
+// and all), whose column sums it also compares.
 func TestHexpRowAgrees(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	for _, name := range Kernels() {
@@ -240,63 +243,112 @@ func TestHexpRowAgrees(t *testing.T) {
 		for _, L := range []int{16, 48, 256} {
 			for _, k := range []int{1, 3, 15} {
 				for _, n := range []int{1, 5, 32} {
-					vv := make([]int32, (n+k-1)*L)
-					for i := range vv {
-						vv[i] = rng.Int32N(1 << 22)
-						if i/L%3 == 1 && i%L/16%2 == 0 {
-							vv[i] += 1 << 24 // far columns, so that vectors are skipped
-						}
-					}
-					mk := func() *hexpRowOp {
-						op := &hexpRowOp{dst: make([]float32, L), dsum: make([]int32, L), vv: vv,
-							zero: make([]int32, L), off: make([]int32, n), mx: make([]float32, n), best: make([]float32, n),
-							v: make([]float32, n*L), bias: make([]float32, L), out: make([]rowOut, n), k: k, s: -2e-6, skip: skipLogit}
-						op.bias[L-1] = padLogit
-						return op
-					}
-					a, b := mk(), mk()
-					for i := range n {
-						a.off[i] = rng.Int32N(1 << 24)
-						a.mx[i] = []float32{-200, -30, 0, 5, 80}[i%5]
-						a.best[i] = []float32{-1e30, 1e30, -50}[i%3]
-					}
-					for i := range a.v {
-						a.v[i] = 2*rng.Float32() - 1
-					}
-					for i := range a.dsum {
-						a.dsum[i] = rng.Int32N(1 << 24)
-					}
-					copy(b.off, a.off)
-					copy(b.mx, a.mx)
-					copy(b.best, a.best)
-					copy(b.v, a.v)
-					copy(b.dsum, a.dsum)
-					kn.runHexpRow(a)
-					hexpRowWith(&kn, b)
-					for i := range n {
-						if a.out[i] != b.out[i] {
-							t.Fatalf("%s L=%d k=%d n=%d pixel %d: %+v, pixel by pixel %+v", name, L, k, n, i, a.out[i], b.out[i])
-						}
-					}
-					for i := range a.dsum {
-						if a.dsum[i] != b.dsum[i] {
-							t.Fatalf("%s L=%d k=%d n=%d: window lane %d %d, pixel by pixel %d", name, L, k, n, i, a.dsum[i], b.dsum[i])
-						}
-					}
-					idx, early := 0, 0
-					for _, o := range a.out {
-						if o.idx >= 0 {
-							idx++
-						}
-						if o.s0 == 0 {
-							early++
-						}
-					}
-					if n == 32 && (idx == 0 || idx == n || early == 0 || early == n) {
-						t.Fatalf("%s L=%d k=%d: %d of %d pixels beat their best and %d exit early: the cases are not all covered", name, L, k, idx, n, early)
+					for _, fuse := range [][2]int{{0, 0}, {min(1, n-1), max(1, n-1)}, {0, n}} {
+						hexpRowCase(t, rng, &kn, L, k, n, fuse[0], fuse[1])
 					}
 				}
 			}
 		}
+	}
+}
+
+// hexpRowCase is one case of TestHexpRowAgrees: a row of n pixels, window
+// k, L lanes, with the fused update of pixels [f0, f1).
+func hexpRowCase(t *testing.T, rng *rand.Rand, kn *kernels, L, k, n, f0, f1 int) {
+	t.Helper()
+	name := kn.name
+	vv := make([]int32, (n+k-1)*L)
+	for i := range vv {
+		vv[i] = rng.Int32N(1 << 22)
+		if i/L%3 == 1 && i%L/16%2 == 0 {
+			vv[i] += 1 << 24 // far columns, so that vectors are skipped
+		}
+	}
+	f := f1 - f0
+	pn, po, xn, xo := make([]float32, f*L), make([]float32, f*L), make([]float32, f), make([]float32, f)
+	for i := range pn {
+		pn[i], po[i] = 40*rng.Float32(), 40*rng.Float32()
+	}
+	for i := range xn {
+		xn[i], xo[i] = 40*rng.Float32(), 40*rng.Float32()
+	}
+	mk := func() *hexpRowOp {
+		op := &hexpRowOp{dst: make([]float32, L), dsum: make([]int32, L), vv: slices.Clone(vv),
+			zero: make([]int32, L), off: make([]int32, n), mx: make([]float32, n), best: make([]float32, n),
+			v: make([]float32, n*L), bias: make([]float32, L), out: make([]rowOut, n), k: k, s: -2e-6, skip: skipLogit,
+			f0: f0, f1: f1, pn: pn, po: po, xn: xn, xo: xo, a: 1.25}
+		op.bias[L-1] = padLogit
+		return op
+	}
+	a, b := mk(), mk()
+	for i := range n {
+		a.off[i] = rng.Int32N(1 << 24)
+		a.mx[i] = []float32{-200, -30, 0, 5, 80}[i%5]
+		a.best[i] = []float32{-1e30, 1e30, -50}[i%3]
+	}
+	for i := range a.v {
+		a.v[i] = 2*rng.Float32() - 1
+	}
+	for i := range a.dsum {
+		a.dsum[i] = rng.Int32N(1 << 24)
+	}
+	dsum0 := slices.Clone(a.dsum)
+	copy(b.off, a.off)
+	copy(b.mx, a.mx)
+	copy(b.best, a.best)
+	copy(b.v, a.v)
+	copy(b.dsum, a.dsum)
+	kn.runHexpRow(a)
+	hexpRowWith(kn, b)
+	where := fmt.Sprintf("%s L=%d k=%d n=%d fused [%d, %d)", name, L, k, n, f0, f1)
+	for i := range n {
+		if a.out[i] != b.out[i] {
+			t.Fatalf("%s pixel %d: %+v, pixel by pixel %+v", where, i, a.out[i], b.out[i])
+		}
+	}
+	for i := range a.dsum {
+		if a.dsum[i] != b.dsum[i] {
+			t.Fatalf("%s: window lane %d %d, pixel by pixel %d", where, i, a.dsum[i], b.dsum[i])
+		}
+	}
+	for i := range a.vv {
+		if a.vv[i] != b.vv[i] {
+			t.Fatalf("%s: column sum %d lane %d %d, pixel by pixel %d", where, i/L, i%L, a.vv[i], b.vv[i])
+		}
+	}
+	idx, early := 0, 0
+	for _, o := range a.out {
+		if o.idx >= 0 {
+			idx++
+		}
+		if o.s0 == 0 {
+			early++
+		}
+	}
+	if n == 32 && f == 0 && (idx == 0 || idx == n || early == 0 || early == n) {
+		t.Fatalf("%s: %d of %d pixels beat their best and %d exit early: the cases are not all covered", where, idx, n, early)
+	}
+	if f == 0 {
+		return
+	}
+	// The fused update is vupd of each fused column: done first, the row
+	// without it gives the same pixels and column sums.
+	c := mk()
+	c.f0, c.f1 = 0, 0
+	for j := range f {
+		col := c.vv[(f0+j+k-1)*L : (f0+j+k)*L]
+		kn.vupd(col, pn[j*L:(j+1)*L], po[j*L:(j+1)*L], xn[j], xo[j], c.a)
+	}
+	copy(c.off, a.off)
+	copy(c.mx, a.mx)
+	copy(c.best, a.best)
+	copy(c.v, a.v)
+	copy(c.dsum, dsum0)
+	kn.runHexpRow(c)
+	if !slices.Equal(c.out, a.out) || !slices.Equal(c.vv, a.vv) {
+		t.Fatalf("%s: the fused row differs from vupd, then the row", where)
+	}
+	if slices.Equal(vv, a.vv) {
+		t.Fatalf("%s: the fused update changed no column sum", where)
 	}
 }
