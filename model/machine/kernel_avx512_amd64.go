@@ -46,8 +46,9 @@ func hexp512(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias 
 func index512(l []float32, v float32) int
 
 // hexpRowArgs are hexpRow512's operands, read by offset in the assembly
-// (the offsets are listed there): pointers to the first pixel's data, which
-// the kernel advances pixel by pixel.
+// (the offsets are listed there and checked by TestHexpRowArgsLayout):
+// pointers to the first pixel's data, which the kernel advances pixel by
+// pixel.
 type hexpRowArgs struct {
 	dst, dsum, vin, zero unsafe.Pointer
 	off, mx, best, v     unsafe.Pointer
@@ -55,9 +56,12 @@ type hexpRowArgs struct {
 	n, nvec, lb, klb     int
 	s, skip              float32
 	i                    int
-	f0, f1               int
-	pn, po, xn, xo       unsafe.Pointer
-	a                    float32
+	// The fused update of the columns the pixels [f0, f1) take in: their
+	// training rows in and out, their query values, from pn, po, xn and xo
+	// on, and a.
+	f0, f1         int
+	pn, po, xn, xo unsafe.Pointer
+	a              float32
 }
 
 //go:noescape
