@@ -315,9 +315,10 @@ e512c_done:
 // (HSTEP512MV).
 #define HSTEP512MVRUN HSTEP512RUN(HSTEP512MV, h512mv_pairs, h512mv_loop, h512mv_max)
 
-// HSTEP512RUN runs step (HSTEP512M or HSTEP512MV) over CX vectors of 16
-// lanes, two per round with two running maxima, leaving the maximum in
-// X15; pairs, loop and done are its labels.
+// HSTEP512RUN runs step (HSTEP512, HSTEP512M or HSTEP512MV) over CX
+// vectors of 16 lanes, two per round with two running maxima, leaving the
+// maximum in X15; pairs, loop and done are its labels (two uses in one
+// function need their own).
 #define HSTEP512RUN(step, pairs, loop, done) \
 	MOVL $0xff800000, AX; \
 	VPBROADCASTD AX, Z15; \
@@ -372,28 +373,7 @@ done: \
 #define HSTEP512LOOP \
 	VBROADCASTSS s+100(FP), Z0; \
 	VPBROADCASTD off+96(FP), Z14; \
-	MOVL $0xff800000, AX; \
-	VPBROADCASTD AX, Z15; \
-	VMOVAPS Z15, Z13; \
-	XORQ BX, BX; \
-	MOVQ CX, DX; \
-	SHLQ $6, DX; \
-	TESTQ $1, CX; \
-	JZ h512_pairs; \
-	HSTEP512(0, Z1, Z15); \
-	MOVQ $64, BX; \
-h512_pairs: \
-	CMPQ BX, DX; \
-	JEQ h512_max; \
-h512_loop: \
-	HSTEP512(0, Z1, Z15); \
-	HSTEP512(64, Z2, Z13); \
-	ADDQ $128, BX; \
-	CMPQ BX, DX; \
-	JNE h512_loop; \
-h512_max: \
-	VMAXPS Z13, Z15, Z15; \
-	HMAX512
+	HSTEP512RUN(HSTEP512, h512_pairs, h512_loop, h512_max)
 
 // func expdot512(l []float32, mx, skip float32, v []float32) (s0, s1, n float32)
 // Up to 63 vectors: a first pass makes the skip mask, then EXP512BITS (the
