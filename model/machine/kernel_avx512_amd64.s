@@ -288,6 +288,11 @@ e512c_done:
 	VMOVDQU32 o(SI)(BX*1), vz; \
 	VPADDD o(R8)(BX*1), vz, vz; \
 	VPSUBD o(R9)(BX*1), vz, vz; \
+	HSTEP512LOGITS(o, vz, mz)
+
+// HSTEP512LOGITS(o, vz, mz) ends a window step: the new window sums vz go
+// to dsum (SI), their logits to dst (DI) and into the running maximum mz.
+#define HSTEP512LOGITS(o, vz, mz) \
 	VMOVDQU32 vz, o(SI)(BX*1); \
 	VPSUBD Z14, vz, vz; \
 	VCVTDQ2PS vz, vz; \
@@ -344,28 +349,13 @@ done: \
 	HMAX512
 
 // HSTEP512MV is HSTEP512M with the column sums it takes in (R8) brought up
-// to date first, as VUPD512 does: vin += q(Z18 - a*pn (R14)) - q(Z19 -
-// a*po (R15)), a = Z21, with Z22 and Z23 as scratch.
+// to date first, with VUPD512's arithmetic: vin += q(Z18 - a*pn (R14)) -
+// q(Z19 - a*po (R15)), a = Z21, with Z22 and Z23 as scratch.
 #define HSTEP512MV(o, vz, mz) \
-	VMOVAPS Z18, Z22; \
-	VFNMADD231PS o(R14)(BX*1), Z21, Z22; \
-	VMULPS Z22, Z22, Z22; \
-	VCVTPS2DQ Z22, Z22; \
-	VMOVAPS Z19, Z23; \
-	VFNMADD231PS o(R15)(BX*1), Z21, Z23; \
-	VMULPS Z23, Z23, Z23; \
-	VCVTPS2DQ Z23, Z23; \
-	VPSUBD Z23, Z22, Z22; \
-	VPADDD o(R8)(BX*1), Z22, Z22; \
-	VMOVDQU32 Z22, o(R8)(BX*1); \
+	VUPDQ512(o, Z18, Z19, Z21, R14, R15, R8, Z22, Z23); \
 	VPADDD o(SI)(BX*1), Z22, vz; \
 	VPSUBD o(R9)(BX*1), vz, vz; \
-	VMOVDQU32 vz, o(SI)(BX*1); \
-	VPSUBD Z14, vz, vz; \
-	VCVTDQ2PS vz, vz; \
-	VFMADD213PS o(R10)(BX*1), Z0, vz; \
-	VMOVUPS vz, o(DI)(BX*1); \
-	VMAXPS vz, mz, mz; \
+	HSTEP512LOGITS(o, vz, mz); \
 	SKIPMASK512(vz)
 
 // HSTEP512LOOP runs hstep over CX vectors of 16 lanes (two per round, with
@@ -488,18 +478,24 @@ hexp512_early:
 
 // VUPD512(o): v (DI) += q(Z0 - a*pn (SI)) - q(Z1 - a*po (DX)) at byte
 // offset o(BX), q(e) = round(e*e). Z2 = a.
-#define VUPD512(o, az, bz) \
-	VMOVAPS Z0, az; \
-	VFNMADD231PS o(SI)(BX*1), Z2, az; \
+#define VUPD512(o, az, bz) VUPDQ512(o, Z0, Z1, Z2, SI, DX, DI, az, bz)
+
+// VUPDQ512 is VUPD512 with its registers named: v (at v) += q(xn - a*pn
+// (at pn)) - q(xo - a*po (at po)) at byte offset o(BX), leaving the new
+// column sums in az (bz: scratch). The one arithmetic of every vertical
+// update, so that the fused one (HSTEP512MV) computes the same integers.
+#define VUPDQ512(o, xn, xo, a, pn, po, v, az, bz) \
+	VMOVAPS xn, az; \
+	VFNMADD231PS o(pn)(BX*1), a, az; \
 	VMULPS az, az, az; \
 	VCVTPS2DQ az, az; \
-	VMOVAPS Z1, bz; \
-	VFNMADD231PS o(DX)(BX*1), Z2, bz; \
+	VMOVAPS xo, bz; \
+	VFNMADD231PS o(po)(BX*1), a, bz; \
 	VMULPS bz, bz, bz; \
 	VCVTPS2DQ bz, bz; \
 	VPSUBD bz, az, az; \
-	VPADDD o(DI)(BX*1), az, az; \
-	VMOVDQU32 az, o(DI)(BX*1)
+	VPADDD o(v)(BX*1), az, az; \
+	VMOVDQU32 az, o(v)(BX*1)
 
 // VADD512(o): v (DI) += q(Z0 - a*pn (SI)) at byte offset o(BX).
 #define VADD512(o, az) \
