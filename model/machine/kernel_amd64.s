@@ -659,6 +659,85 @@ vaddrow_done:
 	VZEROUPPER
 	RET
 
+// HSTEP2(o, r, m): one vector of 8 lanes of the window pass at byte offset
+// o(BX): dsum (SI) += vin (R8) - vout (R9); dst (DI) = float(dsum - off)*s
+// + bias (R10), with Y0 = s and Y14 = off; running maximum into m.
+#define HSTEP2(o, r, m) \
+	VMOVDQU o(SI)(BX*1), r; \
+	VPADDD o(R8)(BX*1), r, r; \
+	VPSUBD o(R9)(BX*1), r, r; \
+	VMOVDQU r, o(SI)(BX*1); \
+	VPSUBD Y14, r, r; \
+	VCVTDQ2PS r, r; \
+	VMULPS Y0, r, r; \
+	VADDPS o(R10)(BX*1), r, r; \
+	VMOVUPS r, o(DI)(BX*1); \
+	VMAXPS r, m, m
+
+// HSTEP2RUN runs HSTEP2 over CX vectors of 8 lanes, two per round with two
+// running maxima (one more first if the count is odd), and leaves the
+// maximum in X15. pairs, loop and done are its labels.
+#define HSTEP2RUN(pairs, loop, done) \
+	MOVL $0xff800000, AX; \
+	VMOVD AX, X15; \
+	VBROADCASTSS X15, Y15; \
+	VMOVAPS Y15, Y13; \
+	XORQ BX, BX; \
+	MOVQ CX, DX; \
+	SHLQ $5, DX; \
+	TESTQ $1, CX; \
+	JZ pairs; \
+	HSTEP2(0, Y1, Y15); \
+	MOVQ $32, BX; \
+pairs: \
+	CMPQ BX, DX; \
+	JEQ done; \
+loop: \
+	HSTEP2(0, Y1, Y15); \
+	HSTEP2(32, Y2, Y13); \
+	ADDQ $64, BX; \
+	CMPQ BX, DX; \
+	JNE loop; \
+done: \
+	VMAXPS Y13, Y15, Y15; \
+	VEXTRACTF128 $1, Y15, X1; \
+	VMAXPS X1, X15, X15; \
+	VPERMILPS $0x4e, X15, X1; \
+	VMAXPS X1, X15, X15; \
+	VPERMILPS $0xb1, X15, X1; \
+	VMAXPS X1, X15, X15
+
+// HSUM2(y, x) reduces the 8 lanes of y (whose lower half is x) to x's
+// first lane. Uses X5.
+#define HSUM2(y, x) \
+	VEXTRACTF128 $1, y, X5; \
+	VADDPS X5, x, x; \
+	VHADDPS x, x, x; \
+	VHADDPS x, x, x
+
+// HEXP2(mx, skip, early): hexp's second half. With lmax in X15, the logits
+// at SI and the values at DI (R11 vectors of 8), it jumps to early when
+// lmax < mx - skip; otherwise it takes the exponentials with the maximum
+// max(mx, lmax) (EXP2SUMS) and leaves s0 in X2, s1 in X3 and n in X15.
+#define HEXP2(mx, skip, early) \
+	VMOVSS mx, X2; \
+	VMOVSS skip, X3; \
+	VSUBSS X3, X2, X3; \
+	VUCOMISS X3, X15; \
+	JCS early; \
+	VMAXSS X2, X15, X4; \
+	VBROADCASTSS X4, Y0; \
+	VBROADCASTSS skip, Y1; \
+	MOVQ R11, CX; \
+	VXORPS Y2, Y2, Y2; \
+	VSUBPS Y1, Y2, Y1; \
+	VXORPS Y3, Y3, Y3; \
+	VXORPS Y15, Y15, Y15; \
+	EXP2SUMS; \
+	HSUM2(Y2, X2); \
+	HSUM2(Y3, X3); \
+	HSUM2(Y15, X15)
+
 // func hexpAVX2(dst []float32, dsum, vin, vout []int32, off int32, s float32, bias []float32, mx, skip float32, v []float32) (lmax, s0, s1, n float32)
 // hstep, then (unless lmax < mx-skip) expdot with the maximum max(mx, lmax).
 TEXT ·hexpAVX2(SB), NOSPLIT, $0-176
@@ -672,100 +751,15 @@ TEXT ·hexpAVX2(SB), NOSPLIT, $0-176
 	MOVL off+96(FP), AX
 	VMOVD AX, X14
 	VPBROADCASTD X14, Y14
-	MOVL $0xff800000, AX
-	VMOVD AX, X15
-	VBROADCASTSS X15, Y15
 	SHRQ $3, CX
 	MOVQ CX, R11
-	// One byte offset BX for the five streams; two vectors per round
-	// with two running maxima, then one more if the count is odd.
-	XORQ BX, BX
-	MOVQ CX, DX
-	SHLQ $5, DX
-	VMOVAPS Y15, Y13
-	TESTQ $1, CX
-	JZ hexp_h_pairs
-	VMOVDQU (SI), Y1
-	VPADDD (R8), Y1, Y1
-	VPSUBD (R9), Y1, Y1
-	VMOVDQU Y1, (SI)
-	VPSUBD Y14, Y1, Y1
-	VCVTDQ2PS Y1, Y1
-	VMULPS Y0, Y1, Y1
-	VADDPS (R10), Y1, Y1
-	VMOVUPS Y1, (DI)
-	VMAXPS Y1, Y15, Y15
-	MOVQ $32, BX
-hexp_h_pairs:
-	CMPQ BX, DX
-	JEQ hexp_h_max
-hexp_h_loop:
-	VMOVDQU (SI)(BX*1), Y1
-	VMOVDQU 32(SI)(BX*1), Y2
-	VPADDD (R8)(BX*1), Y1, Y1
-	VPADDD 32(R8)(BX*1), Y2, Y2
-	VPSUBD (R9)(BX*1), Y1, Y1
-	VPSUBD 32(R9)(BX*1), Y2, Y2
-	VMOVDQU Y1, (SI)(BX*1)
-	VMOVDQU Y2, 32(SI)(BX*1)
-	VPSUBD Y14, Y1, Y1
-	VPSUBD Y14, Y2, Y2
-	VCVTDQ2PS Y1, Y1
-	VCVTDQ2PS Y2, Y2
-	VMULPS Y0, Y1, Y1
-	VMULPS Y0, Y2, Y2
-	VADDPS (R10)(BX*1), Y1, Y1
-	VADDPS 32(R10)(BX*1), Y2, Y2
-	VMOVUPS Y1, (DI)(BX*1)
-	VMOVUPS Y2, 32(DI)(BX*1)
-	VMAXPS Y1, Y15, Y15
-	VMAXPS Y2, Y13, Y13
-	ADDQ $64, BX
-	CMPQ BX, DX
-	JNE hexp_h_loop
-hexp_h_max:
-	VMAXPS Y13, Y15, Y15
-	TESTQ CX, CX
-	JZ hexp_h_done
-hexp_h_done:
-	VEXTRACTF128 $1, Y15, X1
-	VMAXPS X1, X15, X15
-	VPERMILPS $0x4e, X15, X1
-	VMAXPS X1, X15, X15
-	VPERMILPS $0xb1, X15, X1
-	VMAXPS X1, X15, X15
+	HSTEP2RUN(hexp_h_pairs, hexp_h_loop, hexp_h_max)
 	VMOVSS X15, lmax+160(FP)
-	VMOVSS mx+128(FP), X2
-	VMOVSS skip+132(FP), X3
-	VSUBSS X3, X2, X3
-	VUCOMISS X3, X15
-	JCS hexp_early
-	VMAXSS X2, X15, X4
-	VBROADCASTSS X4, Y0
-	VBROADCASTSS skip+132(FP), Y1
 	MOVQ dst_base+0(FP), SI
 	MOVQ v_base+136(FP), DI
-	MOVQ R11, CX
-	VXORPS Y2, Y2, Y2
-	VSUBPS Y1, Y2, Y1
-	VXORPS Y3, Y3, Y3
-	VXORPS Y15, Y15, Y15
-	EXP2SUMS
-hexp_done:
-	VEXTRACTF128 $1, Y2, X5
-	VADDPS X5, X2, X2
-	VHADDPS X2, X2, X2
-	VHADDPS X2, X2, X2
+	HEXP2(mx+128(FP), skip+132(FP), hexp_early)
 	VMOVSS X2, s0+164(FP)
-	VEXTRACTF128 $1, Y3, X5
-	VADDPS X5, X3, X3
-	VHADDPS X3, X3, X3
-	VHADDPS X3, X3, X3
 	VMOVSS X3, s1+168(FP)
-	VEXTRACTF128 $1, Y15, X5
-	VADDPS X5, X15, X15
-	VHADDPS X15, X15, X15
-	VHADDPS X15, X15, X15
 	VMOVSS X15, n+172(FP)
 	VZEROUPPER
 	RET
@@ -773,6 +767,84 @@ hexp_early:
 	MOVL $0, s0+164(FP)
 	MOVL $0, s1+168(FP)
 	MOVL $0, n+172(FP)
+	VZEROUPPER
+	RET
+
+// func hexpRow2(a *hexpRowArgs)
+// hexpAVX2 for the a.n consecutive pixels of a row (no fused update: the
+// Go side folds those columns in first), as hexpRow512 does with 16 lanes:
+// pixel i's window takes in the column sums at a.vin + i*L and lets out
+// those at a.vin + (i-k)*L (a.zero for pixel 0); its lmax, s0, s1 and n go
+// to a.out[i], and so does the index of the first lane equal to lmax when
+// lmax > a.best[i] (else -1). a.nvec counts vectors of 8 lanes. The
+// offsets of a are hexpRow512's.
+TEXT ·hexpRow2(SB), NOSPLIT, $0-8
+	MOVQ a+0(FP), R12
+	MOVQ $0, 120(R12)
+row2_pixel:
+	MOVQ 120(R12), AX
+	CMPQ AX, 80(R12)
+	JGE row2_done
+	MOVQ 0(R12), DI
+	MOVQ 8(R12), SI
+	MOVQ 16(R12), R8
+	MOVQ 24(R12), R9
+	TESTQ AX, AX
+	JZ row2_first
+	MOVQ R8, R9
+	SUBQ 104(R12), R9
+row2_first:
+	MOVQ 64(R12), R10
+	VBROADCASTSS 112(R12), Y0
+	MOVQ 32(R12), DX
+	VPBROADCASTD (DX), Y14
+	MOVQ 88(R12), CX
+	MOVQ CX, R11
+	HSTEP2RUN(row2_pairs, row2_loop, row2_max)
+	MOVQ 72(R12), R13
+	VMOVSS X15, 0(R13)
+	MOVL $-1, 16(R13)
+	MOVQ 48(R12), DX
+	VUCOMISS (DX), X15
+	JLS row2_noidx
+	// lmax > best: the first lane of the logits (DI) equal to lmax.
+	VBROADCASTSS X15, Y5
+	XORQ BX, BX
+row2_iloop:
+	VCMPPS $0x00, (DI)(BX*4), Y5, Y6
+	VMOVMSKPS Y6, AX
+	TESTL AX, AX
+	JNZ row2_ifound
+	ADDQ $8, BX
+	JMP row2_iloop
+row2_ifound:
+	TZCNTL AX, AX
+	ADDQ AX, BX
+	MOVL BX, 16(R13)
+row2_noidx:
+	MOVQ DI, SI
+	MOVQ 56(R12), DI
+	MOVQ 40(R12), DX
+	HEXP2((DX), 116(R12), row2_early)
+	VMOVSS X2, 4(R13)
+	VMOVSS X3, 8(R13)
+	VMOVSS X15, 12(R13)
+	JMP row2_next
+row2_early:
+	MOVL $0, 4(R13)
+	MOVL $0, 8(R13)
+	MOVL $0, 12(R13)
+row2_next:
+	INCQ 120(R12)
+	MOVQ 96(R12), AX
+	ADDQ AX, 16(R12)
+	ADDQ AX, 56(R12)
+	ADDQ $4, 32(R12)
+	ADDQ $4, 40(R12)
+	ADDQ $4, 48(R12)
+	ADDQ $24, 72(R12)
+	JMP row2_pixel
+row2_done:
 	VZEROUPPER
 	RET
 
