@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "rowargs_amd64.h"
 
 // AVX2+FMA versions of the kernels in kernel.go (same results up to float32
 // rounding). Every slice length is a multiple of 8 (the engine pads its
@@ -782,19 +783,7 @@ TEXT ·hexpRow2(SB), NOSPLIT, $0-8
 	MOVQ a+0(FP), R12
 	MOVQ $0, 120(R12)
 row2_pixel:
-	MOVQ 120(R12), AX
-	CMPQ AX, 80(R12)
-	JGE row2_done
-	MOVQ 0(R12), DI
-	MOVQ 8(R12), SI
-	MOVQ 16(R12), R8
-	MOVQ 24(R12), R9
-	TESTQ AX, AX
-	JZ row2_first
-	MOVQ R8, R9
-	SUBQ 104(R12), R9
-row2_first:
-	MOVQ 64(R12), R10
+	ROWPIXEL(row2_done, row2_first)
 	VBROADCASTSS 112(R12), Y0
 	MOVQ 32(R12), DX
 	VPBROADCASTD (DX), Y14
@@ -835,15 +824,7 @@ row2_early:
 	MOVL $0, 8(R13)
 	MOVL $0, 12(R13)
 row2_next:
-	INCQ 120(R12)
-	MOVQ 96(R12), AX
-	ADDQ AX, 16(R12)
-	ADDQ AX, 56(R12)
-	ADDQ $4, 32(R12)
-	ADDQ $4, 40(R12)
-	ADDQ $4, 48(R12)
-	ADDQ $24, 72(R12)
-	JMP row2_pixel
+	ROWNEXT(row2_pixel)
 row2_done:
 	VZEROUPPER
 	RET

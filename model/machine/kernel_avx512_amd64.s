@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "rowargs_amd64.h"
 
 // AVX-512 (F, with DQ/BW/VL checked at start-up) versions of the kernels in
 // kernel.go: the same loops as kernel_amd64.s with 16 lanes per vector (Z
@@ -798,19 +799,7 @@ TEXT ·hexpRow512(SB), NOSPLIT, $0-8
 	MOVQ 88(R12), R11
 	MOVQ $0, 120(R12)
 row512_pixel:
-	MOVQ 120(R12), AX
-	CMPQ AX, 80(R12)
-	JGE row512_done
-	MOVQ 0(R12), DI
-	MOVQ 8(R12), SI
-	MOVQ 16(R12), R8
-	MOVQ 24(R12), R9
-	TESTQ AX, AX
-	JZ row512_first
-	MOVQ R8, R9
-	SUBQ 104(R12), R9
-row512_first:
-	MOVQ 64(R12), R10
+	ROWPIXEL(row512_done, row512_first)
 	MOVQ 40(R12), DX
 	VMOVSS (DX), X4
 	VMOVSS 116(R12), X3
@@ -887,15 +876,7 @@ row512_early:
 	MOVL $0, 8(R8)
 	MOVL $0, 12(R8)
 row512_next:
-	INCQ 120(R12)
-	MOVQ 96(R12), AX
-	ADDQ AX, 16(R12)
-	ADDQ AX, 56(R12)
-	ADDQ $4, 32(R12)
-	ADDQ $4, 40(R12)
-	ADDQ $4, 48(R12)
-	ADDQ $24, 72(R12)
-	JMP row512_pixel
+	ROWNEXT(row512_pixel)
 row512_done:
 	VZEROUPPER
 	RET
