@@ -270,6 +270,8 @@ func runProcess(ctx context.Context, exe string, m int, seed uint64, kernel stri
 	go func() {
 		peak := 0.0
 		status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
 		for {
 			if v, ok := vmHWM(status); ok {
 				peak = max(peak, v)
@@ -278,7 +280,7 @@ func runProcess(ctx context.Context, exe string, m int, seed uint64, kernel stri
 			case <-done:
 				polled <- peak
 				return
-			case <-time.After(10 * time.Millisecond):
+			case <-tick.C:
 			}
 		}
 	}()

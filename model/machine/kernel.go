@@ -93,9 +93,11 @@ type rowOut struct {
 // The row may also finish the vertical windows it reads (the fused
 // update): the pixels i in [f0, f1) first fold the next query row into
 // the column they take in, as vupd(vv's column i+k-1, pn[j*L:(j+1)*L],
-// po[j*L:(j+1)*L], xn[j], xo[j], a) with j = i-f0 does, so that the
-// column sums are read once per row instead of written by vupdRow and read
-// again here. The other columns must be up to date before the call.
+// po[j*L:(j+1)*L], xn[j], xo[j], a) with j = i-f0 does. hexpRow512 does
+// it inside its window pass, so that those column sums are read once per
+// row instead of written by vupdRow and read again; hexpRowAVX2 updates
+// them all in one vupdRow call first, and hexpRowWith pixel by pixel. The
+// other columns must be up to date before the call.
 type hexpRowOp struct {
 	dst      []float32 // L: scratch for one pixel's logits
 	dsum     []int32   // L: the running horizontal window

@@ -808,8 +808,7 @@ row512_pixel:
 	MOVQ 32(R12), DX
 	VPBROADCASTD (DX), Z14
 	MOVQ R11, CX
-	MOVQ 120(R12), AX
-	CMPQ AX, 128(R12)
+	CMPQ AX, 128(R12) // AX = i, from ROWPIXEL
 	JLT row512_plain
 	CMPQ AX, 136(R12)
 	JGE row512_plain

@@ -7,8 +7,9 @@ import (
 	"unsafe"
 )
 
-// TestHexpRowArgsLayout checks hexpRowArgs against the offsets that
-// hexpRow512 reads (listed in kernel_avx512_amd64.s).
+// TestHexpRowArgsLayout checks hexpRowArgs against the offsets that the
+// row kernels read (hexpRow2 and hexpRow512; listed at hexpRow512 in
+// kernel_avx512_amd64.s, used by rowargs_amd64.h).
 func TestHexpRowArgsLayout(t *testing.T) {
 	var a hexpRowArgs
 	for _, f := range []struct {
