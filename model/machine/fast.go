@@ -38,6 +38,14 @@ type fastEngine struct {
 	data   []float32 // [nb][C][H*W][lanes]
 	phiMax []float64 // per channel, max |phi|
 	bias   []float32 // [2][lanes]: 0 (full chunks), and padLogit beyond M (last chunk)
+
+	// Buffers kept from one step to the next, so that a step does not
+	// page in and clear fresh memory for its softmax states and workers
+	// (about 40 MB over a 20-step trajectory at M = 500). A sync.Pool is
+	// safe for steps that run at the same time and gives unused buffers
+	// back to the garbage collector.
+	freeStates  sync.Pool // *pixState of d.H*d.W pixels and d.C channels
+	freeWorkers sync.Pool // *worker
 }
 
 // skipLogit: candidates whose logit is this far below the pixel's running
@@ -186,10 +194,39 @@ type pixState struct {
 func newPixState(hw, ch int) *pixState {
 	s := &pixState{mx: make([]float64, hw), s0: make([]float64, hw), s1: make([]float64, hw),
 		bestL: make([]float64, hw), num: make([]float64, hw*ch), best: make([]Source, hw)}
+	s.reset()
+	return s
+}
+
+// reset empties s: no candidate seen yet.
+func (s *pixState) reset() {
 	for i := range s.mx {
 		s.mx[i], s.bestL[i] = math.Inf(-1), math.Inf(-1)
 	}
-	return s
+	clear(s.s0)
+	clear(s.s1)
+	clear(s.num)
+	clear(s.best)
+}
+
+// getState returns an empty softmax state for every pixel, reusing one
+// that an earlier step gave back (putStates) when there is one.
+func (e *fastEngine) getState() *pixState {
+	if s, ok := e.freeStates.Get().(*pixState); ok {
+		s.reset()
+		return s
+	}
+	return newPixState(e.d.H*e.d.W, e.d.C)
+}
+
+// putStates gives states back for later steps (nil entries, left by a
+// cancelled step, are skipped). The caller must not use them afterwards.
+func (e *fastEngine) putStates(states ...*pixState) {
+	for _, s := range states {
+		if s != nil {
+			e.freeStates.Put(s)
+		}
+	}
 }
 
 // raise moves pixel p's reference maximum up to nm, rescaling its sums.
@@ -281,6 +318,21 @@ type colSums struct {
 	fj0, fj1 int
 }
 
+// workerCols rounds a worker's room in column sums up, so that the few
+// sizes a trajectory's patch sizes ask for share their workers.
+const workerCols = 16
+
+// getWorker returns a worker with room for cols column sums per column
+// displacement, reusing one that an earlier step gave back when it is big
+// enough. Every buffer a worker's user reads is written first, except the
+// zero ones (z32, zi, zoff), which nothing writes.
+func (e *fastEngine) getWorker(cols int) *worker {
+	if wk, ok := e.freeWorkers.Get().(*worker); ok && len(wk.all) >= cols {
+		return wk
+	}
+	return e.newWorker((cols + workerCols - 1) / workerCols * workerCols)
+}
+
 func (e *fastEngine) newWorker(cols int) *worker {
 	L, w := e.lanes, e.d.W
 	wk := &worker{cs: make([]colSums, colBlock), dsum: make([]int32, L),
@@ -309,10 +361,11 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 	groups := min(len(rows), max(1, (minItems+e.nb-1)/e.nb))
 	items := e.nb * groups
 	wp := e.newPool(ctx, workers(items), cols, m)
+	defer wp.release()
 	off, init := e.seed(wp, sc, rows, cols)
 	states := make([]*pixState, items)
 	wp.run(items, func(wk *worker, it int) {
-		st := newPixState(d.H*d.W, d.C)
+		st := e.getState()
 		copy(st.mx, init)
 		wk.off = off
 		bi, g := it/groups, it%groups
@@ -321,6 +374,7 @@ func (e *fastEngine) step(ctx context.Context, x []float64, a, b float64, k int,
 		}
 		states[it] = st
 	})
+	defer e.putStates(states...)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -369,6 +423,7 @@ const minItems = 16
 
 // pool is the workers of one step.
 type pool struct {
+	e   *fastEngine
 	ctx context.Context
 	wks []*worker
 }
@@ -380,11 +435,21 @@ func (e *fastEngine) newPool(ctx context.Context, n int, cols []axisDelta, m int
 	for _, dc := range cols {
 		maxCols = max(maxCols, dc.hi-dc.lo+2*m)
 	}
-	wp := &pool{ctx: ctx, wks: make([]*worker, n)}
+	wp := &pool{e: e, ctx: ctx, wks: make([]*worker, n)}
 	for i := range wp.wks {
-		wp.wks[i] = e.newWorker(maxCols)
+		wp.wks[i] = e.getWorker(maxCols)
 	}
 	return wp
+}
+
+// release gives the workers back for later steps, once no goroutine of
+// the pool runs.
+func (wp *pool) release() {
+	for _, wk := range wp.wks {
+		wk.off, wk.row = nil, hexpRowOp{}
+		wp.e.freeWorkers.Put(wk)
+	}
+	wp.wks = nil
 }
 
 // run calls f(worker, i) for i in [0, n) on the workers, until done or
@@ -421,12 +486,14 @@ func (wp *pool) run(n int, f func(wk *worker, i int)) {
 // to the offset, is 0 up to the float32 rounding of the seed pass; items
 // start a hair below it.
 func (e *fastEngine) seed(wp *pool, sc *stepConsts, rows, cols []axisDelta) (off []int32, init []float64) {
-	hw, ch := e.d.H*e.d.W, e.d.C
-	seed := newPixState(hw, ch)
+	hw := e.d.H * e.d.W
+	seed := e.getState()
+	defer e.putStates(seed)
 	if rows[0].d == 0 && cols[0].d == 0 {
 		seeds := make([]*pixState, e.nb)
+		defer e.putStates(seeds...)
 		wp.run(e.nb, func(wk *worker, bi int) {
-			seeds[bi] = newPixState(hw, ch)
+			seeds[bi] = e.getState()
 			wk.off = nil
 			e.stepItem(sc, wk, seeds[bi], bi, rows[0], cols[:1])
 		})

@@ -463,6 +463,58 @@ func TestStepIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestReusedBuffersChangeNothing checks that a machine which has already
+// run steps, and reuses their softmax states and workers (some of them
+// made for a bigger patch than the step needs, some left by a cancelled
+// step), gives bit for bit what a fresh machine gives.
+func TestReusedBuffersChangeNothing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	d := randomData(rng, 600, 1, 9, 9, 2) // two chunks of images
+	type call struct {
+		t float64
+		k int
+		x []float64
+	}
+	var calls []call
+	for _, c := range []call{{t: 0.6, k: 7}, {t: 0.2, k: 3}, {t: 0.05, k: 5}, {t: 0.9, k: 9}} {
+		c.x = randomImage(rng, d.Size())
+		calls = append(calls, c)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	ctx := context.Background()
+	for _, s := range allSpecs() {
+		used := mustMachine(t, d, s)
+		for i, c := range calls {
+			if i == 2 {
+				if _, err := used.Step(cancelled, c.x, c.t, c.k); err == nil {
+					t.Fatalf("%v: cancelled step returned no error", s)
+				}
+			}
+			got, err := used.Step(ctx, c.x, c.t, c.k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := mustMachine(t, d, s).Step(ctx, c.x, c.t, c.k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for p := range want.D {
+				if got.D[p] != want.D[p] || got.Effective[p] != want.Effective[p] {
+					t.Fatalf("%v, step %d (k = %d): D[%d] = %v, effective %v; a fresh machine gives %v, %v",
+						s, i, c.k, p, got.D[p], got.Effective[p], want.D[p], want.Effective[p])
+				}
+			}
+			for p := range want.Heaviest {
+				if got.Heaviest[p] != want.Heaviest[p] {
+					t.Fatalf("%v, step %d (k = %d): heaviest source of pixel %d = %+v; a fresh machine gives %+v",
+						s, i, c.k, p, got.Heaviest[p], want.Heaviest[p])
+				}
+			}
+		}
+	}
+}
+
 func TestSortHelpersOrderHeaviestFirstWithStableTies(t *testing.T) {
 	iw := []ImageWeight{{Image: 4, Weight: 0.2}, {Image: 1, Weight: 0.5}, {Image: 2, Weight: 0.2}}
 	SortImageWeights(iw)
