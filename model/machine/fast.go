@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"mosaic/model/dataset"
+	"mosaic/model/internal/hugepage"
 	"mosaic/model/internal/par"
 )
 
@@ -71,6 +72,7 @@ func (e *fastEngine) prepare() {
 		nb := (d.M + L - 1) / L
 		n := d.Size()
 		data := make([]float32, nb*n*L)
+		hugepage.Advise(data) // 246 MB of fresh pages for all of MNIST
 		hw := d.H * d.W
 		chunkMax := make([]float64, nb*d.C) // per chunk, per channel: max |phi|
 		par.Each(nb, func(b int) {
