@@ -32,6 +32,12 @@ func (w *Window) apply(s Settings) {
 		return // refused, or waiting for the user to confirm a slow run
 	}
 	kind, err := w.ctl.Request(s)
+	w.requested(s, kind, err)
+}
+
+// requested ends apply once the controller has answered the request for
+// s: with kind when it accepted it, with err when it refused.
+func (w *Window) requested(s Settings, kind Change, err error) {
 	if err != nil {
 		w.status.warn(err.Error())
 		w.controls.show(w.state.Settings())

@@ -33,6 +33,12 @@ func (m *measurer) logf(format string, args ...any) {
 	fmt.Fprintf(m.w.opts.Log, "measure: "+format+"\n", args...)
 }
 
+// shown reports when the window was created and shown, in its background
+// colour only (Options.ShowEarly): its widgets follow.
+func (m *measurer) shown() {
+	m.logf("launch to the window created (background only, the widgets follow): %v", time.Since(m.start).Round(time.Millisecond))
+}
+
 // started reports when the app's event loop has started with the window
 // shown (its first frame is drawn in the same turn of the loop).
 func (m *measurer) started() {

@@ -39,6 +39,12 @@ type Options struct {
 	// and the window's first frame does not wait for a CPU. The desktop
 	// entry point sets it; the test driver never reports the start.
 	OneCoreUntilShown bool
+	// ShowEarly shows the window, in its background colour, before the
+	// widgets are built, loads their fonts meanwhile and starts the first
+	// trajectory as soon as the window is up (see showEarly): the widgets
+	// and the first frame come on screen sooner. The desktop entry point
+	// sets it.
+	ShowEarly bool
 	// Versus, if set, starts compare mode in Network vs machine with this
 	// machine ("els", "ls", "ideal", "wiener", "pca-locality") on side B,
 	// and Boundary as its boundary ("" = A's); View is the view to start
@@ -154,6 +160,10 @@ func New(a fyne.App, opts Options) *Window {
 	if opts.Present {
 		a.Settings().SetTheme(PresentationTheme()) // before the widgets exist
 	}
+	var first *request
+	if opts.ShowEarly {
+		first = w.showEarly()
+	}
 	w.build()
 	w.state.Observe(w.onState)
 	w.win.Resize(opts.Size)
@@ -164,7 +174,11 @@ func New(a fyne.App, opts Options) *Window {
 			w.restore(s)
 		}
 	}
-	w.apply(w.state.Settings())
+	if first != nil {
+		w.requested(first.settings, first.kind, first.err)
+	} else {
+		w.apply(w.state.Settings())
+	}
 	if opts.Session == "" || opts.ViewSet {
 		w.state.SetView(opts.View)
 	}

@@ -77,7 +77,7 @@ func main() {
 	}
 	a := fyneapp.NewWithID("io.github.mosaic.app")
 	a.SetIcon(fyne.NewStaticResource("mosaic.png", icons.Mosaic))
-	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started, OneCoreUntilShown: true,
+	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started, OneCoreUntilShown: true, ShowEarly: true,
 		Versus: *vs, VersusBoundary: *vsBoundary, View: view, ViewSet: viewSet, Tab: *tab, Tour: *tourFile, Scene: *scene})
 	win.ShowAndRun()
 }
