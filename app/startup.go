@@ -14,30 +14,38 @@ type request struct {
 }
 
 // showEarly creates and shows the window, plain in the theme's background
-// colour, before its widgets exist, and meanwhile loads the fonts those
-// widgets measure on another goroutine. The two are the longest parts of
-// start-up: creating the GL window (about a third of a second under
-// Xvfb's software OpenGL), which only the main goroutine may do, and
-// parsing the text, bold and monospace fonts with their fallbacks (the
-// emoji font alone is 4 MB), which is most of building the widgets.
+// colour, before its widgets exist, and meanwhile, on another goroutine,
+// loads the fonts, makes the panels and lays them out once, detached from
+// any window. The two are the longest parts of start-up: creating the GL
+// window (about a third of a second under Xvfb's software OpenGL), which
+// only the main goroutine may do, and parsing the text, bold and monospace
+// fonts with their fallbacks (the emoji font alone is 4 MB), shaping every
+// label's text and decoding every icon, which is most of building the
+// widgets. The layout pass leaves the widgets' renderers, text sizes and
+// icon sizes in Fyne's caches, so that attaching the content to the window
+// (New) finds them ready.
 //
 // With the window up, it requests the first trajectory at once (unless a
 // session or a tour will choose the settings), so that the machine
-// computes while the widgets are built and drawn; it returns that request
-// for New to finish (Window.requested) once the widgets exist. Starting
-// the machine any earlier slows the window's creation more than it gains:
-// under Xvfb the window then took 0.84 - 0.97 s instead of 0.56 s in a
-// slow hour of the host.
+// computes while the widgets are finished and drawn; it returns that
+// request for New to finish (Window.requested) once the widgets exist.
+// Starting the machine any earlier slows the window's creation more than
+// it gains: under Xvfb the window then took 0.84 - 0.97 s instead of
+// 0.56 s in a slow hour of the host.
 //
-// It returns when the fonts are loaded too, so building the widgets never
-// shares a font face with the loading goroutine. The theme must already
-// be the one the widgets will use (Fyne empties its font cache when the
-// theme changes).
-func (w *Window) showEarly() *request {
-	loaded := make(chan struct{})
+// It returns the content when the goroutine is done, so no widget is ever
+// touched by two goroutines at once. Until then the main goroutine touches
+// only the window and the Controller, never the panels; the theme must
+// already be the one the widgets will use (Fyne empties its font cache when
+// the theme changes).
+func (w *Window) showEarly() (*request, fyne.CanvasObject) {
+	built := make(chan fyne.CanvasObject, 1)
 	go func() {
-		defer close(loaded)
 		loadFonts()
+		w.makePanels()
+		c := w.content()
+		c.Resize(w.opts.Size) // the window's own size follows; the caches stay
+		built <- c
 	}()
 	w.win.SetContent(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)))
 	w.win.Resize(w.opts.Size)
@@ -51,8 +59,7 @@ func (w *Window) showEarly() *request {
 		kind, err := w.ctl.Request(s)
 		first = &request{settings: s, kind: kind, err: err}
 	}
-	<-loaded
-	return first
+	return first, <-built
 }
 
 // startupStyles are the text styles of the window's first frame: labels

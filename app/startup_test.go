@@ -10,8 +10,10 @@ import (
 )
 
 // TestShowEarlyOpensTheSameWindow checks that a window shown early (the
-// desktop start-up) ends as the usual window does: its widgets replace
-// the plain background, the trajectory requested before they existed is
+// desktop start-up) ends as the usual window does: its widgets, made and
+// laid out on another goroutine while the window is created and the
+// trajectory requested (go test -race watches the two), replace the plain
+// background, the trajectory requested before they existed is
 // taken up (the status line says it is computing, the State holds its
 // settings) and it completes with the launch settings, frame for frame
 // the same as a window built the usual way.

@@ -161,10 +161,14 @@ func New(a fyne.App, opts Options) *Window {
 		a.Settings().SetTheme(PresentationTheme()) // before the widgets exist
 	}
 	var first *request
+	var content fyne.CanvasObject
 	if opts.ShowEarly {
-		first = w.showEarly()
+		first, content = w.showEarly()
+	} else {
+		w.makePanels()
+		content = w.content()
 	}
-	w.build()
+	w.attach(content)
 	w.state.Observe(w.onState)
 	w.win.Resize(opts.Size)
 	if opts.Session != "" {
@@ -204,8 +208,9 @@ func (w *Window) Window() fyne.Window { return w.win }
 // ShowAndRun shows the window and runs the app until it closes.
 func (w *Window) ShowAndRun() { w.win.ShowAndRun() }
 
-// build creates the panels and the layout.
-func (w *Window) build() {
+// makePanels creates the panels. It touches no window, so that
+// showEarly can run it while the window is being created.
+func (w *Window) makePanels() {
 	w.status = newStatusBar()
 	w.controls = newControls(w)
 	w.inspect = newInspectorPanel()
@@ -227,13 +232,21 @@ func (w *Window) build() {
 	if w.opts.Tab == "r2" {
 		w.chartTabs.SelectIndex(2)
 	}
+}
+
+// attach gives the window its menu, its keys and the content made of the
+// panels.
+func (w *Window) attach(content fyne.CanvasObject) {
 	w.win.SetMainMenu(w.menu())
 	w.win.Canvas().SetOnTypedKey(w.key)
-	w.layout()
+	w.win.SetContent(content)
 }
 
 // layout (re)builds the window content for normal or presentation mode.
-func (w *Window) layout() {
+func (w *Window) layout() { w.win.SetContent(w.content()) }
+
+// content arranges the panels for normal or presentation mode.
+func (w *Window) content() fyne.CanvasObject {
 	imageArea := w.image.area(w.cmp.bar(), w.cmp.images(w.image.image))
 	status := w.status.object()
 	if w.presenting {
@@ -243,8 +256,7 @@ func (w *Window) layout() {
 		side, offset := w.tourSide(w.inspect.panel())
 		split := container.NewHSplit(center, container.New(&minWidth{w: 420}, side))
 		split.SetOffset(offset)
-		w.win.SetContent(container.NewBorder(nil, w.tourFooter(status), nil, nil, split))
-		return
+		return container.NewBorder(nil, w.tourFooter(status), nil, nil, split)
 	}
 	center := container.NewBorder(nil, w.steps.object(), nil, nil, imageArea)
 	left := container.NewVScroll(w.controls.panel())
@@ -253,7 +265,7 @@ func (w *Window) layout() {
 	right.SetOffset(0.6)
 	split := container.NewHSplit(center, container.New(&minWidth{w: 330}, container.NewStack(right)))
 	split.SetOffset(0.64)
-	w.win.SetContent(container.NewBorder(nil, status, container.New(&minWidth{w: 250}, left), nil, split))
+	return container.NewBorder(nil, status, container.New(&minWidth{w: 250}, left), nil, split)
 }
 
 // startVersus turns on Network vs machine with machine name (and
