@@ -15,6 +15,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"time"
 
@@ -76,8 +77,28 @@ func main() {
 		os.Exit(2)
 	}
 	a := fyneapp.NewWithID("io.github.mosaic.app")
+	declareFyneDo(a)
 	a.SetIcon(fyne.NewStaticResource("mosaic.png", icons.Mosaic))
 	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started, OneCoreUntilShown: true, ShowEarly: true,
 		Versus: *vs, VersusBoundary: *vsBoundary, View: view, ViewSet: viewSet, Tab: *tab, Tour: *tourFile, Scene: *scene})
 	win.ShowAndRun()
+}
+
+// declareFyneDo tells Fyne that Mosaic has migrated to fyne.Do: every call
+// into Fyne from another goroutine goes through fyne.Do (the Controller,
+// the workers, the timeline's ticker; the start-up goroutine touches only
+// widgets that no window holds yet). Fyne then stops checking the calling
+// goroutine on every canvas refresh, which it did by formatting a stack
+// trace: a quarter of the UI goroutine's time while a trajectory streams
+// in, and most of a scrubbing step's. It must run before the first window
+// is created (Fyne reads the setting once). FyneApp.toml declares the same
+// for packaged builds.
+func declareFyneDo(a fyne.App) {
+	m := a.Metadata()
+	m.Migrations = maps.Clone(m.Migrations)
+	if m.Migrations == nil {
+		m.Migrations = map[string]bool{}
+	}
+	m.Migrations["fyneDo"] = true
+	fyneapp.SetMetadata(m)
 }
