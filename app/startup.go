@@ -15,37 +15,46 @@ type request struct {
 
 // showEarly creates and shows the window, plain in the theme's background
 // colour, before its widgets exist, and meanwhile, on another goroutine,
-// loads the fonts, makes the panels and lays them out once, detached from
-// any window. The two are the longest parts of start-up: creating the GL
-// window (about a third of a second under Xvfb's software OpenGL), which
-// only the main goroutine may do, and parsing the text, bold and monospace
-// fonts with their fallbacks (the emoji font alone is 4 MB), shaping every
-// label's text and decoding every icon, which is most of building the
-// widgets. The layout pass leaves the widgets' renderers, text sizes and
-// icon sizes in Fyne's caches, so that attaching the content to the window
-// (New) finds them ready.
+// loads the fonts, makes the panels, lays them out once, detached from any
+// window, and then requests the first trajectory (unless a session or a
+// tour will choose the settings). Creating the GL window (a fifth to a
+// third of a second under Xvfb's software OpenGL) only the main goroutine
+// may do; loading the text, bold and monospace fonts with their fallbacks
+// (the emoji font alone is 4 MB), shaping every label's text and decoding
+// every icon is most of the rest of start-up, and now runs beside it. The
+// layout pass leaves the widgets' renderers, text sizes and icon sizes in
+// Fyne's caches, so that attaching the content to the window (New) finds
+// them ready.
 //
-// With the window up, it requests the first trajectory at once (unless a
-// session or a tour will choose the settings), so that the machine
-// computes while the widgets are finished and drawn; it returns that
-// request for New to finish (Window.requested) once the widgets exist.
-// Starting the machine any earlier slows the window's creation more than
-// it gains: under Xvfb the window then took 0.84 - 0.97 s instead of
-// 0.56 s in a slow hour of the host.
+// When to request the first trajectory was measured (Xvfb, Zen 3, ten
+// rounds of four variants, medians): from the main goroutine once the
+// window is up, the window came first (339 ms) but its first frame last
+// (418 ms); before the window, 384 and 391 ms; from the goroutine after
+// the fonts, 354 and 381 ms; after the panels, as here, 351 and 387 ms.
 //
-// It returns the content when the goroutine is done, so no widget is ever
-// touched by two goroutines at once. Until then the main goroutine touches
-// only the window and the Controller, never the panels; the theme must
-// already be the one the widgets will use (Fyne empties its font cache when
-// the theme changes).
+// It returns the request, for New to finish (Window.requested) once the
+// widgets are attached, and the content, when the goroutine is done: until
+// then the main goroutine touches only the window, never the panels or the
+// Controller. The theme must already be the one the widgets will use (Fyne
+// empties its font cache when the theme changes).
 func (w *Window) showEarly() (*request, fyne.CanvasObject) {
-	built := make(chan fyne.CanvasObject, 1)
+	type built struct {
+		first   *request
+		content fyne.CanvasObject
+	}
+	done := make(chan built, 1)
 	go func() {
 		loadFonts()
 		w.makePanels()
 		c := w.content()
 		c.Resize(w.opts.Size) // the window's own size follows; the caches stay
-		built <- c
+		var first *request
+		if w.opts.Session == "" && w.opts.Tour == "" {
+			s := w.state.Settings()
+			kind, err := w.ctl.Request(s)
+			first = &request{settings: s, kind: kind, err: err}
+		}
+		done <- built{first, c}
 	}()
 	w.win.SetContent(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)))
 	w.win.Resize(w.opts.Size)
@@ -53,13 +62,8 @@ func (w *Window) showEarly() (*request, fyne.CanvasObject) {
 	if w.measure != nil {
 		w.measure.shown()
 	}
-	var first *request
-	if w.opts.Session == "" && w.opts.Tour == "" {
-		s := w.state.Settings()
-		kind, err := w.ctl.Request(s)
-		first = &request{settings: s, kind: kind, err: err}
-	}
-	return first, <-built
+	b := <-done
+	return b.first, b.content
 }
 
 // startupStyles are the text styles of the window's first frame: labels
