@@ -33,7 +33,12 @@
 // Controller's requests and work ahead, the Inspector, the gallery, the
 // trace panel, and Network vs machine's side B, r^2 chart and calibration), which hand results back through an injected dispatch
 // function (fyne.Do in the app, a queue in tests). Trajectories handed to
-// the UI are snapshots that the workers never modify again.
+// the UI are snapshots that the workers never modify again. The one
+// exception is start-up with Options.ShowEarly (startup.go): while the
+// main goroutine creates the window, another goroutine makes the panels
+// and lays them out, before any window holds them, and hands them over
+// through a channel. The desktop app declares Fyne's fyne.Do migration
+// (cmd/mosaic), so Fyne trusts all of this and does not check goroutines.
 //
 // Keyboard: space plays/pauses, left/right step through the timeline and
 // home/end jump to the first/last step, whenever no widget has the
