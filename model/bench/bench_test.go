@@ -25,6 +25,27 @@ func TestRunSmall(t *testing.T) {
 	t.Log("\n" + out)
 }
 
+// TestTargetNote checks that the table says when the kernel in use is not
+// the one issue 14's targets assume.
+func TestTargetNote(t *testing.T) {
+	if got := targetNote("avx512"); strings.Contains(got, "expected") || !strings.Contains(got, "issue 14") {
+		t.Errorf("avx512: %q", got)
+	}
+	for _, k := range []string{"avx2", "go"} {
+		if got := targetNote(k); !strings.Contains(got, "uses "+k+", so a NO here is expected") {
+			t.Errorf("%s: %q", k, got)
+		}
+	}
+	defer machine.SetKernel(machine.Kernel()) // Run sets the kernel for the process
+	var buf bytes.Buffer
+	if err := Run(context.Background(), &buf, Options{Quick: true, Sizes: []int{8}, AttributionSize: 8, Random: true, Kernel: "go"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "this run uses go") {
+		t.Errorf("the table does not name the kernel against the targets:\n%s", buf.String())
+	}
+}
+
 // TestWholeProcessRows runs the whole-process rows with stand-ins for
 // mosaic-cli: one that succeeds (a row is printed, with the issue's command
 // line and the kernel in use) and one that fails (the row says why).
