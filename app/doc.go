@@ -36,8 +36,9 @@
 // the UI are snapshots that the workers never modify again. The one
 // exception is start-up with Options.ShowEarly (startup.go): while the
 // main goroutine creates the window, another goroutine makes the panels
-// and lays them out, before any window holds them, and hands them over
-// through a channel. The desktop app declares Fyne's fyne.Do migration
+// and lays them out, before any window holds them, requests the first
+// trajectory from the Controller, and hands both over through a channel;
+// until then the main goroutine touches neither. The desktop app declares Fyne's fyne.Do migration
 // (cmd/mosaic), so Fyne trusts all of this and does not check goroutines.
 //
 // Keyboard: space plays/pauses, left/right step through the timeline and

@@ -15,8 +15,8 @@ type request struct {
 
 // showEarly creates and shows the window, plain in the theme's background
 // colour, before its widgets exist, and meanwhile, on another goroutine,
-// loads the fonts, makes the panels, lays them out once, detached from any
-// window, and then requests the first trajectory (unless a session or a
+// makes the panels, lays them out once, detached from any window (which
+// loads the fonts they use), and then requests the first trajectory (unless a session or a
 // tour will choose the settings). Creating the GL window (a fifth to a
 // third of a second under Xvfb's software OpenGL) only the main goroutine
 // may do; loading the text, bold and monospace fonts with their fallbacks
@@ -44,7 +44,6 @@ func (w *Window) showEarly() (*request, fyne.CanvasObject) {
 	}
 	done := make(chan built, 1)
 	go func() {
-		loadFonts()
 		w.makePanels()
 		c := w.content()
 		c.Resize(w.opts.Size) // the window's own size follows; the caches stay
@@ -64,18 +63,4 @@ func (w *Window) showEarly() (*request, fyne.CanvasObject) {
 	}
 	b := <-done
 	return b.first, b.content
-}
-
-// startupStyles are the text styles of the window's first frame: labels
-// and buttons, bold headings, and the monospace of the inspector's
-// figures.
-var startupStyles = []fyne.TextStyle{{}, {Bold: true}, {Monospace: true}}
-
-// loadFonts makes Fyne load and cache the fonts of startupStyles (at the
-// theme's text size; the cache is keyed on the style) by measuring a word
-// in each.
-func loadFonts() {
-	for _, st := range startupStyles {
-		fyne.MeasureText("Mosaic", theme.TextSize(), st)
-	}
 }

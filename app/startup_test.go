@@ -21,13 +21,7 @@ func TestShowEarlyOpensTheSameWindow(t *testing.T) {
 	open := func(early bool) *Window {
 		a := test.NewTempApp(t)
 		w := New(a, Options{Settings: toySettings(), Size: fyne.NewSize(1280, 800), library: toyLibrary(nil), dispatch: ui.Do, ShowEarly: early})
-		t.Cleanup(func() {
-			w.ctl.Cancel()
-			w.ctl.Wait()
-			w.cmp.ctl.Cancel()
-			w.cmp.ctl.Wait()
-			ui.Drain()
-		})
+		stopAtCleanup(t, w)
 		return w
 	}
 	w := open(true)

@@ -39,11 +39,10 @@ type Options struct {
 	// and the window's first frame does not wait for a CPU. The desktop
 	// entry point sets it; the test driver never reports the start.
 	OneCoreUntilShown bool
-	// ShowEarly shows the window, in its background colour, before the
-	// widgets are built, loads their fonts meanwhile and starts the first
-	// trajectory as soon as the window is up (see showEarly): the widgets
-	// and the first frame come on screen sooner. The desktop entry point
-	// sets it.
+	// ShowEarly shows the window, in its background colour, while another
+	// goroutine builds and lays out the widgets and then starts the first
+	// trajectory (see showEarly): the widgets and the first frame come on
+	// screen sooner. The desktop entry point sets it.
 	ShowEarly bool
 	// Versus, if set, starts compare mode in Network vs machine with this
 	// machine ("els", "ls", "ideal", "wiener", "pca-locality") on side B,

@@ -28,6 +28,14 @@ func newTestWindow(t *testing.T) *Window {
 	a := test.NewTempApp(t)
 	w := New(a, Options{Settings: toySettings(), Size: fyne.NewSize(1280, 800), library: toyLibrary(nil), dispatch: ui.Do})
 	w.win.Show()
+	stopAtCleanup(t, w)
+	waitFor(t, "the first trajectory", func() bool { return w.res != nil && w.res.Complete })
+	return w
+}
+
+// stopAtCleanup cancels and waits for w's work when the test ends, and
+// runs what it queued for the UI.
+func stopAtCleanup(t *testing.T, w *Window) {
 	t.Cleanup(func() {
 		w.ctl.Cancel()
 		w.cmp.ctl.Cancel()
@@ -38,8 +46,6 @@ func newTestWindow(t *testing.T) *Window {
 		w.cmp.nvm.Wait()
 		ui.Drain()
 	})
-	waitFor(t, "the first trajectory", func() bool { return w.res != nil && w.res.Complete })
-	return w
 }
 
 func TestWindowOpensOnAComputedTrajectory(t *testing.T) {

@@ -89,8 +89,8 @@ func main() {
 // the workers, the timeline's ticker; the start-up goroutine touches only
 // widgets that no window holds yet). Fyne then stops checking the calling
 // goroutine on every canvas refresh, which it did by formatting a stack
-// trace: a quarter of the UI goroutine's time while a trajectory streams
-// in, and most of a scrubbing step's. It must run before the first window
+// trace: a quarter of the UI goroutine's CPU over a --measure run, and
+// most of a scrubbing step's (1.64 ms per step before, 0.31 ms after). It must run before the first window
 // is created (Fyne reads the setting once). FyneApp.toml declares the same
 // for packaged builds.
 func declareFyneDo(a fyne.App) {
