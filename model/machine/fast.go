@@ -463,6 +463,7 @@ func (wp *pool) run(n int, f func(wk *worker, i int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			lowerWorkerPriority() // if it did, the goroutine ends locked: Go retires the thread
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= n || wp.ctx.Err() != nil {
