@@ -1,9 +1,15 @@
 package app
 
 import (
+	"runtime/debug"
+	"sync"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
+
+	"mosaic/model/machine"
 )
 
 // request is a request made to the Controller and its answer.
@@ -63,4 +69,47 @@ func (w *Window) showEarly() (*request, fyne.CanvasObject) {
 	}
 	b := <-done
 	return b.first, b.content
+}
+
+// untilShownAtMost bounds how long tuneUntilShown's changes last should the
+// event loop never report its start.
+const untilShownAtMost = 2 * time.Second
+
+// startupHeapLimit bounds the heap while GCOffUntilShown keeps the
+// collector off: past it, Go collects anyway.
+const startupHeapLimit = 1 << 30
+
+// tuneUntilShown makes the changes opts asks for until the window is on
+// screen: the machines on one core (OneCoreUntilShown), the garbage
+// collector off (GCOffUntilShown). It returns the function that undoes
+// them, once however often it is called, and calls it itself
+// untilShownAtMost later; nil if opts asks for neither.
+func tuneUntilShown(opts Options) (restore func()) {
+	var undo []func()
+	if opts.OneCoreUntilShown {
+		machine.SetMaxWorkers(1)
+		undo = append(undo, func() { machine.SetMaxWorkers(0) })
+	}
+	if opts.GCOffUntilShown {
+		limit := debug.SetMemoryLimit(-1) // -1 reads it
+		debug.SetMemoryLimit(min(limit, startupHeapLimit))
+		percent := debug.SetGCPercent(-1)
+		undo = append(undo, func() {
+			debug.SetGCPercent(percent)
+			debug.SetMemoryLimit(limit)
+		})
+	}
+	if undo == nil {
+		return nil
+	}
+	var once sync.Once
+	restore = func() {
+		once.Do(func() {
+			for _, f := range undo {
+				f()
+			}
+		})
+	}
+	time.AfterFunc(untilShownAtMost, restore)
+	return restore
 }

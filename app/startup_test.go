@@ -1,6 +1,7 @@
 package app
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -52,5 +53,47 @@ func TestShowEarlyOpensTheSameWindow(t *testing.T) {
 				t.Fatalf("frame %d value %d: %v early, %v usual", i, j, w.res.Traj.X[i][j], v)
 			}
 		}
+	}
+}
+
+// gcPercent reads the garbage collector's GOGC setting.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// TestGCOffUntilShown: with GCOffUntilShown the collector is off, under a
+// memory limit, from New until the event loop reports its start, and then
+// as it was; the first trajectory completes meanwhile. Without the option
+// New changes neither.
+func TestGCOffUntilShown(t *testing.T) {
+	percent, limit := gcPercent(), debug.SetMemoryLimit(-1)
+	if percent < 0 {
+		t.Skip("GOGC=off already")
+	}
+	if tuneUntilShown(Options{}) != nil {
+		t.Fatal("tuneUntilShown changes something when asked for nothing")
+	}
+	a := test.NewTempApp(t)
+	w := New(a, Options{Settings: toySettings(), Size: fyne.NewSize(1280, 800), library: toyLibrary(nil), dispatch: ui.Do, GCOffUntilShown: true, OneCoreUntilShown: true})
+	stopAtCleanup(t, w)
+	if got := gcPercent(); got != -1 {
+		t.Fatalf("GOGC %d after New, want -1 (off)", got)
+	}
+	if got, want := debug.SetMemoryLimit(-1), min(limit, startupHeapLimit); got != want {
+		t.Fatalf("memory limit %d after New, want %d", got, want)
+	}
+	waitFor(t, "the first trajectory", func() bool { return w.res != nil && w.res.Complete })
+	started := a.Lifecycle().(interface{ OnStarted() func() }).OnStarted()
+	if started == nil {
+		t.Fatal("New set no start hook")
+	}
+	started()
+	if got := gcPercent(); got != percent {
+		t.Fatalf("GOGC %d once the window is on screen, want %d as before", got, percent)
+	}
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Fatalf("memory limit %d once the window is on screen, want %d as before", got, limit)
 	}
 }

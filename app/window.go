@@ -35,10 +35,17 @@ type Options struct {
 	// Started is when the process started, for --measure (now if zero).
 	Started time.Time
 	// OneCoreUntilShown computes on one core until the window is on
-	// screen (at most oneCoreAtMost): the first trajectory starts at once,
+	// screen (at most untilShownAtMost): the first trajectory starts at once,
 	// and the window's first frame does not wait for a CPU. The desktop
 	// entry point sets it; the test driver never reports the start.
 	OneCoreUntilShown bool
+	// GCOffUntilShown turns Go's garbage collector off until the window is
+	// on screen (at most untilShownAtMost), with the heap bounded by
+	// startupHeapLimit: start-up allocates about 170 MB, 140 MB of it
+	// kept, which the collector traced seven times, on the two cores the
+	// window and the widgets were being made on. The desktop entry point
+	// sets it.
+	GCOffUntilShown bool
 	// ShowEarly shows the window, in its background colour, while another
 	// goroutine builds and lays out the widgets and then starts the first
 	// trajectory (see showEarly): the widgets and the first frame come on
@@ -142,17 +149,14 @@ func New(a fyne.App, opts Options) *Window {
 	if opts.Measure {
 		w.measure = &measurer{w: w, start: opts.Started}
 	}
-	if opts.OneCoreUntilShown {
-		machine.SetMaxWorkers(1)
-		time.AfterFunc(oneCoreAtMost, func() { machine.SetMaxWorkers(0) }) // should the event loop never report its start
-	}
-	if opts.Measure || opts.OneCoreUntilShown {
+	restore := tuneUntilShown(opts)
+	if opts.Measure || restore != nil {
 		a.Lifecycle().SetOnStarted(func() {
 			if w.measure != nil {
 				w.measure.started()
 			}
-			if opts.OneCoreUntilShown {
-				machine.SetMaxWorkers(0)
+			if restore != nil {
+				restore()
 			}
 		})
 	}
@@ -196,10 +200,6 @@ func New(a fyne.App, opts Options) *Window {
 	}
 	return w
 }
-
-// oneCoreAtMost bounds how long OneCoreUntilShown keeps the machines on
-// one core.
-const oneCoreAtMost = 2 * time.Second
 
 // Window returns the Fyne window.
 func (w *Window) Window() fyne.Window { return w.win }

@@ -76,13 +76,22 @@ func main() {
 		fmt.Fprintf(os.Stderr, "mosaic: --size %q: use WxH, e.g. 1280x800\n", *size)
 		os.Exit(2)
 	}
+	machine.SetWorkerNice(workerNice)
 	a := fyneapp.NewWithID("io.github.mosaic.app")
 	declareFyneDo(a)
 	a.SetIcon(fyne.NewStaticResource("mosaic.png", icons.Mosaic))
-	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started, OneCoreUntilShown: true, ShowEarly: true,
+	win := app.New(a, app.Options{Settings: s, Session: *session, Present: *present, Size: fyne.NewSize(w, h), Measure: *measure, Started: started, OneCoreUntilShown: true, GCOffUntilShown: true, ShowEarly: true,
 		Versus: *vs, VersusBoundary: *vsBoundary, View: view, ViewSet: viewSet, Tab: *tab, Tour: *tourFile, Scene: *scene})
 	win.ShowAndRun()
 }
+
+// workerNice is how much nicer than the rest of the app the machines'
+// worker threads run (machine.SetWorkerNice): they still use every idle
+// core, but the UI goroutine, the OpenGL driver's threads and the X server
+// come first, when the window opens and whenever the user scrubs while a
+// trajectory computes. At nice 10 a worker gets about a tenth of a core
+// it shares with the UI.
+const workerNice = 10
 
 // declareFyneDo tells Fyne that Mosaic has migrated to fyne.Do: every call
 // into Fyne from another goroutine goes through fyne.Do (the Controller,
