@@ -19,15 +19,22 @@ type request struct {
 	err      error
 }
 
-// showEarly creates and shows the window, plain in the theme's background
-// colour, before its widgets exist, and meanwhile, on another goroutine,
+// built is what buildBeside's goroutine hands back: the first request
+// (nil if a session or a tour will choose the settings) and the content.
+type built struct {
+	first   *request
+	content fyne.CanvasObject
+}
+
+// buildBeside starts, on another goroutine, what showEarly waits for: it
 // makes the panels, lays them out once, detached from any window (which
-// loads the fonts they use), and then requests the first trajectory (unless a session or a
-// tour will choose the settings). Creating the GL window (a fifth to a
-// third of a second under Xvfb's software OpenGL) only the main goroutine
-// may do; loading the text, bold and monospace fonts with their fallbacks
-// (the emoji font alone is 4 MB), shaping every label's text and decoding
-// every icon is most of the rest of start-up, and now runs beside it. The
+// loads the fonts they use), and then requests the first trajectory
+// (unless a session or a tour will choose the settings). Loading the
+// text, bold and monospace fonts with their fallbacks (the emoji font
+// alone is 4 MB), shaping every label's text and decoding every icon is
+// most of start-up after the window itself, and so runs beside the
+// window's creation: New calls it before it creates the window, whose
+// first one starts GLFW (10 to 50 ms under Xvfb), then showEarly. The
 // layout pass leaves the widgets' renderers, text sizes and icon sizes in
 // Fyne's caches, so that attaching the content to the window (New) finds
 // them ready.
@@ -38,16 +45,12 @@ type request struct {
 // (418 ms); before the window, 384 and 391 ms; from the goroutine after
 // the fonts, 354 and 381 ms; after the panels, as here, 351 and 387 ms.
 //
-// It returns the request, for New to finish (Window.requested) once the
-// widgets are attached, and the content, when the goroutine is done: until
-// then the main goroutine touches only the window, never the panels or the
-// Controller. The theme must already be the one the widgets will use (Fyne
-// empties its font cache when the theme changes).
-func (w *Window) showEarly() (*request, fyne.CanvasObject) {
-	type built struct {
-		first   *request
-		content fyne.CanvasObject
-	}
+// Until the channel delivers, the main goroutine touches neither the
+// panels nor the Controller (nor w.win, which it is creating: the
+// panels' callbacks read it only once they run). The theme must already
+// be the one the widgets will use (Fyne empties its font cache when the
+// theme changes).
+func (w *Window) buildBeside() <-chan built {
 	done := make(chan built, 1)
 	go func() {
 		w.makePanels()
@@ -61,13 +64,23 @@ func (w *Window) showEarly() (*request, fyne.CanvasObject) {
 		}
 		done <- built{first, c}
 	}()
+	return done
+}
+
+// showEarly shows the window, plain in the theme's background colour,
+// while buildBeside's goroutine makes its widgets. Creating the GL window
+// (a fifth to a third of a second under Xvfb's software OpenGL) only the
+// main goroutine may do. It returns the goroutine's request, for New to
+// finish (Window.requested) once the widgets are attached, and the
+// content.
+func (w *Window) showEarly(building <-chan built) (*request, fyne.CanvasObject) {
 	w.win.SetContent(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)))
 	w.win.Resize(w.opts.Size)
 	w.win.Show()
 	if w.measure != nil {
 		w.measure.shown()
 	}
-	b := <-done
+	b := <-building
 	return b.first, b.content
 }
 

@@ -135,8 +135,6 @@ func New(a fyne.App, opts Options) *Window {
 	// and side B: keep them all built.
 	lib.Keep = max(lib.Keep, 8)
 	w := &Window{app: a, opts: opts, lib: lib, state: NewState(opts.Settings, trace.DefaultTolerance), renders: newRenders()}
-	w.win = a.NewWindow("Mosaic")
-	w.dialogs = dialogs{app: a, win: w.win}
 	w.tools.loads.Dispatch = opts.dispatch
 	w.ctl = NewController(w.lib, opts.dispatch)
 	w.ctl.OnResult = w.onResult
@@ -163,10 +161,16 @@ func New(a fyne.App, opts Options) *Window {
 	if opts.Present {
 		a.Settings().SetTheme(PresentationTheme()) // before the widgets exist
 	}
+	var building <-chan built
+	if opts.ShowEarly {
+		building = w.buildBeside()
+	}
+	w.win = a.NewWindow("Mosaic") // the first window starts GLFW: the panels are being made meanwhile
+	w.dialogs = dialogs{app: a, win: w.win}
 	var first *request
 	var content fyne.CanvasObject
 	if opts.ShowEarly {
-		first, content = w.showEarly()
+		first, content = w.showEarly(building)
 	} else {
 		w.makePanels()
 		content = w.content()
