@@ -69,6 +69,10 @@ type chartsPanel struct {
 	in    chartInput
 	views [numCharts]*widgets.PlotView
 	stale [numCharts]bool // changed while hidden: redraw when shown
+	// onTab reports whether chart i's tab is the one selected (nil: every
+	// chart is). A chart inside a hidden tab's container is itself still
+	// Visible, and keeps the size it had when last shown.
+	onTab func(i int) bool
 }
 
 func newChartsPanel() *chartsPanel {
@@ -123,7 +127,7 @@ func (p *chartsPanel) show(in chartInput) {
 // that has just been selected, say).
 func (p *chartsPanel) redrawShown() {
 	for i, v := range p.views {
-		if p.stale[i] && v.Visible() && v.Size().Width > 10 {
+		if p.stale[i] && v.Visible() && (p.onTab == nil || p.onTab(i)) && v.Size().Width > 10 {
 			p.stale[i] = false
 			v.Refresh()
 		}

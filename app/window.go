@@ -14,6 +14,7 @@ import (
 
 	"mosaic/app/trace"
 	"mosaic/model/machine"
+	"mosaic/widgets"
 )
 
 // Options configure the window at start-up.
@@ -97,7 +98,7 @@ type Window struct {
 	charts   *chartsPanel
 	// chartTabs hold the charts under the inspector (built once, so that
 	// the tab chosen survives a new layout).
-	chartTabs *container.AppTabs
+	chartTabs *widgets.Tabs
 	cmp       *compare
 	tools     handTools
 
@@ -223,15 +224,17 @@ func (w *Window) makePanels() {
 	w.steps.timeline.Dispatch = w.opts.dispatch                             // playback's frames arrive like every other result
 	w.charts = newChartsPanel()
 	v := w.charts.views
-	w.chartTabs = container.NewAppTabs(
-		container.NewTabItem("Per image", w.inspect.perImage()),
-		container.NewTabItem("Schedule", v[chartSchedule]),
-		container.NewTabItem("r² over t", container.NewBorder(w.cmp.chartBar(), nil, nil, nil, v[chartR2])),
-		container.NewTabItem("a(t), b(t)", v[chartSignalNoise]),
-		container.NewTabItem("Pixel", v[chartPixel]),
-		container.NewTabItem("Spectrum", v[chartSpectrum]),
+	w.chartTabs = widgets.NewTabs(
+		widgets.TabPage{Title: "Per image", Content: w.inspect.perImage()},
+		widgets.TabPage{Title: "Schedule", Content: v[chartSchedule]},
+		widgets.TabPage{Title: "r² over t", Content: container.NewBorder(w.cmp.chartBar(), nil, nil, nil, v[chartR2])},
+		widgets.TabPage{Title: "a(t), b(t)", Content: v[chartSignalNoise]},
+		widgets.TabPage{Title: "Pixel", Content: v[chartPixel]},
+		widgets.TabPage{Title: "Spectrum", Content: v[chartSpectrum]},
 	)
-	w.chartTabs.OnSelected = func(*container.TabItem) { w.charts.redrawShown() }
+	w.chartTabs.OnSelected = func(int) { w.charts.redrawShown() }
+	tabOf := [numCharts]int{chartSchedule: chartIndex("schedule"), chartR2: chartIndex("r2"), chartSignalNoise: chartIndex("signal-noise"), chartPixel: chartIndex("pixel"), chartSpectrum: chartIndex("spectrum")}
+	w.charts.onTab = func(i int) bool { return w.chartTabs.SelectedIndex() == tabOf[i] }
 	if w.opts.Tab == "r2" {
 		w.chartTabs.SelectIndex(2)
 	}
