@@ -35,11 +35,15 @@
 // function (fyne.Do in the app, a queue in tests). Trajectories handed to
 // the UI are snapshots that the workers never modify again. The one
 // exception is start-up with Options.ShowEarly (startup.go): while the
-// main goroutine creates the window, another goroutine makes the panels
-// and lays them out, before any window holds them, requests the first
-// trajectory from the Controller, and hands both over through a channel;
-// until then the main goroutine touches neither. The desktop app declares Fyne's fyne.Do migration
+// main goroutine starts GLFW and creates the window, another goroutine
+// (buildBeside) makes the panels and lays them out, before any window
+// holds them, requests the first trajectory from the Controller, and
+// hands both over through a channel; until then the main goroutine
+// touches neither. The desktop app declares Fyne's fyne.Do migration
 // (cmd/mosaic), so Fyne trusts all of this and does not check goroutines.
+// It also runs the machines' worker threads at a lower priority than the
+// UI (machine.SetWorkerNice), so that on few cores the window, scrubbing
+// and the X server get the CPU first.
 //
 // Keyboard: space plays/pauses, left/right step through the timeline and
 // home/end jump to the first/last step, whenever no widget has the

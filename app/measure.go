@@ -40,7 +40,8 @@ func (m *measurer) shown() {
 }
 
 // started reports when the app's event loop has started with the window
-// shown (its first frame is drawn in the same turn of the loop).
+// shown: Fyne's "started" event comes after ShowAndRun has painted the
+// window's first frame with its widgets and swapped it onto the screen.
 func (m *measurer) started() {
 	m.logf("launch to the window on screen: %v", time.Since(m.start).Round(time.Millisecond))
 }
