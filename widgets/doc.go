@@ -2,7 +2,8 @@
 // image view with selection, hover and region picking, a timeline
 // scrubber with playback, a filmstrip of thumbnails, the pixel
 // inspector's patch list, weight bars, a gonum/plot view, the patch-size
-// schedule editor, a legend and a colour bar.
+// schedule editor, a legend, a colour bar and light tabs that wrap
+// instead of hiding tabs behind a menu.
 //
 // The package does not depend on the model packages: every input is an
 // image.Image, an int, a string or a float64.
