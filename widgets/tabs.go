@@ -217,38 +217,48 @@ func (b *tabBar) tabSize(title string) fyne.Size {
 	return fyne.NewSize(text.Width+2*pad, text.Height+2*pad)
 }
 
+// tabRect is where a tab goes in the bar: its top-left corner and size.
+type tabRect struct {
+	pos  fyne.Position
+	size fyne.Size
+}
+
+// contains reports whether p falls on the tab.
+func (r tabRect) contains(p fyne.Position) bool {
+	return p.X >= r.pos.X && p.X < r.pos.X+r.size.Width && p.Y >= r.pos.Y && p.Y < r.pos.Y+r.size.Height
+}
+
 // rects returns where each tab goes in a bar of the given width: left to
 // right, a tab that would overflow the row starting the next one (a tab
 // wider than the bar gets a row of its own).
-func (b *tabBar) rects(width float32) []fyne.Position {
-	pos := make([]fyne.Position, len(b.tabs.pages))
+func (b *tabBar) rects(width float32) []tabRect {
+	out := make([]tabRect, len(b.tabs.pages))
 	var x, y, rowH float32
 	for i, p := range b.tabs.pages {
 		s := b.tabSize(p.Title)
 		if x > 0 && x+s.Width > width {
 			x, y, rowH = 0, y+rowH, 0
 		}
-		pos[i] = fyne.NewPos(x, y)
+		out[i] = tabRect{fyne.NewPos(x, y), s}
 		x += s.Width
 		rowH = max(rowH, s.Height)
 	}
-	return pos
+	return out
 }
 
 // height returns the bar's height at the given width.
 func (b *tabBar) height(width float32) float32 {
 	var h float32
-	for i, p := range b.rects(width) {
-		h = max(h, p.Y+b.tabSize(b.tabs.pages[i].Title).Height)
+	for _, r := range b.rects(width) {
+		h = max(h, r.pos.Y+r.size.Height)
 	}
 	return h
 }
 
 // at returns the index of the tab under pos, or -1.
 func (b *tabBar) at(pos fyne.Position) int {
-	for i, p := range b.rects(b.Size().Width) {
-		s := b.tabSize(b.tabs.pages[i].Title)
-		if pos.X >= p.X && pos.X < p.X+s.Width && pos.Y >= p.Y && pos.Y < p.Y+s.Height {
+	for i, r := range b.rects(b.Size().Width) {
+		if r.contains(pos) {
 			return i
 		}
 	}
@@ -317,18 +327,17 @@ func (r *tabBarRenderer) Objects() []fyne.CanvasObject { return r.objects }
 func (r *tabBarRenderer) Layout(size fyne.Size) {
 	pad := theme.SizeForWidget(theme.SizeNameInnerPadding, r.b.tabs)
 	r.hover.Hide()
-	for i, p := range r.b.rects(size.Width) {
-		s := r.b.tabSize(r.titles[i].Text)
-		r.titles[i].Move(fyne.NewPos(p.X+pad, p.Y+pad))
-		r.titles[i].Resize(fyne.NewSize(s.Width-2*pad, s.Height-2*pad))
+	for i, t := range r.b.rects(size.Width) {
+		r.titles[i].Move(t.pos.AddXY(pad, pad))
+		r.titles[i].Resize(t.size.SubtractWidthHeight(2*pad, 2*pad))
 		if i == r.b.hovered {
-			r.hover.Move(p)
-			r.hover.Resize(s)
+			r.hover.Move(t.pos)
+			r.hover.Resize(t.size)
 			r.hover.Show()
 		}
 		if i == r.b.selected {
-			r.indicator.Move(fyne.NewPos(p.X, p.Y+s.Height-indicatorHeight))
-			r.indicator.Resize(fyne.NewSize(s.Width, indicatorHeight))
+			r.indicator.Move(t.pos.AddXY(0, t.size.Height-indicatorHeight))
+			r.indicator.Resize(fyne.NewSize(t.size.Width, indicatorHeight))
 		}
 	}
 }

@@ -43,11 +43,19 @@ func shown(tabs *Tabs) []int {
 	return out
 }
 
+// positions returns the tabs' top-left corners.
+func positions(rs []tabRect) []fyne.Position {
+	out := make([]fyne.Position, len(rs))
+	for i, r := range rs {
+		out[i] = r.pos
+	}
+	return out
+}
+
 // tapTab taps the middle of tab i.
 func tapTab(tabs *Tabs, i int) {
-	p := tabs.bar.rects(tabs.bar.Size().Width)[i]
-	s := tabs.bar.tabSize(tabs.pages[i].Title)
-	test.TapAt(tabs.bar, p.Add(fyne.NewPos(s.Width/2, s.Height/2)))
+	r := tabs.bar.rects(tabs.bar.Size().Width)[i]
+	test.TapAt(tabs.bar, r.pos.Add(fyne.NewPos(r.size.Width/2, r.size.Height/2)))
 }
 
 // TestTabsSelect: the first tab starts selected with only its page shown;
@@ -68,7 +76,7 @@ func TestTabsSelect(t *testing.T) {
 	if r.titles[2].Color != primary || r.titles[0].Color != fg {
 		t.Errorf("title colours %v (selected) and %v, want %v and %v", r.titles[2].Color, r.titles[0].Color, primary, fg)
 	}
-	p, s := tabs.bar.rects(600)[2], tabs.bar.tabSize("r² over t")
+	p, s := tabs.bar.rects(600)[2].pos, tabs.bar.tabSize("r² over t")
 	if r.indicator.Position() != fyne.NewPos(p.X, p.Y+s.Height-indicatorHeight) || r.indicator.Size().Width != s.Width {
 		t.Errorf("underline at %v size %v, want under tab 2 at %v width %v", r.indicator.Position(), r.indicator.Size(), p, s.Width)
 	}
@@ -104,7 +112,7 @@ func TestTabsWrap(t *testing.T) {
 	}
 	h := tabs.bar.tabSize("Per image").Height
 	line := theme.Size(theme.SizeNameSeparatorThickness)
-	wide := tabs.bar.rects(600)
+	wide := positions(tabs.bar.rects(600))
 	if wide[0] != (fyne.Position{}) || wide[1] != fyne.NewPos(widths[0], 0) || wide[2] != fyne.NewPos(widths[0]+widths[1], 0) {
 		t.Fatalf("one row at 600: %v (tab widths %v)", wide, widths)
 	}
@@ -113,7 +121,7 @@ func TestTabsWrap(t *testing.T) {
 	}
 	narrow := widths[0] + widths[1] + 1
 	tabs.Resize(fyne.NewSize(narrow, 300))
-	pos := tabs.bar.rects(narrow)
+	pos := positions(tabs.bar.rects(narrow))
 	if pos[1].Y != 0 || pos[2] != fyne.NewPos(0, h) {
 		t.Fatalf("at width %v: %v, want the third tab at the start of a second row", narrow, pos)
 	}
@@ -128,7 +136,7 @@ func TestTabsWrap(t *testing.T) {
 	if got, want := tabs.MinSize().Width, slices.Max(widths); got != want {
 		t.Errorf("minimum width %v, want the widest tab's %v", got, want)
 	}
-	if got := tabs.bar.rects(1); got[1] != fyne.NewPos(0, h) || got[2] != fyne.NewPos(0, 2*h) {
+	if got := positions(tabs.bar.rects(1)); got[1] != fyne.NewPos(0, h) || got[2] != fyne.NewPos(0, 2*h) {
 		t.Errorf("too narrow for any tab: %v, want one tab per row", got)
 	}
 }
@@ -138,7 +146,7 @@ func TestTabsWrap(t *testing.T) {
 func TestTabsHover(t *testing.T) {
 	tabs, _ := newTabs(t, 600)
 	r := test.WidgetRenderer(tabs.bar).(*tabBarRenderer)
-	p := tabs.bar.rects(600)[1]
+	p := tabs.bar.rects(600)[1].pos
 	tabs.bar.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: p.Add(fyne.NewPos(2, 2))}})
 	if !r.hover.Visible() || r.hover.Position() != p || tabs.bar.Cursor() != desktop.PointerCursor {
 		t.Fatalf("over tab 1: shade visible %v at %v, want at %v; cursor %v", r.hover.Visible(), r.hover.Position(), p, tabs.bar.Cursor())

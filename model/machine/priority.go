@@ -25,9 +25,10 @@ const maxNice = 19
 func SetWorkerNice(n int) { workerNice.Store(int32(min(max(n, 0), maxNice))) }
 
 // lowerWorkerPriority lowers the calling goroutine's thread as
-// SetWorkerNice asks, if it asks. It reports whether it did: then the
-// goroutine is locked to its thread and must end without unlocking.
-func lowerWorkerPriority() bool {
-	n := workerNice.Load()
-	return n > 0 && lowerThreadPriority(int(n))
+// SetWorkerNice asks, if it asks. If it did, the goroutine is locked to its
+// thread and must end without unlocking.
+func lowerWorkerPriority() {
+	if n := workerNice.Load(); n > 0 {
+		lowerThreadPriority(int(n))
+	}
 }
